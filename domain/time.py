@@ -1,0 +1,46 @@
+"""Calendar helpers: the team lives in one time zone, the data lives in UTC."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+# One datetime unit for every frame in the domain; mixing units makes merge_asof refuse to join.
+TS_DTYPE = "datetime64[us, UTC]"
+
+
+def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants [start, end) of a calendar day in the team's zone (DST-safe)."""
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def local_day(instant: datetime, tz: ZoneInfo) -> date:
+    return instant.astimezone(tz).date()
+
+
+def month_bounds(year: int, month: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    first = date(year, month, 1)
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return day_bounds(first, tz)[0], day_bounds(nxt, tz)[0]
+
+
+def days_between(first: date, last: date) -> list[date]:
+    """Every calendar day from first to last, both included."""
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def split_by_day(start: datetime, end: datetime, tz: ZoneInfo) -> list[tuple[date, datetime, datetime]]:
+    """Cut [start, end) at the team's midnights, so hours are credited to the day they were worked."""
+    pieces: list[tuple[date, datetime, datetime]] = []
+    cursor = start
+    while cursor < end:
+        day = local_day(cursor, tz)
+        day_end = day_bounds(day, tz)[1]
+        piece_end = min(end, day_end)
+        pieces.append((day, cursor, piece_end))
+        cursor = piece_end
+    return pieces
+
+
+__all__ = ["TS_DTYPE", "UTC", "day_bounds", "days_between", "local_day", "month_bounds", "split_by_day"]
