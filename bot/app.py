@@ -1,0 +1,74 @@
+"""Building the Application: every handler is registered here, in one place."""
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, TypeHandler
+
+from bot import handlers as h
+from bot.config import Config
+from bot.context import KEY, Deps
+from bot.jobs import schedule_jobs
+from bot.render import Renderer
+from bot.services import Baton
+from domain.clock import Clock
+from storage.db import make_engine
+from storage.migrate import migrate
+from storage.repositories import AccountSpec, sync_accounts
+from storage.db import transaction
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("console", "on", "off", "case", "standings", "help")
+
+
+def prepare_database(config: Config):
+    """Migrate, then make the accounts table match the configuration."""
+    engine = make_engine(config.database_url)
+    migrate(engine)
+    with transaction(engine) as session:
+        sync_accounts(session, [AccountSpec(a.key, a.platform, a.label) for a in config.accounts])
+    return engine
+
+
+def register_handlers(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, h.drop_redelivered), group=-1)
+    application.add_handler(CommandHandler("start", h.help_command))
+    application.add_handler(CommandHandler("help", h.help_command))
+    application.add_handler(CommandHandler("console", h.console_command))
+    application.add_handler(CommandHandler("on", h.on_command))
+    application.add_handler(CommandHandler("off", h.off_command))
+    application.add_handler(CommandHandler("case", h.case_command))
+    application.add_handler(CommandHandler("standings", h.standings_command))
+    application.add_handler(CallbackQueryHandler(h.console_press))
+    application.add_handler(TypeHandler(Update, h.remember_processed), group=1)
+    application.add_error_handler(h.on_error)
+
+
+async def publish_commands(application: Application) -> None:
+    render: Renderer = application.bot_data[KEY].render
+    commands = [BotCommand(name, render.t(f"command.{name}")) for name in COMMANDS]
+    try:
+        await application.bot.set_my_commands(commands)
+    except TelegramError as exc:
+        log.warning("setMyCommands failed, carrying on: %s", exc)
+
+
+def build_application(config: Config, engine, clock: Clock, *, rate_limited: bool = True, jobs: bool = True) -> Application:
+    builder = (
+        ApplicationBuilder()
+        .token(config.require_token())
+        .base_url(config.bot.base_url)
+        .base_file_url(config.bot.base_file_url)
+        .post_init(publish_commands)
+    )
+    if rate_limited:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    application.bot_data[KEY] = Deps(baton=Baton(config, engine, clock), render=Renderer(config))
+    register_handlers(application)
+    if jobs:
+        schedule_jobs(application)
+    return application

@@ -1,0 +1,41 @@
+"""callback_data, written and read in one place. Telegram allows at most 64 bytes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.i18n import CASE_TYPES
+
+TAKE, HAND_OFF, CASE, CASE_TYPE, BACK = "t", "h", "c", "ct", "b"
+MAX_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Press:
+    action: str
+    account: str = ""
+    case_type: str = ""
+
+
+def encode(press: Press) -> str:
+    parts = [press.action]
+    if press.account:
+        parts.append(press.account)
+    if press.case_type:
+        parts.append(press.case_type)
+    data = ":".join(parts)
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def decode(data: str) -> Press | None:
+    """The press a button carries, or None for data this version of the bot never wrote."""
+    action, _, rest = (data or "").partition(":")
+    account, _, case_type = rest.partition(":")
+    if action in (TAKE, HAND_OFF, CASE) and account and not case_type:
+        return Press(action, account)
+    if action == CASE_TYPE and account and case_type in CASE_TYPES:
+        return Press(action, account, case_type)
+    if action == BACK and account:
+        return Press(action, account)
+    return None

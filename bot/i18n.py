@@ -1,0 +1,100 @@
+"""Every user-facing string, in Chinese and English. Chinese is the default."""
+from __future__ import annotations
+
+CASE_TYPES = ("consult", "presale", "aftersale", "complaint", "other")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # console
+    "console.title": {"zh": "🎛 <b>{team}</b> 账号控制台", "en": "🎛 <b>{team}</b> account console"},
+    "console.held": {"zh": "• {label}：<b>{name}</b> 自 {since} 起", "en": "• {label}: <b>{name}</b> since {since}"},
+    "console.free": {"zh": "• {label}：无人接管", "en": "• {label}: nobody"},
+    "console.pick_type": {"zh": "为 {label} 记录案例，请选择类型：", "en": "Log a case on {label}: pick its type"},
+    "button.take": {"zh": "接管 {label}", "en": "Take over {label}"},
+    "button.hand_off": {"zh": "交出 {label}", "en": "Hand off {label}"},
+    "button.case": {"zh": "+1 案例 {label}", "en": "+1 case {label}"},
+    "button.back": {"zh": "↩ 返回", "en": "↩ Back"},
+    "case.consult": {"zh": "咨询", "en": "consult"},
+    "case.presale": {"zh": "售前", "en": "pre-sale"},
+    "case.aftersale": {"zh": "售后", "en": "after-sale"},
+    "case.complaint": {"zh": "投诉", "en": "complaint"},
+    "case.other": {"zh": "其他", "en": "other"},
+    # toasts and replies
+    "took": {"zh": "✅ {name} 接管了 {label}", "en": "✅ {name} took over {label}"},
+    "took_from": {"zh": "🔁 {name} 从 {previous} 接管了 {label}", "en": "🔁 {name} took over {label} from {previous}"},
+    "handed_off": {"zh": "👋 {name} 交出了 {labels}", "en": "👋 {name} handed off {labels}"},
+    "case_logged": {"zh": "📝 {name} 在 {label} 记录了 1 个{case_type}案例", "en": "📝 {name} logged a {case_type} case on {label}"},
+    "toast.took": {"zh": "已接管 {label}", "en": "You hold {label} now"},
+    "toast.handed_off": {"zh": "已交出 {label}", "en": "Handed off {label}"},
+    "toast.case_logged": {"zh": "已记录：{case_type}", "en": "Logged: {case_type}"},
+    "toast.pick_type": {"zh": "请选择案例类型", "en": "Pick the case type"},
+    "toast.ok": {"zh": "好的", "en": "OK"},
+    # refusals
+    "error.already_holding": {"zh": "你已经在接管 {label}", "en": "You already hold {label}"},
+    "error.not_holding": {"zh": "你没有接管 {label}", "en": "You don't hold {label}"},
+    "error.not_holding_any": {"zh": "你目前没有接管任何账号。先点“接管”或发送 /on <账号>", "en": "You hold no account. Tap “Take over” or send /on <account> first"},
+    "error.holds_several": {"zh": "你同时接管了 {labels}，请指明账号：/case <类型> 前加账号，例如 /case {first} 咨询", "en": "You hold {labels}; name the account, e.g. /case {first} consult"},
+    "error.unknown_account": {"zh": "没有账号“{key}”。可用账号：{keys}", "en": "There is no account “{key}”. Accounts: {keys}"},
+    "error.unknown_case_type": {"zh": "没有案例类型“{value}”。可用类型：{types}", "en": "Unknown case type “{value}”. Types: {types}"},
+    "error.holder_only": {"zh": "只有当前接管人 {name} 可以这样做", "en": "Only the current holder, {name}, can do that"},
+    "error.stale_button": {"zh": "这个按钮已过期，请发送 /console 获取新的控制台", "en": "This button is out of date; send /console for a fresh console"},
+    "error.before_start": {"zh": "时间早于接管开始时间，操作未执行", "en": "That time is before the hold began; nothing changed"},
+    "error.note_too_long": {"zh": "备注太长（最多 {limit} 字）", "en": "The note is too long (at most {limit} characters)"},
+    "usage.on": {"zh": "用法：/on <账号>。可用账号：{keys}", "en": "Usage: /on <account>. Accounts: {keys}"},
+    # standings and digest
+    "standings.title": {"zh": "🏆 <b>{day} 排行</b>", "en": "🏆 <b>Standings for {day}</b>"},
+    "standings.empty": {"zh": "今天还没有记录。", "en": "Nothing recorded yet."},
+    "standings.header": {"zh": "名次 姓名 时长 案例 积分", "en": "Rank Agent Hours Cases Points"},
+    "digest.title": {"zh": "📊 <b>{team} 日报 · {day}</b>", "en": "📊 <b>{team} daily digest · {day}</b>"},
+    "digest.coverage": {"zh": "<b>账号覆盖</b>", "en": "<b>Coverage</b>"},
+    "digest.coverage_line": {"zh": "• {label}：{held} / {elapsed}（{percent}%）", "en": "• {label}: {held} of {elapsed} ({percent}%)"},
+    "digest.open_holds": {"zh": "<b>仍在接管</b>", "en": "<b>Still held</b>"},
+    "digest.open_line": {"zh": "• {label}：{name} 自 {since} 起", "en": "• {label}: {name} since {since}"},
+    "digest.none_open": {"zh": "• 无", "en": "• none"},
+    # help
+    "help": {
+        "zh": (
+            "<b>Baton 指令</b>\n"
+            "/console — 发出账号控制台（按钮接管、交出、记案例）\n"
+            "/on &lt;账号&gt; — 接管账号\n"
+            "/off [账号] — 交出账号（不写则交出全部）\n"
+            "/case [类型] [订单号或备注] — 记录一个案例；类型：咨询 售前 售后 投诉 其他\n"
+            "/standings — 今日排行\n"
+            "/help — 本帮助\n"
+            "账号：{keys}"
+        ),
+        "en": (
+            "<b>Baton commands</b>\n"
+            "/console — post the account console (buttons to take over, hand off, log cases)\n"
+            "/on &lt;account&gt; — take over an account\n"
+            "/off [account] — hand off an account (all of yours if none is named)\n"
+            "/case [type] [order no. or note] — log a case; types: consult presale aftersale complaint other\n"
+            "/standings — today's standings\n"
+            "/help — this help\n"
+            "Accounts: {keys}"
+        ),
+    },
+    "command.console": {"zh": "发出账号控制台", "en": "Post the account console"},
+    "command.on": {"zh": "接管账号", "en": "Take over an account"},
+    "command.off": {"zh": "交出账号", "en": "Hand off an account"},
+    "command.case": {"zh": "记录案例", "en": "Log a case"},
+    "command.standings": {"zh": "今日排行", "en": "Today's standings"},
+    "command.help": {"zh": "帮助", "en": "Help"},
+}
+
+# Typed case types: what people write after /case, in either language.
+CASE_TYPE_WORDS = {
+    "咨询": "consult", "consult": "consult",
+    "售前": "presale", "presale": "presale", "pre-sale": "presale",
+    "售后": "aftersale", "aftersale": "aftersale", "after-sale": "aftersale",
+    "投诉": "complaint", "complaint": "complaint",
+    "其他": "other", "other": "other",
+}
+
+
+def t(lang: str, key: str, **params: object) -> str:
+    entry = MESSAGES[key]
+    return (entry.get(lang) or entry["zh"]).format(**params)
+
+
+def case_type_label(lang: str, case_type: str) -> str:
+    return t(lang, f"case.{case_type}")

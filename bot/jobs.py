@@ -1,0 +1,68 @@
+"""Scheduled work: keep the ledger compiled, post the daily digest, and catch up after downtime."""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.ext import Application, ContextTypes
+
+from bot.context import KEY, Deps, deps
+
+log = logging.getLogger(__name__)
+
+DAILY = "daily"
+# APScheduler drops a job that starts more than 1 s late by default; a busy bot is often later.
+MISFIRE_GRACE_SECONDS = 15 * 60
+
+
+async def compile_ledger(context: ContextTypes.DEFAULT_TYPE) -> None:
+    change = deps(context).baton.compile()
+    log.info("ledger compiled: %s added, %s removed, %s unchanged", change.added, change.removed, change.unchanged)
+
+
+async def post_daily_digest(bot: Bot, d: Deps, day: date) -> bool:
+    """Post the digest for `day` once; False if it had been posted already."""
+    if d.baton.digest_posted(DAILY, day.isoformat()):
+        return False
+    d.baton.compile()
+    text = d.render.digest_message(d.baton.digest(day))
+    await bot.send_message(d.baton.config.team.chat_id, text, parse_mode=ParseMode.HTML)
+    d.baton.record_digest(DAILY, day.isoformat())
+    return True
+
+
+async def daily_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+    d = deps(context)
+    await post_daily_digest(context.bot, d, d.baton.today())
+
+
+def digests_due(now_local: datetime, digest_time, posted) -> list[date]:
+    """Yesterday's digest if it never went out, and today's if its time has passed."""
+    today = now_local.date()
+    due = [today - timedelta(days=1)]
+    if now_local.time() >= digest_time:
+        due.append(today)
+    return [day for day in due if not posted(day)]
+
+
+async def catch_up(context: ContextTypes.DEFAULT_TYPE) -> None:
+    d = deps(context)
+    now_local = d.baton.clock.now().astimezone(d.baton.tz)
+    active = set(d.baton.open_days())
+    due = digests_due(now_local, d.baton.config.schedule.daily_digest, lambda day: d.baton.digest_posted(DAILY, day.isoformat()))
+    for day in (day for day in due if day in active):
+        log.info("catching up the digest for %s", day)
+        await post_daily_digest(context.bot, d, day)
+
+
+def schedule_jobs(application: Application) -> None:
+    d: Deps = application.bot_data[KEY]
+    schedule = d.baton.config.schedule
+    job_kwargs = {"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True}
+    queue = application.job_queue
+    queue.run_repeating(compile_ledger, interval=schedule.compile_every_minutes * 60, first=5, name="compile", job_kwargs=job_kwargs)
+    digest_at = schedule.daily_digest.replace(tzinfo=d.baton.tz)
+    queue.run_daily(daily_digest, time=digest_at, name="daily-digest", job_kwargs=job_kwargs)
+    queue.run_once(catch_up, when=1, name="catch-up")

@@ -1,0 +1,98 @@
+"""Holds on a shared account, and the two moves that change them: take over and hand off.
+
+A hold is the half-open interval [start, end) in which one agent held an account.
+An open hold has no end yet. The rules enforced here:
+
+- one holder per account at a time: taking over a held account ends the current hold
+  at the same instant, and that counts as a handover;
+- one agent may hold several accounts at once;
+- handing off ends only your own holds.
+
+Functions decide; they never persist. The caller stores what they return.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from domain.clock import as_utc
+
+
+class HoldError(Exception):
+    """A move that the rules refuse. `code` is stable; the bot translates it."""
+
+    def __init__(self, code: str, **details: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+@dataclass(frozen=True)
+class Hold:
+    account: str
+    agent_id: int
+    start: datetime
+    end: datetime | None = None
+    id: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.end is None
+
+    def covers(self, instant: datetime) -> bool:
+        return self.start <= instant and (self.end is None or instant < self.end)
+
+    def seconds(self, until: datetime) -> float:
+        """Seconds held, counting an open hold up to `until`."""
+        end = self.end if self.end is not None else until
+        return max(0.0, (end - self.start).total_seconds())
+
+    def ended(self, at: datetime) -> Hold:
+        if at < self.start:
+            raise HoldError("before_start", account=self.account, start=self.start, at=at)
+        return replace(self, end=at)
+
+
+@dataclass(frozen=True)
+class TakeOver:
+    started: Hold
+    ended: Hold | None  # the previous holder's hold, closed at the same instant
+
+    @property
+    def is_handover(self) -> bool:
+        return self.ended is not None
+
+
+def take_over(current: Hold | None, account: str, agent_id: int, at: datetime) -> TakeOver:
+    """`agent_id` takes `account` at `at`; `current` is the account's open hold, if any."""
+    at = as_utc(at)
+    if current is not None:
+        if current.account != account or not current.is_open:
+            raise ValueError("current must be the open hold of the same account")
+        if current.agent_id == agent_id:
+            raise HoldError("already_holding", account=account)
+        return TakeOver(started=Hold(account, agent_id, at), ended=current.ended(at))
+    return TakeOver(started=Hold(account, agent_id, at), ended=None)
+
+
+def hand_off(own_open_holds: Iterable[Hold], agent_id: int, at: datetime, account: str | None = None) -> list[Hold]:
+    """End the agent's open holds: the one on `account`, or all of them when no account is named."""
+    at = as_utc(at)
+    mine = [h for h in own_open_holds if h.agent_id == agent_id and h.is_open]
+    if account is not None:
+        mine = [h for h in mine if h.account == account]
+    if not mine:
+        raise HoldError("not_holding", account=account)
+    return [h.ended(at) for h in sorted(mine, key=lambda h: h.account)]
+
+
+def holder_of(holds: Iterable[Hold], account: str, at: datetime) -> int | None:
+    for hold in holds:
+        if hold.account == account and hold.covers(at):
+            return hold.agent_id
+    return None
+
+
+def open_holds_by_account(holds: Iterable[Hold]) -> Mapping[str, Hold]:
+    return {h.account: h for h in holds if h.is_open}

@@ -1,0 +1,93 @@
+"""Compiling the ledger: holds and cases become point entries per agent and day.
+
+Points are kept in integer millipoints so that sums are exact and the same input always
+compiles to the same ledger, on SQLite and PostgreSQL alike.
+Each derived entry carries a `source` that names what it was derived from; together with
+agent, day and kind it is the entry's identity, so recompiling never duplicates.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from domain.holds import Hold
+from domain.time import day_bounds, local_day, split_by_day
+
+MILLI = 1000
+
+HOURS = "hours"
+CASE = "case"
+ADJUSTMENT = "adjustment"
+# Kinds that compile_day derives and may replace; anything else is written by people and kept.
+DERIVED_KINDS = frozenset({HOURS, CASE})
+
+
+@dataclass(frozen=True)
+class PointRates:
+    per_case: float = 1.0
+    per_hour: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.per_case < 0 or self.per_hour < 0:
+            raise ValueError("point rates cannot be negative")
+
+
+@dataclass(frozen=True)
+class LoggedCase:
+    id: int
+    agent_id: int
+    account: str
+    at: datetime
+    case_type: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    agent_id: int
+    day: date
+    kind: str
+    source: str
+    millipoints: int
+    quantity: float  # seconds held for HOURS, 1 per case for CASE, points for manual kinds
+
+    @property
+    def key(self) -> tuple[int, date, str, str]:
+        return (self.agent_id, self.day, self.kind, self.source)
+
+
+def to_millipoints(points: float) -> int:
+    return round(points * MILLI)
+
+
+def compile_day(
+    day: date,
+    tz: ZoneInfo,
+    holds: Iterable[Hold],
+    cases: Iterable[LoggedCase],
+    rates: PointRates,
+    now: datetime,
+) -> list[Entry]:
+    """The derived entries of one calendar day, in a stable order.
+
+    An open hold counts up to `now`; a day in the future of `now` compiles to nothing.
+    A case is credited to the agent who logged it: the bot only accepts a case from the
+    account's holder, so the logger is the holder at that moment.
+    """
+    day_start, day_end = day_bounds(day, tz)
+    horizon = min(day_end, now)
+    entries: list[Entry] = []
+    for hold in holds:
+        end = hold.end if hold.end is not None else now
+        for piece_day, start, stop in split_by_day(max(hold.start, day_start), min(end, horizon), tz):
+            if piece_day != day or stop <= start:
+                continue
+            seconds = (stop - start).total_seconds()
+            entries.append(
+                Entry(hold.agent_id, day, HOURS, f"hold:{hold.id}", to_millipoints(rates.per_hour * seconds / 3600), seconds)
+            )
+    for case in cases:
+        if local_day(case.at, tz) == day and case.at < now:
+            entries.append(Entry(case.agent_id, day, CASE, f"case:{case.id}", to_millipoints(rates.per_case), 1.0))
+    return sorted(entries, key=lambda e: (e.agent_id, e.kind, e.source))

@@ -1,0 +1,1 @@
+"""Baton's storage: SQLModel tables, repositories, migrations and importers."""

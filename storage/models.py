@@ -1,0 +1,109 @@
+"""The tables. Times are UTCDateTime; Telegram ids are 64-bit; points are integer millipoints."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def _utc(nullable: bool = False, index: bool = False) -> Column:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Agent(SQLModel, table=True):
+    __tablename__ = "agents"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tg_user_id: int = Field(sa_column=Column(BigInteger, unique=True, nullable=False))
+    name: str = Field(max_length=128)
+    username: str | None = Field(default=None, max_length=64)
+    registered_at: datetime = Field(sa_column=_utc())
+
+
+class Account(SQLModel, table=True):
+    __tablename__ = "accounts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=24, unique=True)
+    platform: str = Field(max_length=16)
+    label: str = Field(max_length=64)
+
+
+class HoldRow(SQLModel, table=True):
+    __tablename__ = "holds"
+    __table_args__ = (
+        # The database itself refuses a second open hold on one account.
+        Index(
+            "uq_holds_one_open_per_account",
+            "account_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(sa_column=Column(Integer, ForeignKey("accounts.id"), nullable=False, index=True))
+    agent_id: int = Field(sa_column=Column(Integer, ForeignKey("agents.id"), nullable=False, index=True))
+    started_at: datetime = Field(sa_column=_utc(index=True))
+    ended_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True, index=True))
+    # Set when the hold ended because someone took the account over: that is a handover.
+    taken_over_by: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("agents.id"), nullable=True))
+    note: str | None = Field(default=None, max_length=500)
+
+
+class CaseRow(SQLModel, table=True):
+    __tablename__ = "cases"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(sa_column=Column(Integer, ForeignKey("agents.id"), nullable=False, index=True))
+    account_id: int = Field(sa_column=Column(Integer, ForeignKey("accounts.id"), nullable=False))
+    logged_at: datetime = Field(sa_column=_utc(index=True))
+    case_type: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=200)
+
+
+class LedgerRow(SQLModel, table=True):
+    __tablename__ = "ledger"
+    __table_args__ = (UniqueConstraint("agent_id", "day", "kind", "source", name="uq_ledger_entry"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(sa_column=Column(Integer, ForeignKey("agents.id"), nullable=False, index=True))
+    day: date = Field(index=True)
+    kind: str = Field(max_length=24)
+    source: str = Field(max_length=64)
+    millipoints: int = Field(sa_column=Column(BigInteger, nullable=False))
+    quantity: float = 0.0
+    recorded_at: datetime = Field(sa_column=_utc())
+
+
+class AuditRow(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_utc(index=True))
+    actor_agent_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("agents.id"), nullable=True))
+    action: str = Field(max_length=32)
+    subject: str = Field(default="", max_length=128)
+    detail: str = Field(default="{}")  # JSON
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    __tablename__ = "processed_updates"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    processed_at: datetime = Field(sa_column=_utc())
+
+
+class PostedDigest(SQLModel, table=True):
+    """What was posted, so a restart can catch up instead of silently skipping a digest."""
+
+    __tablename__ = "posted_digests"
+
+    kind: str = Field(primary_key=True, max_length=16)
+    period: str = Field(primary_key=True, max_length=16)
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    posted_at: datetime = Field(sa_column=_utc())

@@ -1,0 +1,217 @@
+"""Reading and writing the tables in the domain's terms. Callers own the transaction."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from domain.holds import Hold, TakeOver
+from domain.ledger import DERIVED_KINDS, Entry, LoggedCase
+from storage.models import Account, Agent, AuditRow, CaseRow, HoldRow, LedgerRow, PostedDigest, ProcessedUpdate
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    key: str
+    platform: str
+    label: str
+
+
+def sync_accounts(session: Session, specs: Iterable[AccountSpec]) -> None:
+    """Make the accounts table match the configuration; accounts are never deleted (history points at them)."""
+    existing = {a.key: a for a in session.exec(select(Account)).scalars()}
+    for spec in specs:
+        row = existing.get(spec.key)
+        if row is None:
+            session.add(Account(key=spec.key, platform=spec.platform, label=spec.label))
+        elif (row.platform, row.label) != (spec.platform, spec.label):
+            row.platform, row.label = spec.platform, spec.label
+    session.flush()
+
+
+def account_ids(session: Session) -> dict[str, int]:
+    return {key: id_ for id_, key in session.execute(select(Account.id, Account.key))}
+
+
+def account_keys(session: Session) -> dict[int, str]:
+    return {id_: key for key, id_ in account_ids(session).items()}
+
+
+def register_agent(session: Session, tg_user_id: int, name: str, username: str | None, at: datetime) -> Agent:
+    """The agent for a Telegram user, created on first sight; a changed display name is followed."""
+    agent = session.execute(select(Agent).where(Agent.tg_user_id == tg_user_id)).scalar_one_or_none()
+    if agent is None:
+        agent = Agent(tg_user_id=tg_user_id, name=name, username=username, registered_at=at)
+        session.add(agent)
+        session.flush()
+    elif (agent.name, agent.username) != (name, username):
+        agent.name, agent.username = name, username
+    return agent
+
+
+def agents_by_id(session: Session) -> dict[int, Agent]:
+    return {a.id: a for a in session.execute(select(Agent)).scalars()}
+
+
+def find_agent(session: Session, handle: str) -> Agent | None:
+    """An agent by @username or exact display name, case-insensitively."""
+    handle = handle.removeprefix("@").strip().lower()
+    return session.execute(
+        select(Agent).where(or_(func.lower(Agent.username) == handle, func.lower(Agent.name) == handle)).order_by(Agent.id)
+    ).scalars().first()
+
+
+def _to_hold(row: HoldRow, keys: dict[int, str]) -> Hold:
+    return Hold(account=keys[row.account_id], agent_id=row.agent_id, start=row.started_at, end=row.ended_at, id=row.id)
+
+
+def open_holds(session: Session) -> list[Hold]:
+    keys = account_keys(session)
+    rows = session.execute(select(HoldRow).where(HoldRow.ended_at.is_(None)).order_by(HoldRow.id)).scalars()
+    return [_to_hold(r, keys) for r in rows]
+
+
+def holds_between(session: Session, start: datetime, end: datetime) -> list[Hold]:
+    """Every hold that overlaps [start, end), open ones included."""
+    keys = account_keys(session)
+    rows = session.execute(
+        select(HoldRow)
+        .where(and_(HoldRow.started_at < end, or_(HoldRow.ended_at.is_(None), HoldRow.ended_at > start)))
+        .order_by(HoldRow.id)
+    ).scalars()
+    return [_to_hold(r, keys) for r in rows]
+
+
+def save_take_over(session: Session, move: TakeOver) -> Hold:
+    if move.ended is not None:
+        ended = session.get(HoldRow, move.ended.id)
+        ended.ended_at = move.ended.end
+        ended.taken_over_by = move.started.agent_id
+    row = HoldRow(
+        account_id=account_ids(session)[move.started.account],
+        agent_id=move.started.agent_id,
+        started_at=move.started.start,
+    )
+    session.add(row)
+    session.flush()
+    return replace(move.started, id=row.id)
+
+
+def save_ended_holds(session: Session, ended: Iterable[Hold]) -> None:
+    for hold in ended:
+        session.get(HoldRow, hold.id).ended_at = hold.end
+    session.flush()
+
+
+def add_case(session: Session, agent_id: int, account: str, at: datetime, case_type: str, note: str | None) -> CaseRow:
+    row = CaseRow(agent_id=agent_id, account_id=account_ids(session)[account], logged_at=at, case_type=case_type, note=note)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def cases_between(session: Session, start: datetime, end: datetime) -> list[LoggedCase]:
+    keys = account_keys(session)
+    rows = session.execute(
+        select(CaseRow).where(CaseRow.logged_at >= start, CaseRow.logged_at < end).order_by(CaseRow.id)
+    ).scalars()
+    return [LoggedCase(r.id, r.agent_id, keys[r.account_id], r.logged_at, r.case_type) for r in rows]
+
+
+def first_activity(session: Session) -> datetime | None:
+    first_hold = session.execute(select(func.min(HoldRow.started_at))).scalar()
+    first_case = session.execute(select(func.min(CaseRow.logged_at))).scalar()
+    known = [t for t in (first_hold, first_case) if t is not None]
+    return min(known) if known else None
+
+
+def _to_entry(row: LedgerRow) -> Entry:
+    return Entry(row.agent_id, row.day, row.kind, row.source, row.millipoints, row.quantity)
+
+
+def entries_between(session: Session, first: date, last: date) -> list[Entry]:
+    rows = session.execute(
+        select(LedgerRow).where(LedgerRow.day >= first, LedgerRow.day <= last).order_by(LedgerRow.id)
+    ).scalars()
+    return [_to_entry(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class LedgerChange:
+    added: int
+    removed: int
+    unchanged: int
+
+
+def replace_derived_entries(session: Session, days: Iterable[date], entries: Iterable[Entry], at: datetime) -> LedgerChange:
+    """Make the derived entries of `days` equal `entries`, touching only what differs.
+
+    Entries people wrote (adjustments, thanks…) are never touched. An entry whose value changed
+    is removed and re-added, so the table only ever holds the latest compilation.
+    """
+    days = sorted(set(days))
+    wanted = {e.key: e for e in entries}
+    existing = {
+        (r.agent_id, r.day, r.kind, r.source): r
+        for r in session.execute(
+            select(LedgerRow).where(LedgerRow.day.in_(days), LedgerRow.kind.in_(DERIVED_KINDS))
+        ).scalars()
+    }
+    stale = [
+        row.id
+        for key, row in existing.items()
+        if key not in wanted or (row.millipoints, row.quantity) != (wanted[key].millipoints, wanted[key].quantity)
+    ]
+    if stale:
+        session.execute(delete(LedgerRow).where(LedgerRow.id.in_(stale)))
+    kept = {key for key, row in existing.items() if row.id not in set(stale)}
+    fresh = [e for key, e in wanted.items() if key not in kept]
+    session.add_all(
+        LedgerRow(agent_id=e.agent_id, day=e.day, kind=e.kind, source=e.source, millipoints=e.millipoints, quantity=e.quantity, recorded_at=at)
+        for e in fresh
+    )
+    session.flush()
+    return LedgerChange(added=len(fresh), removed=len(stale), unchanged=len(kept))
+
+
+def audit(session: Session, at: datetime, action: str, *, actor_agent_id: int | None = None, subject: str = "", **detail: object) -> None:
+    session.add(
+        AuditRow(at=at, actor_agent_id=actor_agent_id, action=action, subject=subject, detail=json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True))
+    )
+
+
+def audit_log(session: Session) -> list[AuditRow]:
+    return list(session.execute(select(AuditRow).order_by(AuditRow.id)).scalars())
+
+
+def _insert_ignoring_conflict(session: Session, model, values: dict, index_elements: list[str]) -> bool:
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    key = getattr(model, index_elements[0])
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=index_elements).returning(key)
+    return session.execute(statement).first() is not None
+
+
+def mark_update_processed(session: Session, update_id: int, at: datetime) -> bool:
+    """Record an update id; False when it was already there (a redelivery)."""
+    return _insert_ignoring_conflict(session, ProcessedUpdate, {"update_id": update_id, "processed_at": at}, ["update_id"])
+
+
+def is_update_processed(session: Session, update_id: int) -> bool:
+    return session.get(ProcessedUpdate, update_id) is not None
+
+
+def mark_digest_posted(session: Session, kind: str, period: str, chat_id: int, at: datetime) -> bool:
+    return _insert_ignoring_conflict(
+        session, PostedDigest, {"kind": kind, "period": period, "chat_id": chat_id, "posted_at": at}, ["kind", "period", "chat_id"]
+    )
+
+
+def digest_posted(session: Session, kind: str, period: str, chat_id: int) -> bool:
+    return session.get(PostedDigest, (kind, period, chat_id)) is not None

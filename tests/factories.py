@@ -1,0 +1,33 @@
+"""Small builders the tests share, so they read in the domain's words."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.config import parse_config
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+GROUP_ID = -1001234567890
+SUPERVISOR_ID = 9000
+
+
+def local(day: str, hhmm: str) -> datetime:
+    """A Shanghai wall-clock time, as the aware UTC instant the domain works with."""
+    return datetime.fromisoformat(f"{day}T{hhmm}").replace(tzinfo=SHANGHAI).astimezone(UTC)
+
+
+def team_config(database_url: str = "sqlite:///:memory:", **overrides):
+    raw = {
+        "bot": {"token": "123456:TEST-TOKEN"},
+        "team": {"name": "客服一组", "chat_id": GROUP_ID, "timezone": "Asia/Shanghai", "language": "zh", "supervisors": [SUPERVISOR_ID]},
+        "accounts": [
+            {"key": "jd", "platform": "jd", "label": "京东旗舰店"},
+            {"key": "vip", "platform": "vip", "label": "唯品会店"},
+        ],
+        "schedule": {"daily_digest": "22:00", "compile_every_minutes": 10},
+        "points": {"per_case": 1.0, "per_hour": 2.0},
+        "database": {"url": database_url},
+    }
+    for section, values in overrides.items():
+        raw[section] = {**raw.get(section, {}), **values} if isinstance(values, dict) else values
+    return parse_config(raw)
