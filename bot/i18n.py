@@ -31,7 +31,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # refusals
     "error.already_holding": {"zh": "你已经在接管 {label}", "en": "You already hold {label}"},
     "error.not_holding": {"zh": "你没有接管 {label}", "en": "You don't hold {label}"},
-    "error.not_holding_any": {"zh": "你目前没有接管任何账号。先点“接管”或发送 /on <账号>", "en": "You hold no account. Tap “Take over” or send /on <account> first"},
+    "error.not_holding_any": {"zh": "你目前没有接管任何账号。先点“接管”或发送 /on &lt;账号&gt;", "en": "You hold no account. Tap “Take over” or send /on &lt;account&gt; first"},
     "error.holds_several": {"zh": "你同时接管了 {labels}，请指明账号：/case <类型> 前加账号，例如 /case {first} 咨询", "en": "You hold {labels}; name the account, e.g. /case {first} consult"},
     "error.unknown_account": {"zh": "没有账号“{key}”。可用账号：{keys}", "en": "There is no account “{key}”. Accounts: {keys}"},
     "error.unknown_case_type": {"zh": "没有案例类型“{value}”。可用类型：{types}", "en": "Unknown case type “{value}”. Types: {types}"},
@@ -39,7 +39,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.stale_button": {"zh": "这个按钮已过期，请发送 /console 获取新的控制台", "en": "This button is out of date; send /console for a fresh console"},
     "error.before_start": {"zh": "时间早于接管开始时间，操作未执行", "en": "That time is before the hold began; nothing changed"},
     "error.note_too_long": {"zh": "备注太长（最多 {limit} 字）", "en": "The note is too long (at most {limit} characters)"},
-    "usage.on": {"zh": "用法：/on <账号>。可用账号：{keys}", "en": "Usage: /on <account>. Accounts: {keys}"},
+    "usage.on": {"zh": "用法：/on &lt;账号&gt;。可用账号：{keys}", "en": "Usage: /on &lt;account&gt;. Accounts: {keys}"},
     # standings and digest
     "standings.title": {"zh": "🏆 <b>{day} 排行</b>", "en": "🏆 <b>Standings for {day}</b>"},
     "standings.empty": {"zh": "今天还没有记录。", "en": "Nothing recorded yet."},
@@ -91,7 +91,7 @@ CASE_TYPE_WORDS = {
 }
 
 
-def t(lang: str, key: str, **params: object) -> str:
+def t(lang: str, key: str, /, **params: object) -> str:
     entry = MESSAGES[key]
     return (entry.get(lang) or entry["zh"]).format(**params)
 

@@ -55,7 +55,7 @@ class Renderer:
         self.tz = config.team.timezone
         self.labels = {a.key: a.label for a in config.accounts}
 
-    def t(self, key: str, **params: object) -> str:
+    def t(self, key: str, /, **params: object) -> str:
         return t(self.lang, key, **params)
 
     def label(self, account: str) -> str:

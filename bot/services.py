@@ -155,7 +155,7 @@ class Baton:
             try:
                 ended = hand_off(repo.open_holds(session), agent.id, now, account)
             except HoldError as exc:
-                raise Refused(exc.code, account=account) from None
+                raise Refused(exc.code if account else "not_holding_any", account=account) from None
             repo.save_ended_holds(session, ended)
             accounts = tuple(h.account for h in ended)
             repo.audit(session, now, "hand_off", actor_agent_id=agent.id, subject=",".join(accounts))

@@ -1,0 +1,145 @@
+"""The real Application, polling the simulated Bot API over HTTP, driven like a team would.
+
+Shared by the end-to-end tests and `baton demo`. Each helper injects one update and returns
+once the bot has finished with it: PTB handles updates one at a time, and a handler the
+harness adds after every other group notes the update id when all of them are done.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from telegram import Update
+from telegram.ext import Application, TypeHandler
+
+from bot.app import build_application, prepare_database
+from bot.config import Config
+from bot.context import KEY, Deps
+from bot.jobs import post_daily_digest
+from bot.sandbox import ApiCall, BotApiSandbox
+from bot.sandbox.html_text import parse_html
+from bot.services import Baton
+from domain.clock import ManualClock
+
+TOKEN = "123456:TEST-TOKEN"
+LAST_GROUP = 1_000
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """What the bot did in answer to one injected update."""
+
+    calls: list[ApiCall]
+
+    def sent(self) -> list[ApiCall]:
+        return [c for c in self.calls if c.method == "sendMessage"]
+
+    def texts(self) -> list[str]:
+        """What the group sees: the sent texts with their HTML formatting applied."""
+        return [shown(c) for c in self.sent()]
+
+    def toasts(self) -> list[str]:
+        return [c.params.get("text", "") for c in self.calls if c.method == "answerCallbackQuery"]
+
+    def edits(self) -> list[ApiCall]:
+        return [c for c in self.calls if c.method in ("editMessageText", "editMessageReplyMarkup")]
+
+
+class LiveBot:
+    def __init__(self, config: Config, clock: ManualClock, *, timeout: float = 10.0) -> None:
+        self.clock = clock
+        self.timeout = timeout
+        self.sandbox = BotApiSandbox(token=TOKEN, clock=clock)
+        self._config = config
+        self.application: Application | None = None
+        self.group: dict = {}
+        self._handled_ids: set[int] = set()
+
+    async def _note_handled(self, update: Update, _context) -> None:
+        self._handled_ids.add(update.update_id)
+
+    @property
+    def config(self) -> Config:
+        return self._config
+
+    @property
+    def baton(self) -> Baton:
+        return self.deps.baton
+
+    @property
+    def deps(self) -> Deps:
+        return self.application.bot_data[KEY]
+
+    async def __aenter__(self) -> LiveBot:
+        self.sandbox.start()
+        self._config = with_server(self._config, self.sandbox)
+        engine = prepare_database(self._config)
+        self.application = build_application(self._config, engine, self.clock, rate_limited=False, jobs=False)
+        self.application.add_handler(TypeHandler(Update, self._note_handled), group=LAST_GROUP)
+        self.group = self.sandbox.group(self._config.team.chat_id, self._config.team.name)
+        await self.application.initialize()
+        # run_polling() would call post_init between initialize and start; do the same.
+        if self.application.post_init:
+            await self.application.post_init(self.application)
+        await self.application.start()
+        await self.application.updater.start_polling(poll_interval=0.0, timeout=1)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        try:
+            if self.application.updater.running:
+                await self.application.updater.stop()
+            if self.application.running:
+                await self.application.stop()
+            await self.application.shutdown()
+            self.baton.engine.dispose()
+        finally:
+            self.sandbox.stop()
+
+    def user(self, user_id: int, first_name: str, last_name: str | None = None, username: str | None = None) -> dict:
+        return self.sandbox.user(user_id, first_name, last_name=last_name, username=username)
+
+    async def _handled(self, inject) -> Reaction:
+        before = len(self.sandbox.calls)
+        inject()
+        update_id = self.sandbox.last_update["update_id"]
+        await self.sandbox.wait_for(lambda _: update_id in self._handled_ids, timeout=self.timeout)
+        return Reaction([c for c in self.sandbox.calls[before:] if c.method != "getUpdates"])
+
+    async def say(self, user: dict, text: str, chat: dict | None = None, reply_to: dict | None = None) -> Reaction:
+        return await self._handled(lambda: self.sandbox.send_message(chat or self.group, user, text, reply_to=reply_to))
+
+    async def press(self, user: dict, message: dict, data: str) -> Reaction:
+        return await self._handled(lambda: self.sandbox.press_button(message, user, data))
+
+    async def upload(self, user: dict, filename: str, content: bytes, caption: str | None = None, chat: dict | None = None) -> Reaction:
+        return await self._handled(lambda: self.sandbox.send_document(chat or self.group, user, filename, content, caption=caption))
+
+    async def redeliver(self, update: dict, marker_user: dict) -> Reaction:
+        """Deliver `update` again; a /help behind it proves the duplicate has been handled."""
+        before = len(self.sandbox.calls)
+        self.sandbox.inject_update(update)
+        await self.say(marker_user, "/help")
+        return Reaction([c for c in self.sandbox.calls[before:] if c.method != "getUpdates"])
+
+    def message(self, message_id: int) -> dict:
+        return next(m for m in self.sandbox.messages(self.group["id"]) if m["message_id"] == message_id)
+
+    def console(self) -> dict:
+        """The latest console message as it is now."""
+        consoles = [m for m in self.sandbox.messages(self.group["id"]) if m.get("reply_markup")]
+        return consoles[-1]
+
+    async def post_digest(self, day: date) -> Reaction:
+        before = len(self.sandbox.calls)
+        await post_daily_digest(self.application.bot, self.deps, day)
+        return Reaction([c for c in self.sandbox.calls[before:] if c.method != "getUpdates"])
+
+
+def shown(call: ApiCall) -> str:
+    text = call.params["text"]
+    return parse_html(text)[0] if call.params.get("parse_mode") == "HTML" else text
+
+
+def with_server(config: Config, sandbox: BotApiSandbox) -> Config:
+    return replace(config, bot=replace(config.bot, token=TOKEN, base_url=sandbox.base_url, base_file_url=sandbox.base_file_url))
