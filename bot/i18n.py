@@ -46,7 +46,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "standings.header": {"zh": "名次 姓名 时长 案例 积分", "en": "Rank Agent Hours Cases Points"},
     "digest.title": {"zh": "📊 <b>{team} 日报 · {day}</b>", "en": "📊 <b>{team} daily digest · {day}</b>"},
     "digest.coverage": {"zh": "<b>账号覆盖</b>", "en": "<b>Coverage</b>"},
-    "digest.coverage_line": {"zh": "• {label}：{held} / {elapsed}（{percent}%）", "en": "• {label}: {held} of {elapsed} ({percent}%)"},
+    "digest.coverage_line": {"zh": "• {label}：{held} / {elapsed} 小时（{percent}%）", "en": "• {label}: {held} of {elapsed} h ({percent}%)"},
     "digest.open_holds": {"zh": "<b>仍在接管</b>", "en": "<b>Still held</b>"},
     "digest.open_line": {"zh": "• {label}：{name} 自 {since} 起", "en": "• {label}: {name} since {since}"},
     "digest.none_open": {"zh": "• 无", "en": "• none"},

@@ -138,8 +138,8 @@ class Renderer:
                 self.t(
                     "digest.coverage_line",
                     label=escape(self.label(c.account)),
-                    held=hours(c.held_seconds),
-                    elapsed=hours(c.elapsed_seconds),
+                    held=f"{c.held_seconds / 3600:.1f}",
+                    elapsed=f"{c.elapsed_seconds / 3600:.1f}",
                     percent=round(100 * c.ratio),
                 )
             )

@@ -143,8 +143,8 @@ async def test_the_digest_ranking_matches_the_hand_computed_points(live, clock, 
     rows = [line.split() for line in table if line[:1].isdigit()]
     assert [(r[0], r[1], float(r[-1])) for r in rows] == [("1", "李雷", 17.0), ("2", "张伟", 14.0), ("3", "王芳", 10.0)]
     assert {r[1]: float(r[-1]) for r in rows} == expected
-    assert "京东旗舰店：9:30 / 22:00（43%）" in text
-    assert "唯品会店：8:00 / 22:00（36%）" in text
+    assert "京东旗舰店：9.5 / 22.0 小时（43%）" in text
+    assert "唯品会店：8.0 / 22.0 小时（36%）" in text
     assert "• 无" in text
 
     again = await live.post_digest(date(2026, 11, 2))

@@ -1,0 +1,32 @@
+import io
+
+import pytest
+
+from bot.demo import play
+from bot.cli import main
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_the_demo_plays_a_day_and_ends_with_the_digest(tmp_path):
+    first, second = io.StringIO(), io.StringIO()
+    await play(1, f"sqlite:///{tmp_path / 'one.db'}", out=first)
+    await play(1, f"sqlite:///{tmp_path / 'two.db'}", out=second)
+    transcript = first.getvalue()
+    assert transcript == second.getvalue(), "the demo is deterministic"
+    lines = transcript.splitlines()
+    assert "🔁 张伟 从 王芳 接管了 京东旗舰店" in transcript
+    assert "📝 李雷 在 唯品会店 记录了 1 个售后案例" in transcript
+    digest_at = next(i for i, line in enumerate(lines) if "日报 · 2026-11-02" in line)
+    digest = lines[digest_at:]
+    assert digest[0].startswith("22:00 bot: 📊")
+    ranked = [line.split()[1] for line in digest[1:] if line.strip()[:1].isdigit()]
+    assert sorted(ranked) == ["张伟", "李雷", "王芳", "陈静"]
+    assert any("唯品会店：李雷 自 20:00 起" in line for line in digest), "the hold still open at 22:00 is listed"
+
+
+def test_the_demo_refuses_an_existing_database(tmp_path, capsys):
+    existing = tmp_path / "old.db"
+    existing.write_bytes(b"")
+    assert main(["demo", "--db", str(existing)]) == 2
+    assert "fresh database" in capsys.readouterr().err
