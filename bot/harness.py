@@ -46,8 +46,9 @@ class Reaction:
 
 
 class LiveBot:
-    def __init__(self, config: Config, clock: ManualClock, *, timeout: float = 10.0) -> None:
+    def __init__(self, config: Config, clock: ManualClock, *, timeout: float = 10.0, jobs: bool = False) -> None:
         self.clock = clock
+        self.jobs = jobs
         self.timeout = timeout
         self.sandbox = BotApiSandbox(token=TOKEN, clock=clock)
         self._config = config
@@ -74,7 +75,7 @@ class LiveBot:
         self.sandbox.start()
         self._config = with_server(self._config, self.sandbox)
         engine = prepare_database(self._config)
-        self.application = build_application(self._config, engine, self.clock, rate_limited=False, jobs=False)
+        self.application = build_application(self._config, engine, self.clock, rate_limited=False, jobs=self.jobs)
         self.application.add_handler(TypeHandler(Update, self._note_handled), group=LAST_GROUP)
         self.group = self.sandbox.group(self._config.team.chat_id, self._config.team.name)
         await self.application.initialize()

@@ -1,0 +1,82 @@
+"""The scheduler's jobs, on the real JobQueue, and the digest catch-up after downtime."""
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from bot.harness import LiveBot
+from bot.jobs import catch_up, compile_ledger, digests_due
+from domain.clock import ManualClock
+from tests.factories import SHANGHAI, local, team_config
+
+pytestmark = pytest.mark.e2e
+
+
+class JobContext:
+    """What PTB hands a job callback: the application and its bot."""
+
+    def __init__(self, application):
+        self.application = application
+        self.bot = application.bot
+
+
+async def test_jobs_are_scheduled_in_the_teams_time_zone(database_url):
+    clock = ManualClock(local("2026-11-02", "08:00"))
+    async with LiveBot(team_config(database_url, schedule={"daily_digest": "21:30", "compile_every_minutes": 7}), clock, jobs=True) as live:
+        queue = live.application.job_queue
+        (digest,) = queue.get_jobs_by_name("daily-digest")
+        (compiler,) = queue.get_jobs_by_name("compile")
+        next_digest = digest.next_t.astimezone(SHANGHAI)
+        assert (next_digest.hour, next_digest.minute) == (21, 30)
+        assert compiler.job.trigger.interval == timedelta(minutes=7)
+        assert digest.job.misfire_grace_time >= 60, "a digest that starts a little late must still go out"
+
+
+async def test_the_compile_job_credits_an_open_hold_up_to_now(database_url):
+    clock = ManualClock(local("2026-11-02", "09:00"))
+    async with LiveBot(team_config(database_url), clock) as live:
+        wang = live.user(101, "王芳")
+        await live.say(wang, "/on jd")
+        clock.set(local("2026-11-02", "10:30"))
+        await compile_ledger(JobContext(live.application))
+        (row,) = live.baton.standings(date(2026, 11, 2))
+        assert (row.name, row.standing.seconds_held, row.standing.points) == ("王芳", 5400.0, 3.0)
+        clock.set(local("2026-11-02", "11:00"))
+        await compile_ledger(JobContext(live.application))
+        await compile_ledger(JobContext(live.application))
+        (row,) = live.baton.standings(date(2026, 11, 2))
+        assert row.standing.points == 4.0, "recompiling replaces the open hold's entry rather than adding one"
+
+
+async def test_after_downtime_the_missed_digests_are_posted_once(database_url):
+    clock = ManualClock(local("2026-11-02", "09:00"))
+    async with LiveBot(team_config(database_url), clock) as live:
+        await live.say(live.user(101, "王芳"), "/on jd")
+        clock.set(local("2026-11-03", "22:05"))  # the bot was down over two digest times
+        before = len(live.sandbox.messages(live.group["id"]))
+        await catch_up(JobContext(live.application))
+        posted = [m["text"] for m in live.sandbox.messages(live.group["id"])[before:]]
+        assert [line.splitlines()[0] for line in posted] == ["📊 客服一组 日报 · 2026-11-02", "📊 客服一组 日报 · 2026-11-03"]
+        await catch_up(JobContext(live.application))
+        assert len(live.sandbox.messages(live.group["id"])) == before + 2
+
+
+def test_digests_due_covers_yesterday_and_today_once_its_time_has_passed():
+    posted = set()
+    at = datetime(2026, 11, 3, 21, 59, tzinfo=SHANGHAI)
+    assert digests_due(at, time(22, 0), posted.__contains__) == [date(2026, 11, 2)]
+    assert digests_due(at.replace(hour=22, minute=0), time(22, 0), posted.__contains__) == [date(2026, 11, 2), date(2026, 11, 3)]
+    posted.add(date(2026, 11, 2))
+    assert digests_due(at, time(22, 0), posted.__contains__) == []
+
+
+async def test_the_console_speaks_english_when_the_team_does(database_url):
+    clock = ManualClock(local("2026-11-02", "09:00"))
+    async with LiveBot(team_config(database_url, team={"language": "en"}), clock) as live:
+        alice = live.user(301, "Alice")
+        await live.say(alice, "/console")
+        reaction = await live.press(alice, live.console(), "t:jd")
+        assert reaction.toasts() == ["You hold 京东旗舰店 now"]
+        assert reaction.texts() == ["✅ Alice took over 京东旗舰店"]
+        buttons = [b["text"] for row in live.console()["reply_markup"]["inline_keyboard"] for b in row]
+        assert buttons == ["Take over 京东旗舰店", "Hand off 京东旗舰店", "+1 case 京东旗舰店", "Take over 唯品会店"]
+        assert (await live.say(alice, "/case complaint late parcel")).texts() == ["📝 Alice logged a complaint case on 京东旗舰店"]
