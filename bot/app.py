@@ -5,9 +5,20 @@ import logging
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, TypeHandler
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot import handlers as h
+from bot import gap_handlers as gaps
+from bot import import_handlers as imports
 from bot.config import Config
 from bot.context import KEY, Deps
 from bot.jobs import schedule_jobs
@@ -42,6 +53,10 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("off", h.off_command))
     application.add_handler(CommandHandler("case", h.case_command))
     application.add_handler(CommandHandler("standings", h.standings_command))
+    application.add_handler(MessageHandler(filters.Document.ALL & filters.CaptionRegex(r"^/import(@\w+)?(\s|$)"), imports.import_document))
+    application.add_handler(CommandHandler("import", imports.import_without_file))
+    application.add_handler(CommandHandler("gaps", gaps.gaps_command))
+    application.add_handler(CommandHandler("assign", gaps.assign_command))
     application.add_handler(CallbackQueryHandler(h.console_press))
     application.add_handler(TypeHandler(Update, h.remember_processed), group=1)
     application.add_error_handler(h.on_error)

@@ -17,6 +17,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (polling)")
     sub.add_parser("migrate", help="create or upgrade the database schema")
+    imp = sub.add_parser("import", help="import a platform export (CSV or XLSX) into an account")
+    imp.add_argument("file", help="the export file")
+    imp.add_argument("--account", required=True, help="the account key, as in [[accounts]] key")
+    imp.add_argument("--platform", help="jd, tmall, vip, generic, or a [presets] name (default: detect)")
     demo = sub.add_parser("demo", help="play a scripted team against a simulated Telegram; no token, no network")
     demo.add_argument("--days", type=int, default=1, help="working days to play (default 1)")
     demo.add_argument("--db", help="SQLite file to use (default: a fresh temporary one)")
@@ -27,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
             return run(args.config)
         if args.command == "migrate":
             return migrate_command(args.config)
+        if args.command == "import":
+            return import_command(args.config, args.file, args.account, args.platform)
         if args.command == "demo":
             from bot.demo import run_demo
 
@@ -67,6 +73,31 @@ def migrate_command(explicit_config: str | None) -> int:
     config = load_config(config_path(explicit_config))
     prepare_database(config)
     print(f"database at head: {config.database_url.split('@')[-1]}")
+    return 0
+
+
+def import_command(explicit_config: str | None, file: str, account: str, platform: str | None) -> int:
+    from pathlib import Path
+
+    from bot.app import prepare_database
+    from bot.clock import SystemClock
+    from bot.imports import import_export
+    from bot.render import Renderer, plain_text
+    from bot.services import Baton, Refused
+
+    config = load_config(config_path(explicit_config))
+    render = Renderer(config)
+    path = Path(file)
+    if not path.is_file():
+        print(f"baton import: no such file: {path}", file=sys.stderr)
+        return EXIT_CONFIG
+    baton = Baton(config, prepare_database(config), SystemClock())
+    try:
+        report = import_export(baton, account, path.read_bytes(), path.name, preset=platform, source="cli")
+    except Refused as refusal:
+        print(plain_text(render.refusal(refusal)), file=sys.stderr)
+        return EXIT_CONFIG
+    print(plain_text(render.import_report(report)))
     return 0
 
 

@@ -15,12 +15,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.ledger import PointRates
+from domain.metrics import RATINGS
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILES = "https://api.telegram.org/file/bot"
 PLATFORMS = ("jd", "vip", "tmall", "other")
 LANGUAGES = ("zh", "en")
 MODES = ("polling", "webhook")
+BUILTIN_PRESETS = ("jd", "tmall", "generic")
 _ACCOUNT_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,23}$")
 
 
@@ -49,10 +51,49 @@ class TeamSettings:
 
 
 @dataclass(frozen=True)
+class PullSource:
+    """An HTTP endpoint that serves this account's conversations as paged JSON (docs/pull-api.md)."""
+
+    url: str
+    token: str
+    interval_minutes: int = 15
+
+
+@dataclass(frozen=True)
 class AccountSettings:
     key: str
     platform: str
     label: str
+    preset: str | None = None  # the export format of this account's files, when not the platform's own
+    pull: PullSource | None = None
+
+
+@dataclass(frozen=True)
+class PresetSettings:
+    """A column mapping for a platform without a built-in preset, such as Vipshop."""
+
+    name: str
+    platform: str
+    columns: dict[str, str]
+    ratings: dict[str, str] = field(default_factory=dict)
+    booleans: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RosterSettings:
+    tg_user_id: int
+    name: str
+    account: str
+    weekdays: frozenset[int]  # 0 = Monday, as date.weekday(); the file says 1 = Monday … 7 = Sunday
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class AttributionSettings:
+    moment: str = "start"  # or "first_reply"
+    satisfaction_prior: float = 5.0
+    quiet_hours: dict[str, tuple[time, time] | None] = field(default_factory=lambda: {"jd": (time(23), time(9))})
 
 
 @dataclass(frozen=True)
@@ -69,6 +110,9 @@ class Config:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     points: PointRates = field(default_factory=PointRates)
     database_url: str = "sqlite:///baton.db"
+    attribution: AttributionSettings = field(default_factory=AttributionSettings)
+    presets: tuple[PresetSettings, ...] = ()
+    roster: tuple[RosterSettings, ...] = ()
 
     def account(self, key: str) -> AccountSettings | None:
         return next((a for a in self.accounts if a.key == key), None)
@@ -101,6 +145,8 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
     schedule = _section(raw, "schedule")
     points = _section(raw, "points")
     database = _section(raw, "database")
+    presets = _presets(_section(raw, "presets"))
+    accounts = _accounts(raw.get("accounts"), {p.name for p in presets})
     return Config(
         bot=BotSettings(
             token=environ.get("BATON_TOKEN") or _str(bot, "bot.token", ""),
@@ -115,7 +161,7 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
             language=_choice(team, "team.language", LANGUAGES, "zh"),
             supervisors=_supervisors(team),
         ),
-        accounts=_accounts(raw.get("accounts")),
+        accounts=accounts,
         schedule=ScheduleSettings(
             daily_digest=_clock_time(schedule, "schedule.daily_digest", "22:00"),
             compile_every_minutes=_positive_int(schedule, "schedule.compile_every_minutes", 10),
@@ -123,8 +169,12 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
         points=PointRates(
             per_case=_non_negative(points, "points.per_case", 1.0),
             per_hour=_non_negative(points, "points.per_hour", 1.0),
+            per_conversation=_non_negative(points, "points.per_conversation", 0.5),
         ),
         database_url=_str(database, "database.url", "sqlite:///baton.db"),
+        attribution=_attribution(_section(raw, "attribution")),
+        presets=presets,
+        roster=_roster(raw.get("roster", []), {a.key for a in accounts}),
     )
 
 
@@ -177,7 +227,7 @@ def _supervisors(team: dict[str, Any]) -> frozenset[int]:
     return frozenset(value)
 
 
-def _accounts(value: Any) -> tuple[AccountSettings, ...]:
+def _accounts(value: Any, preset_names: set[str]) -> tuple[AccountSettings, ...]:
     if not value:
         raise ConfigError("accounts", "at least one [[accounts]] entry is needed")
     if not isinstance(value, list):
@@ -195,8 +245,107 @@ def _accounts(value: Any) -> tuple[AccountSettings, ...]:
             raise ConfigError(f"{where}.key", f"duplicate account key {key!r}")
         seen.add(key)
         platform = _choice(entry, f"{where}.platform", PLATFORMS, "other")
-        accounts.append(AccountSettings(key=key, platform=platform, label=_str(entry, f"{where}.label", key)))
+        preset = entry.get("preset")
+        if preset is not None and preset not in preset_names | set(BUILTIN_PRESETS):
+            raise ConfigError(f"{where}.preset", f"unknown preset {preset!r}; known: {', '.join(sorted(preset_names | set(BUILTIN_PRESETS)))}")
+        accounts.append(
+            AccountSettings(
+                key=key, platform=platform, label=_str(entry, f"{where}.label", key), preset=preset, pull=_pull(entry.get("pull"), f"{where}.pull")
+            )
+        )
     return tuple(accounts)
+
+
+def _pull(value: Any, where: str) -> PullSource | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ConfigError(where, "must be a table: pull = { url = \"https://…\", token = \"…\", interval_minutes = 15 }")
+    url = _str(value, f"{where}.url", "")
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}.url", f"must be an http(s) URL, got {url!r}")
+    return PullSource(url=url, token=_str(value, f"{where}.token", ""), interval_minutes=_positive_int(value, f"{where}.interval_minutes", 15))
+
+
+def _presets(section: dict[str, Any]) -> tuple[PresetSettings, ...]:
+    presets = []
+    for name, body in section.items():
+        where = f"presets.{name}"
+        if name in BUILTIN_PRESETS:
+            raise ConfigError(where, f"{name!r} is a built-in preset; give yours another name")
+        if not isinstance(body, dict):
+            raise ConfigError(where, "must be a table")
+        columns = body.get("columns")
+        if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+            raise ConfigError(f"{where}.columns", "must map fields to header texts, e.g. { external_id = \"会话编号\", start = \"开始时间\" }")
+        missing = [f for f in ("external_id", "start") if f not in columns]
+        if missing:
+            raise ConfigError(f"{where}.columns", f"must name the columns for {', '.join(missing)}")
+        ratings = body.get("ratings", {})
+        if not isinstance(ratings, dict) or not set(ratings.values()) <= set(RATINGS):
+            raise ConfigError(f"{where}.ratings", f"must map labels to one of {', '.join(RATINGS)}")
+        booleans = body.get("booleans", {})
+        if not isinstance(booleans, dict) or not all(isinstance(v, bool) for v in booleans.values()):
+            raise ConfigError(f"{where}.booleans", "must map labels to true or false")
+        presets.append(
+            PresetSettings(name, _choice(body, f"{where}.platform", PLATFORMS, "other"), dict(columns), dict(ratings), dict(booleans))
+        )
+    return tuple(presets)
+
+
+def _attribution(section: dict[str, Any]) -> AttributionSettings:
+    quiet = dict(AttributionSettings().quiet_hours)
+    raw_quiet = section.get("quiet_hours", {})
+    if not isinstance(raw_quiet, dict):
+        raise ConfigError("attribution.quiet_hours", "must be a table of platform = \"HH:MM-HH:MM\" (or \"\" for none)")
+    for platform, window in raw_quiet.items():
+        quiet[platform] = _window(window, f"attribution.quiet_hours.{platform}")
+    prior = section.get("satisfaction_prior", 5)
+    if not isinstance(prior, int | float) or isinstance(prior, bool) or prior < 0:
+        raise ConfigError("attribution.satisfaction_prior", f"must be a number >= 0, got {prior!r}")
+    return AttributionSettings(
+        moment=_choice(section, "attribution.moment", ("start", "first_reply"), "start"), satisfaction_prior=float(prior), quiet_hours=quiet
+    )
+
+
+def _window(value: Any, key: str) -> tuple[time, time] | None:
+    if value in ("", None):
+        return None
+    try:
+        start, end = str(value).split("-")
+        return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+    except ValueError:
+        raise ConfigError(key, f"must look like \"23:00-09:00\", got {value!r}") from None
+
+
+def _roster(value: Any, account_keys: set[str]) -> tuple[RosterSettings, ...]:
+    if not isinstance(value, list):
+        raise ConfigError("roster", "must be an array of tables, written [[roster]]")
+    entries = []
+    for index, entry in enumerate(value):
+        where = f"roster[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(where, "must be a table")
+        agent = entry.get("agent")
+        if not isinstance(agent, int) or isinstance(agent, bool):
+            raise ConfigError(f"{where}.agent", f"must be the agent's Telegram user id, got {agent!r}")
+        account = _str(entry, f"{where}.account", "")
+        if account not in account_keys:
+            raise ConfigError(f"{where}.account", f"unknown account {account!r}")
+        weekdays = entry.get("weekdays", [1, 2, 3, 4, 5])
+        if not isinstance(weekdays, list) or not weekdays or not all(isinstance(d, int) and 1 <= d <= 7 for d in weekdays):
+            raise ConfigError(f"{where}.weekdays", f"must list days 1 (Monday) to 7 (Sunday), got {weekdays!r}")
+        entries.append(
+            RosterSettings(
+                tg_user_id=agent,
+                name=_str(entry, f"{where}.name", str(agent)),
+                account=account,
+                weekdays=frozenset(d - 1 for d in weekdays),
+                start=_clock_time(entry, f"{where}.from", "09:00"),
+                end=_clock_time(entry, f"{where}.to", "18:00"),
+            )
+        )
+    return tuple(entries)
 
 
 def _clock_time(section: dict[str, Any], key: str, default: str) -> time:

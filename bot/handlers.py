@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import logging
-import re
-from html import escape, unescape
+from html import escape
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -13,6 +12,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import callbacks as cb
 from bot.context import deps, person
 from bot.i18n import CASE_TYPE_WORDS
+from bot.render import plain_text
 from bot.services import Duplicate, Refused
 
 log = logging.getLogger(__name__)
@@ -49,16 +49,7 @@ async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: Re
 
 
 def refusal_text(context: ContextTypes.DEFAULT_TYPE, refusal: Refused) -> str:
-    render = deps(context).render
-    params = dict(refusal.params)
-    if "account" in params:
-        params["label"] = escape(render.label(params["account"] or ""))
-    if "accounts" in params:
-        params["labels"] = "、".join(escape(render.label(a)) for a in params["accounts"])
-        params["first"] = params["accounts"][0]
-    if "name" in params and params["name"]:
-        params["name"] = escape(params["name"])
-    return render.t(f"error.{refusal.code}", **params)
+    return deps(context).render.refusal(refusal)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -166,7 +157,7 @@ async def console_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     try:
         toast, announcement, picking = handle_press(context, press, who, update.update_id)
     except Refused as refusal:
-        await query.answer(strip_html(refusal_text(context, refusal)), show_alert=True)
+        await query.answer(plain_text(refusal_text(context, refusal))[:200], show_alert=True)
         return
     except Duplicate:
         return
@@ -207,11 +198,6 @@ async def edit_console(query, text: str, keyboard) -> None:
         # Two quick presses can both ask for the same final state; that is not an error.
         if "not modified" not in str(exc).lower():
             raise
-
-
-def strip_html(text: str) -> str:
-    """Toasts are plain text, at most 200 characters."""
-    return unescape(re.sub(r"<[^>]+>", "", text))[:200]
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -43,13 +43,77 @@ MESSAGES: dict[str, dict[str, str]] = {
     # standings and digest
     "standings.title": {"zh": "🏆 <b>{day} 排行</b>", "en": "🏆 <b>Standings for {day}</b>"},
     "standings.empty": {"zh": "今天还没有记录。", "en": "Nothing recorded yet."},
-    "standings.header": {"zh": "名次 姓名 时长 案例 积分", "en": "Rank Agent Hours Cases Points"},
+    "standings.header": {"zh": "名次 姓名 时长 会话 案例 积分", "en": "Rank Agent Hours Convs Cases Points"},
     "digest.title": {"zh": "📊 <b>{team} 日报 · {day}</b>", "en": "📊 <b>{team} daily digest · {day}</b>"},
     "digest.coverage": {"zh": "<b>账号覆盖</b>", "en": "<b>Coverage</b>"},
     "digest.coverage_line": {"zh": "• {label}：{held} / {elapsed} 小时（{percent}%）", "en": "• {label}: {held} of {elapsed} h ({percent}%)"},
     "digest.open_holds": {"zh": "<b>仍在接管</b>", "en": "<b>Still held</b>"},
     "digest.open_line": {"zh": "• {label}：{name} 自 {since} 起", "en": "• {label}: {name} since {since}"},
     "digest.none_open": {"zh": "• 无", "en": "• none"},
+    # imports
+    "import.report": {
+        "zh": "📥 <b>导入 {filename}</b> → {label}（格式 {preset}）\n读取 {read} 行：新增 {new}，重复 {duplicates}，拒绝 {rejected}",
+        "en": "📥 <b>Imported {filename}</b> → {label} (format {preset})\nRows read {read}: new {new}, duplicate {duplicates}, rejected {rejected}",
+    },
+    "import.rejected_line": {"zh": "• 第 {row} 行：{reason}{detail}", "en": "• row {row}: {reason}{detail}"},
+    "import.more_rejected": {"zh": "• ……另有 {count} 行被拒绝", "en": "• … and {count} more rejected rows"},
+    "import.attribution": {
+        "zh": "新会话归属：接管人 {held}，排班 {roster}，未归属 {unattributed}",
+        "en": "New conversations credited: to holders {held}, by roster {roster}, unattributed {unattributed}",
+    },
+    "import.gaps_hint": {"zh": "用 /gaps 查看无人接管的时段，用 /assign 补记。", "en": "See /gaps for the windows nobody held; credit them with /assign."},
+    "reason.missing_id": {"zh": "缺少会话ID", "en": "no conversation id"},
+    "reason.bad_id": {"zh": "会话ID无效", "en": "invalid conversation id"},
+    "reason.duplicate_in_file": {"zh": "文件内重复", "en": "duplicate within the file"},
+    "reason.bad_time": {"zh": "时间无法识别", "en": "unreadable time"},
+    "reason.bad_number": {"zh": "数字无效", "en": "invalid number"},
+    "reason.bad_rating": {"zh": "评价无法识别", "en": "unknown rating"},
+    "reason.bad_flag": {"zh": "是/否无法识别", "en": "unreadable yes/no"},
+    "error.export_refused.missing_columns": {
+        "zh": "文件被拒绝，未导入任何数据：缺少列 {missing}。\n需要的列：{expected}\n文件中的列：{found}",
+        "en": "File refused, nothing imported: missing columns {missing}.\nExpected: {expected}\nFound: {found}",
+    },
+    "error.export_refused.unknown_format": {
+        "zh": "文件被拒绝，未导入任何数据：无法识别导出格式（最接近的格式缺少 {missing}）。\n需要的列：{expected}\n文件中的列：{found}",
+        "en": "File refused, nothing imported: unknown export format (the closest one lacks {missing}).\nExpected: {expected}\nFound: {found}",
+    },
+    "error.export_refused.ambiguous_format": {
+        "zh": "文件被拒绝，未导入任何数据：多个格式都符合，请指定格式。\n文件中的列：{found}",
+        "en": "File refused, nothing imported: several formats fit; name one.\nFound: {found}",
+    },
+    "error.export_unreadable": {"zh": "无法读取文件，未导入任何数据（{reason}）：{detail}", "en": "Cannot read the file, nothing imported ({reason}): {detail}"},
+    "error.unknown_preset": {"zh": "没有导入格式“{preset}”。可用：{presets}", "en": "There is no import format “{preset}”. Formats: {presets}"},
+    "error.supervisors_only": {"zh": "只有主管可以使用 /{command}，未做任何更改", "en": "Only supervisors can use /{command}; nothing changed"},
+    "error.file_too_large": {"zh": "文件太大（最多 {limit} MB）", "en": "The file is too large (at most {limit} MB)"},
+    "usage.import": {
+        "zh": "请把导出文件（CSV 或 XLSX）作为文件发送，并在说明里写 /import &lt;账号&gt;。可用账号：{keys}",
+        "en": "Send the export (CSV or XLSX) as a file with the caption /import &lt;account&gt;. Accounts: {keys}",
+    },
+    # gaps and assign
+    "gaps.title": {"zh": "🕳 <b>{day} 无人接管却有会话的时段</b>", "en": "🕳 <b>{day}: windows with conversations and no holder</b>"},
+    "gaps.none": {"zh": "• 没有，所有会话都已归属", "en": "• none: every conversation was credited"},
+    "gaps.line": {"zh": "• {label}（{account}）{start}–{end}：{count} 个会话", "en": "• {label} ({account}) {start}–{end}: {count} conversations"},
+    "gaps.hint": {"zh": "补记：/assign &lt;账号&gt; [日期] &lt;开始&gt; &lt;结束&gt; @客服", "en": "To credit one: /assign &lt;account&gt; [date] &lt;from&gt; &lt;to&gt; @agent"},
+    "usage.gaps": {"zh": "用法：/gaps [YYYY-MM-DD]", "en": "Usage: /gaps [YYYY-MM-DD]"},
+    "usage.assign": {
+        "zh": "用法：/assign &lt;账号&gt; [YYYY-MM-DD] &lt;HH:MM&gt; &lt;HH:MM&gt; @客服，例如 /assign jd 14:00 18:00 @lilei",
+        "en": "Usage: /assign &lt;account&gt; [YYYY-MM-DD] &lt;HH:MM&gt; &lt;HH:MM&gt; @agent, e.g. /assign jd 14:00 18:00 @lilei",
+    },
+    "assigned": {
+        "zh": "🧾 {day} {start}–{end} 的 {label} 已记给 {name}（该时段 {count} 个会话）",
+        "en": "🧾 {label} {day} {start}–{end} credited to {name} ({count} conversations in the window)",
+    },
+    "error.assign_empty_window": {"zh": "结束时间必须晚于开始时间", "en": "The end must be after the start"},
+    "error.assign_in_future": {"zh": "只能补记已经过去的时段", "en": "Only time that has passed can be assigned"},
+    "error.assign_overlaps": {
+        "zh": "该时段与 {name} 的接管（{start}–{end}）重叠；只能补记无人接管的时间",
+        "en": "That window overlaps {name}'s hold ({start}–{end}); only unheld time can be assigned",
+    },
+    "error.unknown_agent": {"zh": "找不到客服“{handle}”（用 @用户名 或姓名）", "en": "No agent “{handle}” (use @username or their name)"},
+    "digest.conversations": {
+        "zh": "<b>会话</b>：导入 {imported}，归属接管人 {held}，按排班 {roster}，未归属 {unattributed}",
+        "en": "<b>Conversations</b>: imported {imported}, to holders {held}, by roster {roster}, unattributed {unattributed}",
+    },
     # help
     "help": {
         "zh": (

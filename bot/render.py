@@ -1,10 +1,11 @@
 """Turning service results into Telegram text (HTML) and keyboards."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
-from html import escape
+from html import escape, unescape
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -12,7 +13,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks as cb
 from bot.config import Config
 from bot.i18n import CASE_TYPES, case_type_label, t
-from bot.services import ConsoleLine, Digest, RankedAgent
+from bot.imports import ImportReport
+from bot.services import ConsoleLine, Digest, RankedAgent, Refused
+
+MAX_REJECTED_SHOWN = 10
+
+
+def plain_text(html: str) -> str:
+    """Telegram HTML as plain text: for toasts and the terminal."""
+    return unescape(re.sub(r"<[^>]+>", "", html))
 
 
 def display_width(text: str) -> int:
@@ -43,6 +52,11 @@ def short_datetime(instant: datetime, tz: ZoneInfo, today) -> str:
     return local.strftime("%H:%M") if local.date() == today else local.strftime("%m-%d %H:%M")
 
 
+def quantity(value: float) -> str:
+    """A credited count: whole when it is, one decimal when conversations were split."""
+    return str(round(value)) if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
+
+
 def hours(seconds: float) -> str:
     minutes = round(seconds / 60)
     return f"{minutes // 60}:{minutes % 60:02d}"
@@ -57,6 +71,23 @@ class Renderer:
 
     def t(self, key: str, /, **params: object) -> str:
         return t(self.lang, key, **params)
+
+    def refusal(self, refusal: Refused) -> str:
+        """Why a command was refused, in the team's language; every user-supplied value escaped."""
+        params = dict(refusal.params)
+        if "account" in params:
+            params["label"] = escape(self.label(params["account"] or ""))
+        if "accounts" in params:
+            params["labels"] = "、".join(escape(self.label(a)) for a in params["accounts"])
+            params["first"] = params["accounts"][0]
+        for text in ("name", "handle", "detail", "preset", "key"):
+            if params.get(text):
+                params[text] = escape(str(params[text]))
+        for listed in ("expected", "found", "missing"):
+            if isinstance(params.get(listed), list):
+                params[listed] = escape("、".join(params[listed]) or "—")
+        key = f"error.{refusal.code}.{params['reason']}" if refusal.code == "export_refused" else f"error.{refusal.code}"
+        return self.t(key, **params)
 
     def label(self, account: str) -> str:
         return self.labels.get(account, account)
@@ -102,26 +133,24 @@ class Renderer:
     # -- standings and digest -----------------------------------------------------------------
 
     def standings_table(self, ranked: Sequence[RankedAgent]) -> str:
+        """A monospace table padded by display width, so Chinese names keep the columns straight."""
         if not ranked:
             return self.t("standings.empty")
         name_width = min(12, max(display_width(r.name) for r in ranked))
+        widths = (4, name_width, 6, 6, 5, 8)
         header = self.t("standings.header").split()
-        lines = [
-            " ".join([pad(header[0], 4), pad(header[1], name_width), pad(header[2], 6, right=True), pad(header[3], 5, right=True), pad(header[4], 8, right=True)])
+        rows = [header] + [
+            [
+                str(r.standing.rank),
+                truncate(r.name, name_width),
+                hours(r.standing.seconds_held),
+                quantity(r.standing.conversations),
+                str(r.standing.cases),
+                f"{r.standing.points:.2f}",
+            ]
+            for r in ranked
         ]
-        for row in ranked:
-            s = row.standing
-            lines.append(
-                " ".join(
-                    [
-                        pad(str(s.rank), 4),
-                        pad(truncate(row.name, name_width), name_width),
-                        pad(hours(s.seconds_held), 6, right=True),
-                        pad(str(s.cases), 5, right=True),
-                        pad(f"{s.points:.2f}", 8, right=True),
-                    ]
-                )
-            )
+        lines = [" ".join(pad(cell, width, right=i >= 2) for i, (cell, width) in enumerate(zip(row, widths))) for row in rows]
         return "<pre>" + escape("\n".join(lines)) + "</pre>"
 
     def standings_message(self, day, ranked: Sequence[RankedAgent]) -> str:
@@ -143,6 +172,10 @@ class Renderer:
                     percent=round(100 * c.ratio),
                 )
             )
+        counts = digest.conversations
+        parts.append(
+            self.t("digest.conversations", imported=counts.imported, held=counts.held, roster=counts.roster, unattributed=counts.unattributed)
+        )
         parts.append(self.t("digest.open_holds"))
         if not digest.open_holds:
             parts.append(self.t("digest.none_open"))
@@ -150,3 +183,22 @@ class Renderer:
             since = short_datetime(hold.since, self.tz, digest.day)
             parts.append(self.t("digest.open_line", label=escape(self.label(hold.account)), name=escape(hold.holder), since=since))
         return "\n".join(parts)
+
+    def import_report(self, report: ImportReport) -> str:
+        lines = [
+            self.t(
+                "import.report", filename=escape(report.filename), label=escape(self.label(report.account)), preset=escape(report.preset),
+                read=report.rows_read, new=report.new, duplicates=report.duplicates, rejected=len(report.rejected),
+            )
+        ]
+        for row in report.rejected[:MAX_REJECTED_SHOWN]:
+            detail = f"（{escape(str(row.value))}）" if row.value not in (None, "") else ""
+            lines.append(self.t("import.rejected_line", row=row.row_number, reason=self.t(f"reason.{row.reason}"), detail=detail))
+        if len(report.rejected) > MAX_REJECTED_SHOWN:
+            lines.append(self.t("import.more_rejected", count=len(report.rejected) - MAX_REJECTED_SHOWN))
+        if report.attribution:
+            counts = {status: report.attribution.get(status, 0) for status in ("held", "roster", "unattributed")}
+            lines.append(self.t("import.attribution", **counts))
+            if counts["unattributed"]:
+                lines.append(self.t("import.gaps_hint"))
+        return "\n".join(lines)

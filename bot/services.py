@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -17,10 +18,14 @@ from bot.config import Config
 from domain.clock import Clock
 from domain.coverage import Coverage, coverage
 from domain.holds import Hold, HoldError, hand_off, take_over
-from domain.ledger import compile_day
+from domain.attribution import Attribution, attribute_conversations
+from domain.frames import holds_to_frame
+from domain.ledger import compile_day, conversation_entries
+from domain.roster import RosterEntry, expand_roster
 from domain.standings import Standing, standings
 from domain.time import day_bounds, days_between, local_day
 from storage import repositories as repo
+from storage.conversations import conversations_frame
 from storage.db import reading, transaction
 
 NOTE_LIMIT = 200
@@ -88,11 +93,30 @@ class OpenHold:
 
 
 @dataclass(frozen=True)
+class ConversationCounts:
+    imported: int
+    held: int
+    roster: int
+    unattributed: int
+
+
+@dataclass(frozen=True)
 class Digest:
     day: date
     standings: list[RankedAgent]
     coverage: list[Coverage]
     open_holds: list[OpenHold]
+    conversations: ConversationCounts
+
+
+@dataclass(frozen=True)
+class Attributed:
+    """An attribution together with the frames it was computed from."""
+
+    conversations: pd.DataFrame
+    holds: pd.DataFrame
+    attribution: Attribution
+    now: datetime
 
 
 class Baton:
@@ -105,7 +129,7 @@ class Baton:
     # -- units of work ------------------------------------------------------------------
 
     @contextmanager
-    def _command(self, update_id: int | None) -> Iterator[Session]:
+    def command(self, update_id: int | None) -> Iterator[Session]:
         """One transaction per command; recording the update id in it makes redelivery a no-op."""
         with transaction(self.engine) as session:
             if update_id is not None and not repo.mark_update_processed(session, update_id, self.clock.now()):
@@ -124,7 +148,7 @@ class Baton:
         with transaction(self.engine) as session:
             repo.register_agent(session, person.tg_user_id, person.name, person.username, self.clock.now())
 
-    def _account(self, key: str) -> str:
+    def account_key(self, key: str) -> str:
         if self.config.account(key) is None:
             raise Refused("unknown_account", key=key, keys=", ".join(a.key for a in self.config.accounts))
         return key
@@ -132,9 +156,9 @@ class Baton:
     # -- the console's moves --------------------------------------------------------------
 
     def take_over(self, person: Person, account: str, update_id: int | None = None) -> TookOver:
-        account = self._account(account)
+        account = self.account_key(account)
         now = self.clock.now()
-        with self._command(update_id) as session:
+        with self.command(update_id) as session:
             agent = repo.register_agent(session, person.tg_user_id, person.name, person.username, now)
             current = next((h for h in repo.open_holds(session) if h.account == account), None)
             try:
@@ -148,9 +172,9 @@ class Baton:
 
     def hand_off(self, person: Person, account: str | None = None, update_id: int | None = None) -> HandedOff:
         if account is not None:
-            account = self._account(account)
+            account = self.account_key(account)
         now = self.clock.now()
-        with self._command(update_id) as session:
+        with self.command(update_id) as session:
             agent = repo.register_agent(session, person.tg_user_id, person.name, person.username, now)
             try:
                 ended = hand_off(repo.open_holds(session), agent.id, now, account)
@@ -165,11 +189,11 @@ class Baton:
         self, person: Person, account: str | None, case_type: str, note: str | None = None, update_id: int | None = None
     ) -> CaseLogged:
         if account is not None:
-            account = self._account(account)
+            account = self.account_key(account)
         if note and len(note) > NOTE_LIMIT:
             raise Refused("note_too_long", limit=NOTE_LIMIT)
         now = self.clock.now()
-        with self._command(update_id) as session:
+        with self.command(update_id) as session:
             agent = repo.register_agent(session, person.tg_user_id, person.name, person.username, now)
             mine = [h for h in repo.open_holds(session) if h.agent_id == agent.id]
             account = self._case_account(session, mine, account)
@@ -196,7 +220,7 @@ class Baton:
 
     def check_holder(self, person: Person, account: str) -> None:
         """Refuse a case-type picker opened by someone who does not hold the account."""
-        account = self._account(account)
+        account = self.account_key(account)
         with reading(self.engine) as session:
             hold = next((h for h in repo.open_holds(session) if h.account == account), None)
             agents = repo.agents_by_id(session)
@@ -223,6 +247,10 @@ class Baton:
     def today(self) -> date:
         return local_day(self.clock.now(), self.tz)
 
+    def days_spanned(self, start: datetime, end: datetime) -> list[date]:
+        """The team's calendar days that [start, end) touches."""
+        return days_between(local_day(start, self.tz), local_day(end - timedelta(microseconds=1), self.tz))
+
     # -- compiling and reporting -------------------------------------------------------------
 
     def open_days(self) -> list[date]:
@@ -237,7 +265,7 @@ class Baton:
 
     def compile(self, days: list[date] | None = None) -> repo.LedgerChange:
         """Recompile the derived ledger entries of `days` (default: the open days) in one transaction."""
-        days = self.open_days() if days is None else days
+        days = self.open_days() if days is None else sorted(set(days))
         if not days:
             return repo.LedgerChange(0, 0, 0)
         now = self.clock.now()
@@ -246,7 +274,35 @@ class Baton:
             holds = repo.holds_between(session, start, end)
             cases = repo.cases_between(session, start, end)
             entries = [e for day in days for e in compile_day(day, self.tz, holds, cases, self.config.points, now)]
+            attribution = self._attribute(session, holds, start, end, now).attribution
+            entries += conversation_entries(attribution, self.tz, self.config.points, days)
             return repo.replace_derived_entries(session, days, entries, now)
+
+    def attribute(self, start: datetime, end: datetime) -> Attributed:
+        """Who gets each conversation that started in [start, end), as of now."""
+        now = self.clock.now()
+        with transaction(self.engine) as session:
+            return self._attribute(session, repo.holds_between(session, start, end), start, end, now)
+
+    def _attribute(self, session: Session, holds: list[Hold], start: datetime, end: datetime, now: datetime) -> Attributed:
+        conversations = conversations_frame(session, start, end)
+        holds_frame = holds_to_frame(holds)
+        roster = self._roster_frame(session, start, end)
+        attribution = attribute_conversations(
+            conversations, holds_frame, roster, moment=self.config.attribution.moment, now=now
+        )
+        return Attributed(conversations, holds_frame, attribution, now)
+
+    def _roster_frame(self, session: Session, start: datetime, end: datetime):
+        if not self.config.roster:
+            return None
+        agents = {
+            r.tg_user_id: repo.register_agent_if_missing(session, r.tg_user_id, r.name, self.clock.now()).id for r in self.config.roster
+        }
+        plan = [RosterEntry(agents[r.tg_user_id], r.account, r.weekdays, r.start, r.end) for r in self.config.roster]
+        # A night shift that began the evening before still covers the first morning.
+        first = local_day(start, self.tz) - timedelta(days=1)
+        return expand_roster(plan, first, local_day(end, self.tz), self.tz)
 
     def standings(self, day: date) -> list[RankedAgent]:
         with reading(self.engine) as session:
@@ -266,7 +322,12 @@ class Baton:
             standings=self.standings(day),
             coverage=coverage(day, self.tz, [a.key for a in self.config.accounts], holds, now),
             open_holds=[OpenHold(h.account, agents[h.agent_id].name, h.start) for h in still_open],
+            conversations=self.conversation_counts(day),
         )
+
+    def conversation_counts(self, day: date) -> ConversationCounts:
+        counts = self.attribute(*day_bounds(day, self.tz)).attribution.counts()
+        return ConversationCounts(sum(counts.values()), counts["held"], counts["roster"], counts["unattributed"])
 
     def digest_posted(self, kind: str, period: str) -> bool:
         with reading(self.engine) as session:

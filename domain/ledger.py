@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from domain.attribution import Attribution
 from domain.holds import Hold
 from domain.time import day_bounds, local_day, split_by_day
 
@@ -19,18 +20,20 @@ MILLI = 1000
 
 HOURS = "hours"
 CASE = "case"
+CONVERSATION = "conversation"
 ADJUSTMENT = "adjustment"
-# Kinds that compile_day derives and may replace; anything else is written by people and kept.
-DERIVED_KINDS = frozenset({HOURS, CASE})
+# Kinds the compile job derives and may replace; anything else is written by people and kept.
+DERIVED_KINDS = frozenset({HOURS, CASE, CONVERSATION})
 
 
 @dataclass(frozen=True)
 class PointRates:
     per_case: float = 1.0
     per_hour: float = 1.0
+    per_conversation: float = 0.5
 
     def __post_init__(self) -> None:
-        if self.per_case < 0 or self.per_hour < 0:
+        if min(self.per_case, self.per_hour, self.per_conversation) < 0:
             raise ValueError("point rates cannot be negative")
 
 
@@ -91,3 +94,26 @@ def compile_day(
         if local_day(case.at, tz) == day and case.at < now:
             entries.append(Entry(case.agent_id, day, CASE, f"case:{case.id}", to_millipoints(rates.per_case), 1.0))
     return sorted(entries, key=lambda e: (e.agent_id, e.kind, e.source))
+
+
+def conversation_entries(attribution: Attribution, tz: ZoneInfo, rates: PointRates, days: Iterable[date]) -> list[Entry]:
+    """Credited conversations per agent, day, account and status (held or roster), as entries.
+
+    One entry per group rather than per conversation keeps the ledger small; which conversation
+    went to whom is recomputed by attribution whenever it is asked for.
+    """
+    wanted = set(days)
+    if attribution.credits.empty:
+        return []
+    moments = attribution.statuses[[attribution.id_column, "account", "at"]]
+    credited = attribution.credits.merge(moments, on=attribution.id_column)
+    credited["day"] = credited["at"].dt.tz_convert(tz).dt.date
+    credited["status"] = credited["status"].astype(str)
+    grouped = credited.groupby(["agent_id", "day", "account", "status"], sort=True)["share"].sum()
+    entries = []
+    for (agent_id, day, account, status), share in grouped.items():
+        if day in wanted:
+            entries.append(
+                Entry(int(agent_id), day, CONVERSATION, f"conversations:{account}:{status}", to_millipoints(rates.per_conversation * share), round(float(share), 6))
+            )
+    return entries

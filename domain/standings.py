@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from domain.ledger import CASE, HOURS, MILLI, Entry
+from domain.ledger import CASE, CONVERSATION, HOURS, MILLI, Entry
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,7 @@ class Standing:
     seconds_held: float
     cases: int
     millipoints: int
+    conversations: float = 0.0  # credited share: a conversation split between two holders counts half
 
     @property
     def hours(self) -> float:
@@ -40,6 +41,7 @@ def standings(entries: Iterable[Entry], agents: Iterable[int] = ()) -> list[Stan
     seconds: dict[int, float] = defaultdict(float)
     cases: dict[int, int] = defaultdict(int)
     points: dict[int, int] = defaultdict(int)
+    conversations: dict[int, float] = defaultdict(float)
     for agent_id in agents:
         points[agent_id] += 0
     for entry in entries:
@@ -48,6 +50,8 @@ def standings(entries: Iterable[Entry], agents: Iterable[int] = ()) -> list[Stan
             seconds[entry.agent_id] += entry.quantity
         elif entry.kind == CASE:
             cases[entry.agent_id] += 1
+        elif entry.kind == CONVERSATION:
+            conversations[entry.agent_id] += entry.quantity
     ranks = competition_ranks(points)
-    rows = [Standing(ranks[a], a, seconds[a], cases[a], points[a]) for a in points]
+    rows = [Standing(ranks[a], a, seconds[a], cases[a], points[a], conversations[a]) for a in points]
     return sorted(rows, key=lambda s: (s.rank, s.agent_id))

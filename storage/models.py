@@ -53,6 +53,10 @@ class HoldRow(SQLModel, table=True):
     # Set when the hold ended because someone took the account over: that is a handover.
     taken_over_by: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("agents.id"), nullable=True))
     note: str | None = Field(default=None, max_length=500)
+    # A supervisor's /assign: a window credited after the fact, not a live take-over.
+    assigned_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("agents.id", name="fk_holds_assigned_by"), nullable=True)
+    )
 
 
 class CaseRow(SQLModel, table=True):
@@ -107,3 +111,37 @@ class PostedDigest(SQLModel, table=True):
     period: str = Field(primary_key=True, max_length=16)
     chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     posted_at: datetime = Field(sa_column=_utc())
+
+
+class ConversationRow(SQLModel, table=True):
+    """A customer conversation as the platform reported it; the raw row is kept for audit."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("account_id", "external_id", name="uq_conversation_per_account"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(sa_column=Column(Integer, ForeignKey("accounts.id"), nullable=False))
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=128)
+    started_at: datetime = Field(sa_column=_utc(index=True))
+    first_response_s: float | None = None
+    avg_response_s: float | None = None
+    customer_messages: int | None = None
+    agent_messages: int | None = None
+    rating: str | None = Field(default=None, max_length=24)
+    resolved: bool | None = None
+    inquiry: bool = False
+    paid: bool = False
+    raw: str = Field(default="{}")  # JSON of the original row
+    imported_at: datetime = Field(sa_column=_utc())
+    source: str = Field(default="file", max_length=64)
+
+
+class ConnectorCursor(SQLModel, table=True):
+    """Where a pull connector got to, so a restart resumes instead of re-reading everything."""
+
+    __tablename__ = "connector_cursors"
+
+    account_id: int = Field(sa_column=Column(Integer, ForeignKey("accounts.id"), primary_key=True, autoincrement=False))
+    cursor: str = Field(default="", max_length=512)
+    updated_at: datetime = Field(sa_column=_utc())

@@ -55,6 +55,20 @@ def register_agent(session: Session, tg_user_id: int, name: str, username: str |
     return agent
 
 
+def register_agent_if_missing(session: Session, tg_user_id: int, name: str, at: datetime) -> Agent:
+    """An agent known from configuration (the roster) before they ever wrote in the group."""
+    agent = session.execute(select(Agent).where(Agent.tg_user_id == tg_user_id)).scalar_one_or_none()
+    if agent is None:
+        agent = Agent(tg_user_id=tg_user_id, name=name, username=None, registered_at=at)
+        session.add(agent)
+        session.flush()
+    return agent
+
+
+def agent_by_tg_id(session: Session, tg_user_id: int) -> Agent | None:
+    return session.execute(select(Agent).where(Agent.tg_user_id == tg_user_id)).scalar_one_or_none()
+
+
 def agents_by_id(session: Session) -> dict[int, Agent]:
     return {a.id: a for a in session.execute(select(Agent)).scalars()}
 
@@ -101,6 +115,15 @@ def save_take_over(session: Session, move: TakeOver) -> Hold:
     session.add(row)
     session.flush()
     return replace(move.started, id=row.id)
+
+
+def add_assigned_hold(session: Session, hold: Hold, assigned_by: int) -> Hold:
+    row = HoldRow(
+        account_id=account_ids(session)[hold.account], agent_id=hold.agent_id, started_at=hold.start, ended_at=hold.end, assigned_by=assigned_by
+    )
+    session.add(row)
+    session.flush()
+    return replace(hold, id=row.id)
 
 
 def save_ended_holds(session: Session, ended: Iterable[Hold]) -> None:

@@ -1,0 +1,135 @@
+"""Conversation records: storing imported ones once, and loading them as frames for attribution."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import select
+from sqlmodel import Session
+
+from domain.time import TS_DTYPE
+from storage.models import Account, ConnectorCursor, ConversationRow
+from storage.repositories import account_ids
+
+# Large IN lists are slow or refused (SQLite caps bound parameters); look ids up in slices.
+_ID_CHUNK = 900
+
+
+@dataclass(frozen=True)
+class StoredConversations:
+    new_ids: list[int]
+    duplicate_rows: list[int]  # spreadsheet row numbers of records that were already stored
+
+    @property
+    def new(self) -> int:
+        return len(self.new_ids)
+
+    @property
+    def duplicates(self) -> int:
+        return len(self.duplicate_rows)
+
+
+def _none_if_missing(value):
+    return None if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else value
+
+
+def existing_external_ids(session: Session, account_id: int, external_ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(external_ids), _ID_CHUNK):
+        chunk = external_ids[i : i + _ID_CHUNK]
+        found.update(
+            session.execute(
+                select(ConversationRow.external_id).where(ConversationRow.account_id == account_id, ConversationRow.external_id.in_(chunk))
+            ).scalars()
+        )
+    return found
+
+
+def store_conversations(session: Session, account: str, platform: str, records: pd.DataFrame, at: datetime, source: str) -> StoredConversations:
+    """Insert the records not stored before for this account; (account, external id) is the identity."""
+    account_id = account_ids(session)[account]
+    ids = [str(x) for x in records["external_id"]]
+    known = existing_external_ids(session, account_id, ids)
+    rows, duplicates = [], []
+    for record in records.to_dict("records"):
+        if record["external_id"] in known:
+            duplicates.append(int(record.get("row_number", 0)))
+            continue
+        known.add(record["external_id"])
+        rows.append(
+            ConversationRow(
+                account_id=account_id,
+                platform=platform,
+                external_id=str(record["external_id"]),
+                started_at=record["start"].to_pydatetime(),
+                first_response_s=_none_if_missing(record.get("first_response_s")),
+                avg_response_s=_none_if_missing(record.get("avg_response_s")),
+                customer_messages=_none_if_missing(record.get("customer_messages")),
+                agent_messages=_none_if_missing(record.get("agent_messages")),
+                rating=_none_if_missing(record.get("rating")),
+                resolved=_none_if_missing(record.get("resolved")),
+                inquiry=bool(record.get("inquiry", False)),
+                paid=bool(record.get("paid", False)),
+                raw=json.dumps(record.get("raw", {}), ensure_ascii=False, sort_keys=True, default=str),
+                imported_at=at,
+                source=source,
+            )
+        )
+    session.add_all(rows)
+    session.flush()
+    return StoredConversations([r.id for r in rows], duplicates)
+
+
+CONVERSATION_COLUMNS = [
+    "conversation_id", "account", "platform", "start", "first_reply_at", "first_response_s", "avg_response_s",
+    "rating", "resolved", "inquiry", "paid",
+]
+
+
+def conversations_frame(session: Session, start: datetime, end: datetime) -> pd.DataFrame:
+    """Conversations that started in [start, end), in the domain's frame shape."""
+    statement = (
+        select(
+            ConversationRow.id.label("conversation_id"),
+            Account.key.label("account"),
+            ConversationRow.platform,
+            ConversationRow.started_at.label("start"),
+            ConversationRow.first_response_s,
+            ConversationRow.avg_response_s,
+            ConversationRow.rating,
+            ConversationRow.resolved,
+            ConversationRow.inquiry,
+            ConversationRow.paid,
+        )
+        .join(Account, Account.id == ConversationRow.account_id)
+        .where(ConversationRow.started_at >= start, ConversationRow.started_at < end)
+        .order_by(ConversationRow.id)
+    )
+    rows = session.execute(statement).all()
+    frame = pd.DataFrame(rows, columns=[c for c in CONVERSATION_COLUMNS if c != "first_reply_at"])
+    frame["conversation_id"] = frame["conversation_id"].astype("int64")
+    frame["start"] = pd.to_datetime(frame["start"], utc=True).astype(TS_DTYPE)
+    frame["first_response_s"] = pd.to_numeric(frame["first_response_s"], errors="coerce").astype("float64")
+    frame["avg_response_s"] = pd.to_numeric(frame["avg_response_s"], errors="coerce").astype("float64")
+    frame["first_reply_at"] = frame["start"] + pd.to_timedelta(frame["first_response_s"], unit="s")
+    frame["resolved"] = frame["resolved"].astype("boolean")
+    frame["inquiry"] = frame["inquiry"].astype(bool)
+    frame["paid"] = frame["paid"].astype(bool)
+    return frame[CONVERSATION_COLUMNS]
+
+
+def get_cursor(session: Session, account: str) -> str | None:
+    row = session.get(ConnectorCursor, account_ids(session)[account])
+    return row.cursor if row else None
+
+
+def set_cursor(session: Session, account: str, cursor: str, at: datetime) -> None:
+    account_id = account_ids(session)[account]
+    row = session.get(ConnectorCursor, account_id)
+    if row is None:
+        session.add(ConnectorCursor(account_id=account_id, cursor=cursor, updated_at=at))
+    else:
+        row.cursor, row.updated_at = cursor, at
+    session.flush()

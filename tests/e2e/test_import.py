@@ -1,0 +1,114 @@
+"""A supervisor uploads a platform export through the simulated Bot API; standings follow."""
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.db import reading
+from storage.models import ConversationRow
+from tests.factories import SUPERVISOR_ID, local
+from tests.storage.export_samples import SampleConversation, jd_csv_bytes, vip_csv_bytes
+
+pytestmark = pytest.mark.e2e
+
+
+def jd_export():
+    """Six sessions on 2026-11-02: three while 王芳 held JD, two while 李雷 did, one in a gap."""
+    at = lambda hhmm: datetime.fromisoformat(f"2026-11-02T{hhmm}")  # naive local, as exports print it
+    return [
+        SampleConversation("JD-1", at("09:05:00"), rating="very_satisfied"),
+        SampleConversation("JD-2", at("10:00:00"), rating="satisfied"),
+        SampleConversation("JD-3", at("11:59:59"), rating="dissatisfied"),
+        SampleConversation("JD-4", at("12:00:00")),  # the handover instant belongs to the new holder
+        SampleConversation("JD-5", at("13:30:00"), inquiry=True, paid=True),
+        SampleConversation("JD-6", at("15:00:00")),  # after 李雷 handed off: nobody held JD
+    ]
+
+
+async def play_morning(live, clock):
+    wang, li = live.user(101, "王芳"), live.user(102, "李雷")
+    clock.set(local("2026-11-02", "09:00"))
+    await live.say(wang, "/on jd")
+    clock.set(local("2026-11-02", "12:00"))
+    await live.say(li, "/on jd")
+    clock.set(local("2026-11-02", "14:00"))
+    await live.say(li, "/off")
+    clock.set(local("2026-11-02", "18:00"))
+    return wang, li
+
+
+def stored_conversations(live):
+    with reading(live.baton.engine) as session:
+        return session.execute(select(func.count()).select_from(ConversationRow)).scalar_one()
+
+
+async def test_a_supervisor_uploads_an_export_and_standings_reflect_the_conversations(live, clock):
+    wang, li = await play_morning(live, clock)
+    boss = live.user(SUPERVISOR_ID, "主管")
+
+    reaction = await live.upload(boss, "咚咚会话明细.csv", jd_csv_bytes(jd_export()), caption="/import jd")
+    (report,) = reaction.texts()
+    assert report.splitlines()[:2] == [
+        "📥 导入 咚咚会话明细.csv → 京东旗舰店（格式 jd）",
+        "读取 6 行：新增 6，重复 0，拒绝 0",
+    ]
+    assert "新会话归属：接管人 5，排班 0，未归属 1" in report
+
+    standings = (await live.say(li, "/standings")).texts()[0]
+    rows = {line.split()[1]: line.split() for line in standings.splitlines()[2:]}
+    # 王芳: 3 h × 2 + 3 conversations × 0.5 = 7.5;  李雷: 2 h × 2 + 2 × 0.5 = 5
+    assert rows["王芳"][3:] == ["3", "0", "7.50"]
+    assert rows["李雷"][3:] == ["2", "0", "5.00"]
+
+    again = (await live.upload(boss, "咚咚会话明细.csv", jd_csv_bytes(jd_export()), caption="/import jd")).texts()[0]
+    assert "读取 6 行：新增 0，重复 6，拒绝 0" in again
+    assert stored_conversations(live) == 6
+
+
+async def test_a_file_with_a_missing_column_is_refused_whole_and_changes_nothing(live, clock):
+    await play_morning(live, clock)
+    boss = live.user(SUPERVISOR_ID, "主管")
+    broken = jd_csv_bytes(jd_export()).decode("gbk").replace("会话ID", "编号").encode("gbk")
+    (answer,) = (await live.upload(boss, "broken.csv", broken, caption="/import jd")).texts()
+    assert answer.startswith("文件被拒绝，未导入任何数据")
+    assert "会话ID" in answer and "编号" in answer
+    assert stored_conversations(live) == 0
+
+
+async def test_rejected_rows_are_listed_with_their_row_numbers(live, clock):
+    await play_morning(live, clock)
+    boss = live.user(SUPERVISOR_ID, "主管")
+    rows = jd_export()[:2] + [{"会话ID": "JD-9", "会话开始时间": "昨天下午"}]
+    (answer,) = (await live.upload(boss, "jd.csv", jd_csv_bytes(rows), caption="/import jd")).texts()
+    assert "读取 3 行：新增 2，重复 0，拒绝 1" in answer
+    assert "• 第 4 行：时间无法识别（昨天下午）" in answer
+
+
+async def test_only_supervisors_may_import(live, clock):
+    wang, _ = await play_morning(live, clock)
+    (answer,) = (await live.upload(wang, "jd.csv", jd_csv_bytes(jd_export()), caption="/import jd")).texts()
+    assert answer == "只有主管可以使用 /import，未做任何更改"
+    assert stored_conversations(live) == 0
+
+
+async def test_an_import_without_an_account_explains_the_caption(live, clock):
+    boss = live.user(SUPERVISOR_ID, "主管")
+    (answer,) = (await live.upload(boss, "jd.csv", jd_csv_bytes(jd_export()), caption="/import")).texts()
+    assert answer.startswith("请把导出文件（CSV 或 XLSX）作为文件发送，并在说明里写 /import <账号>")
+
+
+async def test_a_vipshop_export_uses_the_column_mapping_from_config(database_url, clock):
+    from bot.harness import LiveBot
+    from tests.factories import team_config
+    from tests.storage.export_samples import VIP_BOOLEAN_LABELS, VIP_MAPPING, VIP_RATING_LABELS
+
+    config = team_config(
+        database_url,
+        presets={"vipshop": {"platform": "vip", "columns": VIP_MAPPING, "ratings": VIP_RATING_LABELS, "booleans": VIP_BOOLEAN_LABELS}},
+    )
+    async with LiveBot(config, clock) as live:
+        boss = live.user(SUPERVISOR_ID, "主管")
+        rows = [SampleConversation(f"V{n}", datetime(2026, 11, 2, 10, n)) for n in range(4)]
+        (answer,) = (await live.upload(boss, "唯品会.csv", vip_csv_bytes(rows), caption="/import vip")).texts()
+        assert "（格式 vipshop）" in answer and "新增 4" in answer
+        assert "未归属 4" in answer and "/gaps" in answer
