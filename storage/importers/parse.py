@@ -156,13 +156,14 @@ def _required_headers(preset: ColumnPreset) -> list[str]:
 def _read_rows(
     table: pd.DataFrame, headers: list[str], columns: dict[str, str], preset: ColumnPreset, tz: ZoneInfo
 ) -> tuple[pd.DataFrame, list[RejectedRow]]:
-    readers = _cell_readers(preset, tz)
+    readers = cell_readers(preset, tz)
     positions = {f: headers.index(h) for f, h in columns.items()}
     accepted: list[dict[str, Any]] = []
     rejected: list[RejectedRow] = []
     first_row_of_id: dict[str, int] = {}
     for row_number, cells in zip(table.index, table.itertuples(index=False, name=None), strict=True):
-        record = _read_record(int(row_number), cells, headers, positions, readers)
+        texts = {name: str(cells[position]) for name, position in positions.items()}
+        record = read_record(int(row_number), texts, readers, columns)
         if isinstance(record, RejectedRow):
             rejected.append(record)
             continue
@@ -175,13 +176,15 @@ def _read_rows(
             continue
         record["raw"] = dict(zip(headers, (str(c) for c in cells), strict=True))
         accepted.append(record)
-    return _records_frame(accepted), rejected
+    return records_frame(accepted), rejected
 
 
 CellReader = Callable[[str], Any]
 
 
-def _cell_readers(preset: ColumnPreset, tz: ZoneInfo) -> dict[str, CellReader]:
+def cell_readers(preset: ColumnPreset, tz: ZoneInfo) -> dict[str, CellReader]:
+    """field -> the reader of its text, with ``preset``'s labels and the team's zone."""
+
     def flag(text: str) -> bool | None:
         return read_flag(text, preset.boolean_labels)
 
@@ -199,22 +202,23 @@ def _cell_readers(preset: ColumnPreset, tz: ZoneInfo) -> dict[str, CellReader]:
     }
 
 
-def _read_record(
+def read_record(
     row_number: int,
-    cells: tuple[str, ...],
-    headers: list[str],
-    positions: dict[str, int],
-    readers: dict[str, CellReader],
+    texts: Mapping[str, str],
+    readers: Mapping[str, CellReader],
+    sources: Mapping[str, str],
 ) -> dict[str, Any] | RejectedRow:
-    """The row's fields, or why it is rejected (the first unreadable cell, in FIELDS order)."""
+    """One conversation's fields read from their text (an absent field reads as empty), or
+    why it is rejected: the first unreadable field, in FIELDS order. ``sources`` names where
+    each field came from (a header, a JSON key) for the rejection. Shared by the file
+    importer and the pull connector so both apply the same value rules."""
     record: dict[str, Any] = {"row_number": row_number}
     for name in FIELDS:
-        position = positions.get(name)
-        text = "" if position is None else str(cells[position])
+        text = texts.get(name, "")
         try:
             record[name] = readers[name](text)
         except CellProblem as problem:
-            column = headers[positions[name]]
+            column = sources.get(name, name)
             return RejectedRow(row_number, problem.reason, f"{column}: {problem.detail}", column, text)
     # 询单/付款 are counted, not averaged: an unmarked row is simply not an inquiry.
     record["inquiry"] = bool(record["inquiry"])
@@ -222,7 +226,8 @@ def _read_record(
     return record
 
 
-def _records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+def records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Accepted records (each with every RECORD_COLUMNS key) -> the records frame, typed by RECORD_DTYPES."""
     columns: dict[str, pd.Series] = {}
     for name, dtype in RECORD_DTYPES.items():
         values = [r[name] for r in records]
@@ -230,4 +235,14 @@ def _records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(columns).reset_index(drop=True)
 
 
-__all__ = ["RECORD_COLUMNS", "RECORD_DTYPES", "ParsedExport", "choose_preset", "parse_export"]
+__all__ = [
+    "RECORD_COLUMNS",
+    "RECORD_DTYPES",
+    "CellReader",
+    "ParsedExport",
+    "cell_readers",
+    "choose_preset",
+    "parse_export",
+    "read_record",
+    "records_frame",
+]
