@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes
 
 from bot.context import KEY, Deps, deps
+from storage.connectors import PullSettings, pull_account
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,23 @@ async def catch_up(context: ContextTypes.DEFAULT_TYPE) -> None:
         await post_daily_digest(context.bot, d, day)
 
 
+async def pull_conversations(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Fetch an account's new conversations from its pull API, then recompile if any arrived."""
+    d = deps(context)
+    config = d.baton.config
+    account = config.account(context.job.data)
+    settings = PullSettings(
+        account=account.key, platform=account.platform, url=account.pull.url, token=account.pull.token,
+        interval_minutes=account.pull.interval_minutes,
+    )
+    report = await pull_account(d.baton.engine, settings, tz=d.baton.tz, now=d.baton.clock.now)
+    if report.error:
+        log.warning("pull %s: %s", account.key, report.error)
+    log.info("pull %s: %s pages, %s fetched, %s new, %s duplicates, %s rejected", account.key, report.pages, report.fetched, report.new, report.duplicates, len(report.rejected))
+    if report.new:
+        d.baton.compile()
+
+
 def schedule_jobs(application: Application) -> None:
     d: Deps = application.bot_data[KEY]
     schedule = d.baton.config.schedule
@@ -66,3 +84,9 @@ def schedule_jobs(application: Application) -> None:
     digest_at = schedule.daily_digest.replace(tzinfo=d.baton.tz)
     queue.run_daily(daily_digest, time=digest_at, name="daily-digest", job_kwargs=job_kwargs)
     queue.run_once(catch_up, when=1, name="catch-up")
+    for account in d.baton.config.accounts:
+        if account.pull is not None:
+            queue.run_repeating(
+                pull_conversations, interval=account.pull.interval_minutes * 60, first=10, name=f"pull:{account.key}",
+                data=account.key, job_kwargs={**job_kwargs, "max_instances": 1},
+            )

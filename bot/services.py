@@ -19,7 +19,6 @@ from domain.clock import Clock
 from domain.coverage import Coverage, coverage
 from domain.holds import Hold, HoldError, hand_off, take_over
 from domain.attribution import Attribution, attribute_conversations
-from domain.frames import holds_to_frame
 from domain.ledger import compile_day, conversation_entries
 from domain.roster import RosterEntry, expand_roster
 from domain.standings import Standing, standings
@@ -274,7 +273,7 @@ class Baton:
             holds = repo.holds_between(session, start, end)
             cases = repo.cases_between(session, start, end)
             entries = [e for day in days for e in compile_day(day, self.tz, holds, cases, self.config.points, now)]
-            attribution = self._attribute(session, holds, start, end, now).attribution
+            attribution = self._attribute(session, start, end, now).attribution
             entries += conversation_entries(attribution, self.tz, self.config.points, days)
             return repo.replace_derived_entries(session, days, entries, now)
 
@@ -282,11 +281,11 @@ class Baton:
         """Who gets each conversation that started in [start, end), as of now."""
         now = self.clock.now()
         with transaction(self.engine) as session:
-            return self._attribute(session, repo.holds_between(session, start, end), start, end, now)
+            return self._attribute(session, start, end, now)
 
-    def _attribute(self, session: Session, holds: list[Hold], start: datetime, end: datetime, now: datetime) -> Attributed:
+    def _attribute(self, session: Session, start: datetime, end: datetime, now: datetime) -> Attributed:
         conversations = conversations_frame(session, start, end)
-        holds_frame = holds_to_frame(holds)
+        holds_frame = repo.holds_frame_between(session, start, end)
         roster = self._roster_frame(session, start, end)
         attribution = attribute_conversations(
             conversations, holds_frame, roster, moment=self.config.attribution.moment, now=now

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+import pandas as pd
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -14,6 +15,7 @@ from sqlmodel import Session
 from domain.holds import Hold, TakeOver
 from domain.ledger import DERIVED_KINDS, Entry, LoggedCase
 from storage.models import Account, Agent, AuditRow, CaseRow, HoldRow, LedgerRow, PostedDigest, ProcessedUpdate
+from storage.types import fetch_raw, raw, utc_series
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,23 @@ def holds_between(session: Session, start: datetime, end: datetime) -> list[Hold
         .order_by(HoldRow.id)
     ).scalars()
     return [_to_hold(r, keys) for r in rows]
+
+
+def holds_frame_between(session: Session, start: datetime, end: datetime) -> pd.DataFrame:
+    """The holds overlapping [start, end) as the attribution frame, read in bulk."""
+    table = HoldRow.__table__
+    rows = fetch_raw(
+        session,
+        select(Account.key, table.c.agent_id, raw(table.c.started_at), raw(table.c.ended_at))
+        .join(Account, Account.id == table.c.account_id)
+        .where(and_(table.c.started_at < end, or_(table.c.ended_at.is_(None), table.c.ended_at > start)))
+        .order_by(table.c.id),
+    )
+    frame = pd.DataFrame.from_records(rows, columns=["account", "agent_id", "start", "end"])
+    frame["agent_id"] = frame["agent_id"].astype("int64")
+    frame["start"] = utc_series(frame["start"])
+    frame["end"] = utc_series(frame["end"])
+    return frame
 
 
 def save_take_over(session: Session, move: TakeOver) -> Hold:

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy.types import DateTime, TypeDecorator
+import pandas as pd
+from sqlalchemy import type_coerce
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import DateTime, NullType, TypeDecorator
+
+from domain.time import TS_DTYPE
 
 
 class UTCDateTime(TypeDecorator):
@@ -27,3 +32,27 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+def raw(column) -> ColumnElement:
+    """A column read as the driver returns it, skipping per-row type processing."""
+    return type_coerce(column, NullType())
+
+
+def utc_series(values: pd.Series) -> pd.Series:
+    """Raw UTCDateTime values (SQLite's ISO text or PostgreSQL's naive datetimes) as TS_DTYPE."""
+    present = values.dropna()
+    if present.empty:
+        return pd.Series(pd.NaT, dtype=TS_DTYPE, index=values.index)
+    parsed = pd.to_datetime(values, format="ISO8601") if isinstance(present.iloc[0], str) else pd.to_datetime(values)
+    return parsed.dt.tz_localize("UTC").astype(TS_DTYPE)
+
+
+def fetch_raw(session, statement) -> list[tuple]:
+    """Rows as the driver's own tuples. Only for bulk reads whose columns are all converted
+    afterwards (see `raw`): building a Row object per record would cost more than the query."""
+    result = session.connection().execute(statement)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
