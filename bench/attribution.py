@@ -111,7 +111,7 @@ def time_from_db(conversations: pd.DataFrame, holds: pd.DataFrame, roster: pd.Da
     from sqlalchemy import insert
 
     from storage import repositories as repo
-    from storage.conversations import conversations_frame
+    from storage.conversations import conversation_moments
     from storage.db import make_engine, transaction
     from storage.migrate import migrate
     from storage.models import Agent, ConversationRow, HoldRow
@@ -148,7 +148,7 @@ def time_from_db(conversations: pd.DataFrame, holds: pd.DataFrame, roster: pd.Da
         started = time.perf_counter()
         with transaction(engine) as session:
             stored_holds = repo.holds_frame_between(session, first.to_pydatetime(), now)
-            stored = conversations_frame(session, first.to_pydatetime(), now)
+            stored = conversation_moments(session, first.to_pydatetime(), now)
         result = attribute_conversations(stored, stored_holds, roster, now=now)
         seconds = time.perf_counter() - started
         engine.dispose()

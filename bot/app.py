@@ -32,7 +32,7 @@ from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("console", "on", "off", "case", "standings", "help")
+COMMANDS = ("console", "on", "off", "case", "standings", "stats", "help")
 
 
 def prepare_database(config: Config):
@@ -53,6 +53,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("off", h.off_command))
     application.add_handler(CommandHandler("case", h.case_command))
     application.add_handler(CommandHandler("standings", h.standings_command))
+    application.add_handler(CommandHandler("stats", h.stats_command))
     application.add_handler(MessageHandler(filters.Document.ALL & filters.CaptionRegex(r"^/import(@\w+)?(\s|$)"), imports.import_document))
     application.add_handler(CommandHandler("import", imports.import_without_file))
     application.add_handler(CommandHandler("gaps", gaps.gaps_command))

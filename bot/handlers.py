@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date, timedelta
 from html import escape
 
 from telegram import Update
@@ -14,6 +15,7 @@ from bot.context import deps, person
 from bot.i18n import CASE_TYPE_WORDS
 from bot.render import plain_text
 from bot.services import Duplicate, Refused
+from domain.time import day_bounds
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +121,31 @@ async def standings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     today = d.baton.today()
     d.baton.compile()
     await reply(update, d.render.standings_message(today, d.baton.standings(today)))
+
+
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Service metrics for a day (default today) or a month, from the attributed conversations."""
+    d = deps(context)
+    period = parse_period(context.args[0] if context.args else d.baton.today().isoformat())
+    if period is None:
+        await reply(update, d.render.t("usage.stats"))
+        return
+    label, first, last = period
+    start, end = day_bounds(first, d.baton.tz)[0], day_bounds(last, d.baton.tz)[1]
+    await reply(update, d.render.metrics_table(d.render.t("metrics.title", period=label), d.baton.metrics(start, end)))
+
+
+def parse_period(text: str) -> tuple[str, date, date] | None:
+    """YYYY-MM-DD (that day) or YYYY-MM (that month) → (label, first day, last day)."""
+    try:
+        if len(text) == 7:
+            first = date.fromisoformat(text + "-01")
+            following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return text, first, following - timedelta(days=1)
+        day = date.fromisoformat(text)
+        return text, day, day
+    except ValueError:
+        return None
 
 
 def took_over_text(context: ContextTypes.DEFAULT_TYPE, result) -> str:

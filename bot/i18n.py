@@ -114,6 +114,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "<b>会话</b>：导入 {imported}，归属接管人 {held}，按排班 {roster}，未归属 {unattributed}",
         "en": "<b>Conversations</b>: imported {imported}, to holders {held}, by roster {roster}, unattributed {unattributed}",
     },
+    # metrics
+    "metrics.title": {"zh": "📈 <b>{period} 服务指标</b>", "en": "📈 <b>Service metrics, {period}</b>"},
+    "metrics.empty": {"zh": "这段时间还没有导入的会话。", "en": "No imported conversations in this period."},
+    "metrics.header": {"zh": "姓名 会话 首响 30秒 满意 转化 解决", "en": "Agent Convs 1st-rep ≤30s Sat Conv Res"},
+    "metrics.legend": {
+        "zh": "首响=平均首次响应；30秒=30秒应答率；满意=满意度（评价少时向团队均值收缩）；转化=询单转化率；解决=解决率",
+        "en": "1st-rep = average first response; ≤30s = 30-second reply rate; Sat = satisfaction (shrunk toward the team when ratings are few); Conv = inquiry→paid; Res = resolved rate",
+    },
+    "usage.stats": {"zh": "用法：/stats [YYYY-MM-DD 或 YYYY-MM]", "en": "Usage: /stats [YYYY-MM-DD or YYYY-MM]"},
     # help
     "help": {
         "zh": (
@@ -123,6 +132,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "/off [账号] — 交出账号（不写则交出全部）\n"
             "/case [类型] [订单号或备注] — 记录一个案例；类型：咨询 售前 售后 投诉 其他\n"
             "/standings — 今日排行\n"
+            "/stats [日期或月份] — 服务指标（会话、首响、满意度、转化、解决）\n"
+            "主管：发送导出文件并写 /import &lt;账号&gt;；/gaps [日期]；/assign\n"
             "/help — 本帮助\n"
             "账号：{keys}"
         ),
@@ -133,6 +144,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "/off [account] — hand off an account (all of yours if none is named)\n"
             "/case [type] [order no. or note] — log a case; types: consult presale aftersale complaint other\n"
             "/standings — today's standings\n"
+            "/stats [date or month] — service metrics (conversations, first response, satisfaction, conversion, resolved)\n"
+            "Supervisors: send an export with the caption /import &lt;account&gt;; /gaps [date]; /assign\n"
             "/help — this help\n"
             "Accounts: {keys}"
         ),
@@ -143,6 +156,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "command.case": {"zh": "记录案例", "en": "Log a case"},
     "command.standings": {"zh": "今日排行", "en": "Today's standings"},
     "command.help": {"zh": "帮助", "en": "Help"},
+    "command.stats": {"zh": "服务指标", "en": "Service metrics"},
 }
 
 # Typed case types: what people write after /case, in either language.

@@ -1,6 +1,7 @@
 """Turning service results into Telegram text (HTML) and keyboards."""
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from bot import callbacks as cb
 from bot.config import Config
 from bot.i18n import CASE_TYPES, case_type_label, t
 from bot.imports import ImportReport
-from bot.services import ConsoleLine, Digest, RankedAgent, Refused
+from bot.services import AgentMetrics, ConsoleLine, Digest, RankedAgent, Refused
 
 MAX_REJECTED_SHOWN = 10
 
@@ -55,6 +56,14 @@ def short_datetime(instant: datetime, tz: ZoneInfo, today) -> str:
 def quantity(value: float) -> str:
     """A credited count: whole when it is, one decimal when conversations were split."""
     return str(round(value)) if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
+
+
+def percent(rate: float) -> str:
+    return "—" if math.isnan(rate) else f"{100 * rate:.0f}%"
+
+
+def seconds(value: float) -> str:
+    return "—" if math.isnan(value) else f"{value:.0f}s"
 
 
 def hours(seconds: float) -> str:
@@ -202,3 +211,19 @@ class Renderer:
             if counts["unattributed"]:
                 lines.append(self.t("import.gaps_hint"))
         return "\n".join(lines)
+
+    def metrics_table(self, title: str, rows: Sequence[AgentMetrics]) -> str:
+        if not rows:
+            return title + "\n" + self.t("metrics.empty")
+        name_width = min(10, max(display_width(r.name) for r in rows))
+        widths = (name_width, 6, 6, 5, 5, 5, 5)
+        header = self.t("metrics.header").split()
+        body = [header] + [
+            [
+                truncate(r.name, name_width), quantity(r.conversations), seconds(r.avg_first_response_s),
+                percent(r.first_reply_30s_rate), percent(r.satisfaction), percent(r.inquiry_conversion), percent(r.resolved_rate),
+            ]
+            for r in rows
+        ]
+        lines = [" ".join(pad(cell, width, right=i >= 1) for i, (cell, width) in enumerate(zip(row, widths))) for row in body]
+        return title + "\n<pre>" + escape("\n".join(lines)) + "</pre>\n" + self.t("metrics.legend")

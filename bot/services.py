@@ -20,11 +20,12 @@ from domain.coverage import Coverage, coverage
 from domain.holds import Hold, HoldError, hand_off, take_over
 from domain.attribution import Attribution, attribute_conversations
 from domain.ledger import compile_day, conversation_entries
+from domain.metrics import agent_metrics
 from domain.roster import RosterEntry, expand_roster
 from domain.standings import Standing, standings
 from domain.time import day_bounds, days_between, local_day
 from storage import repositories as repo
-from storage.conversations import conversations_frame
+from storage.conversations import conversation_moments, conversations_frame
 from storage.db import reading, transaction
 
 NOTE_LIMIT = 200
@@ -89,6 +90,23 @@ class OpenHold:
     account: str
     holder: str
     since: datetime
+
+
+@dataclass(frozen=True)
+class AgentMetrics:
+    """One agent's row of domain.metrics.agent_metrics; rates are NaN where there is no data."""
+
+    name: str
+    conversations: float
+    response_conversations: float
+    avg_first_response_s: float
+    first_reply_30s_rate: float
+    rated: float
+    satisfaction_raw: float
+    satisfaction: float
+    inquiries: float
+    inquiry_conversion: float
+    resolved_rate: float
 
 
 @dataclass(frozen=True)
@@ -277,14 +295,15 @@ class Baton:
             entries += conversation_entries(attribution, self.tz, self.config.points, days)
             return repo.replace_derived_entries(session, days, entries, now)
 
-    def attribute(self, start: datetime, end: datetime) -> Attributed:
+    def attribute(self, start: datetime, end: datetime, *, with_facts: bool = False) -> Attributed:
         """Who gets each conversation that started in [start, end), as of now."""
         now = self.clock.now()
         with transaction(self.engine) as session:
-            return self._attribute(session, start, end, now)
+            return self._attribute(session, start, end, now, with_facts=with_facts)
 
-    def _attribute(self, session: Session, start: datetime, end: datetime, now: datetime) -> Attributed:
-        conversations = conversations_frame(session, start, end)
+    def _attribute(self, session: Session, start: datetime, end: datetime, now: datetime, *, with_facts: bool = False) -> Attributed:
+        """Attribution of [start, end); with_facts adds the columns metrics need to the conversations."""
+        conversations = (conversations_frame if with_facts else conversation_moments)(session, start, end)
         holds_frame = repo.holds_frame_between(session, start, end)
         roster = self._roster_frame(session, start, end)
         attribution = attribute_conversations(
@@ -323,6 +342,19 @@ class Baton:
             open_holds=[OpenHold(h.account, agents[h.agent_id].name, h.start) for h in still_open],
             conversations=self.conversation_counts(day),
         )
+
+    def metrics(self, start: datetime, end: datetime) -> list[AgentMetrics]:
+        """Service metrics per credited agent for conversations that started in [start, end)."""
+        attributed = self.attribute(start, end, with_facts=True)
+        settings = self.config.attribution
+        table = agent_metrics(
+            attributed.attribution.credits, attributed.conversations, tz=self.tz,
+            satisfaction_prior=settings.satisfaction_prior, quiet_hours=settings.quiet_hours,
+        )
+        with reading(self.engine) as session:
+            names = {a.id: a.name for a in repo.agents_by_id(session).values()}
+        rows = [AgentMetrics(names[int(agent_id)], **row) for agent_id, row in table.iterrows()]
+        return sorted(rows, key=lambda m: (-m.conversations, m.name))
 
     def conversation_counts(self, day: date) -> ConversationCounts:
         counts = self.attribute(*day_bounds(day, self.tz)).attribution.counts()

@@ -120,3 +120,18 @@ def test_an_update_id_is_processed_once(engine):
     with transaction(engine) as session:
         assert repo.mark_update_processed(session, 1001, NINE) is False
         assert repo.is_update_processed(session, 1001)
+
+
+def test_the_migrations_go_down_to_nothing_and_back_up(engine):
+    from alembic import command
+
+    from storage.migrate import alembic_config
+
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    assert current_revision(engine) is None
+    migrate(engine)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
