@@ -21,7 +21,9 @@ def test_the_example_config_is_valid_and_documents_every_key():
     assert config.schedule.daily_digest == time(22, 0)
     text = EXAMPLE.read_text(encoding="utf-8")
     for key in ("token", "base_url", "base_file_url", "mode", "chat_id", "timezone", "language", "supervisors",
-                "platform", "label", "daily_digest", "compile_every_minutes", "per_case", "per_hour", "url"):
+                "platform", "label", "daily_digest", "compile_every_minutes", "per_case", "per_hour", "url",
+                "preset", "pull", "per_conversation", "moment", "satisfaction_prior", "quiet_hours", "columns",
+                "ratings", "booleans", "agent", "account", "weekdays", "from", "to"):
         assert f"{key} =" in text, key
 
 
@@ -49,6 +51,17 @@ def test_the_environment_token_overrides_the_file():
         (minimal(language="fr"), "team.language", "one of"),
         ({**minimal(), "schedule": {"daily_digest": "late"}}, "schedule.daily_digest", "time of day"),
         ({**minimal(), "points": {"per_case": -1}}, "points.per_case", ">= 0"),
+        ({**minimal(), "attribution": {"moment": "end"}}, "attribution.moment", "one of"),
+        ({**minimal(), "attribution": {"quiet_hours": {"jd": "late"}}}, "attribution.quiet_hours.jd", "23:00-09:00"),
+        ({**minimal(), "presets": {"vip": {"columns": {"start": "开始"}}}}, "presets.vip.columns", "external_id"),
+        ({**minimal(), "presets": {"jd": {"columns": {}}}}, "presets.jd", "built-in"),
+        ({**minimal(), "presets": {"v": {"columns": {"external_id": "a", "start": "b"}, "ratings": {"好": "great"}}}}, "presets.v.ratings", "very_satisfied"),
+        ({**minimal(), "roster": [{"agent": 1, "account": "tmall"}]}, "roster[0].account", "unknown account"),
+        ({**minimal(), "roster": [{"agent": "王芳", "account": "jd"}]}, "roster[0].agent", "Telegram user id"),
+        ({**minimal(), "roster": [{"agent": 1, "account": "jd", "weekdays": [0]}]}, "roster[0].weekdays", "1 (Monday)"),
+        ({**minimal(), "roster": [{"agent": 1, "account": "jd", "from": "9am"}]}, "roster[0].from", "time of day"),
+        ({"team": {"chat_id": -1}, "accounts": [{"key": "jd", "pull": {"url": "ftp://x"}}]}, "accounts[0].pull.url", "http"),
+        ({"team": {"chat_id": -1}, "accounts": [{"key": "jd", "preset": "amazon"}]}, "accounts[0].preset", "unknown preset"),
     ],
 )
 def test_a_bad_value_names_its_key_and_the_problem(raw, key, words):
@@ -56,6 +69,15 @@ def test_a_bad_value_names_its_key_and_the_problem(raw, key, words):
         parse_config(raw)
     assert error.value.key == key
     assert words in str(error.value)
+
+
+def test_the_roster_reads_iso_weekdays_and_quiet_hours_can_be_switched_off():
+    raw = {**minimal(), "roster": [{"agent": 7, "account": "jd", "weekdays": [1, 7], "from": "21:00", "to": "06:00"}],
+           "attribution": {"quiet_hours": {"jd": ""}}}
+    config = parse_config(raw)
+    (entry,) = config.roster
+    assert entry.weekdays == frozenset({0, 6}) and (entry.start, entry.end) == (time(21), time(6))
+    assert config.attribution.quiet_hours["jd"] is None
 
 
 def test_a_missing_token_is_named_when_asked_for():
