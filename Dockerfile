@@ -1,10 +1,6 @@
 FROM python:3.11-slim
 
-# Noto CJK so the charts show Chinese names instead of tofu boxes.
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-noto-cjk \
-    && rm -rf /var/lib/apt/lists/*
-
+# Chart fonts come from the mplfonts wheel (Noto Sans CJK SC), not from the image.
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
