@@ -145,3 +145,48 @@ class ConnectorCursor(SQLModel, table=True):
     account_id: int = Field(sa_column=Column(Integer, ForeignKey("accounts.id"), primary_key=True, autoincrement=False))
     cursor: str = Field(default="", max_length=512)
     updated_at: datetime = Field(sa_column=_utc())
+
+
+class RulesVersionRow(SQLModel, table=True):
+    """A version of the scoring rules, in force from a day until the next version's day."""
+
+    __tablename__ = "rules_versions"
+
+    version: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    effective_from: date = Field(index=True)
+    body: str  # JSON of domain.rules.Rules
+    created_at: datetime = Field(sa_column=_utc())
+    created_by: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("agents.id"), nullable=True))
+
+
+class ThanksRow(SQLModel, table=True):
+    __tablename__ = "thanks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    giver_id: int = Field(sa_column=Column(Integer, ForeignKey("agents.id"), nullable=False, index=True))
+    receiver_id: int = Field(sa_column=Column(Integer, ForeignKey("agents.id"), nullable=False, index=True))
+    at: datetime = Field(sa_column=_utc(index=True))
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class MonthClose(SQLModel, table=True):
+    """A frozen month. Never updated except to note that it was reopened; closing again adds a version."""
+
+    __tablename__ = "month_closes"
+    __table_args__ = (UniqueConstraint("month", "version", name="uq_month_close_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7, index=True)
+    version: int
+    rules_version: int
+    pool_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    scheme: str = Field(max_length=16)
+    snapshot: str  # the canonical JSON the checksum covers
+    checksum: str = Field(max_length=64)
+    closed_at: datetime = Field(sa_column=_utc())
+    closed_by: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("agents.id"), nullable=True))
+    reopened_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    reopened_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("agents.id", name="fk_month_closes_reopened_by"), nullable=True)
+    )
+    reopen_reason: str | None = Field(default=None, max_length=500)
