@@ -10,12 +10,16 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.collaboration import CollaborationPolicy
 from domain.ledger import PointRates
 from domain.metrics import RATINGS
+from domain.payouts import PayoutPolicy
+from domain.rules import Rules, default_rules
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILES = "https://api.telegram.org/file/bot"
@@ -100,6 +104,14 @@ class AttributionSettings:
 class ScheduleSettings:
     daily_digest: time = time(22, 0)
     compile_every_minutes: int = 10
+    monthly_digest_day: int = 1  # day of the month on which last month's provisional standings are posted
+    monthly_digest_time: time = time(10, 0)
+
+
+@dataclass(frozen=True)
+class PayoutSettings:
+    pool_cents: int = 0  # the default pool for /close_month, from [payout] pool in yuan
+    policy: PayoutPolicy = field(default_factory=PayoutPolicy)
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,12 @@ class Config:
     attribution: AttributionSettings = field(default_factory=AttributionSettings)
     presets: tuple[PresetSettings, ...] = ()
     roster: tuple[RosterSettings, ...] = ()
+    rules: Rules = field(default_factory=default_rules)
+    collaboration: CollaborationPolicy = field(default_factory=CollaborationPolicy)
+    payout: PayoutSettings = field(default_factory=PayoutSettings)
+
+    def is_supervisor(self, tg_user_id: int) -> bool:
+        return tg_user_id in self.team.supervisors
 
     def account(self, key: str) -> AccountSettings | None:
         return next((a for a in self.accounts if a.key == key), None)
@@ -165,6 +183,8 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
         schedule=ScheduleSettings(
             daily_digest=_clock_time(schedule, "schedule.daily_digest", "22:00"),
             compile_every_minutes=_positive_int(schedule, "schedule.compile_every_minutes", 10),
+            monthly_digest_day=_day_of_month(schedule),
+            monthly_digest_time=_clock_time(schedule, "schedule.monthly_digest_time", "10:00"),
         ),
         points=PointRates(
             per_case=_non_negative(points, "points.per_case", 1.0),
@@ -175,7 +195,38 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
         attribution=_attribution(_section(raw, "attribution")),
         presets=presets,
         roster=_roster(raw.get("roster", []), {a.key for a in accounts}),
+        rules=_domain_table("rules", _section(raw, "rules"), Rules.from_mapping, default_rules()),
+        collaboration=_domain_table("collaboration", _section(raw, "collaboration"), CollaborationPolicy.from_mapping, CollaborationPolicy()),
+        payout=_payout(_section(raw, "payout")),
     )
+
+
+def _domain_table(name: str, section: dict[str, Any], build, default):
+    """Tables the domain validates itself; its message is passed on with the table's name."""
+    if not section:
+        return default
+    try:
+        return build(section)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(name, str(exc)) from None
+
+
+def _payout(section: dict[str, Any]) -> PayoutSettings:
+    section = dict(section)
+    pool = section.pop("pool", 0)
+    if isinstance(pool, bool) or not isinstance(pool, int | float) or pool < 0:
+        raise ConfigError("payout.pool", f"must be an amount in yuan >= 0, like 12000 or 12000.50; got {pool!r}")
+    cents = Decimal(str(pool)) * 100
+    if cents != cents.to_integral_value():
+        raise ConfigError("payout.pool", f"has more than two decimals: {pool!r}")
+    return PayoutSettings(pool_cents=int(cents), policy=_domain_table("payout", section, PayoutPolicy.from_mapping, PayoutPolicy()))
+
+
+def _day_of_month(schedule: dict[str, Any]) -> int:
+    day = schedule.get("monthly_digest_day", 1)
+    if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 28:
+        raise ConfigError("schedule.monthly_digest_day", f"must be a day from 1 to 28 (every month has it), got {day!r}")
+    return day
 
 
 def _section(raw: dict[str, Any], name: str) -> dict[str, Any]:

@@ -1,7 +1,5 @@
-"""Every user-facing string, in Chinese and English. Chinese is the default."""
+"""The console, commands, imports, gaps and digest strings."""
 from __future__ import annotations
-
-CASE_TYPES = ("consult", "presale", "aftersale", "complaint", "other")
 
 MESSAGES: dict[str, dict[str, str]] = {
     # console
@@ -158,21 +156,3 @@ MESSAGES: dict[str, dict[str, str]] = {
     "command.help": {"zh": "帮助", "en": "Help"},
     "command.stats": {"zh": "服务指标", "en": "Service metrics"},
 }
-
-# Typed case types: what people write after /case, in either language.
-CASE_TYPE_WORDS = {
-    "咨询": "consult", "consult": "consult",
-    "售前": "presale", "presale": "presale", "pre-sale": "presale",
-    "售后": "aftersale", "aftersale": "aftersale", "after-sale": "aftersale",
-    "投诉": "complaint", "complaint": "complaint",
-    "其他": "other", "other": "other",
-}
-
-
-def t(lang: str, key: str, /, **params: object) -> str:
-    entry = MESSAGES[key]
-    return (entry.get(lang) or entry["zh"]).format(**params)
-
-
-def case_type_label(lang: str, case_type: str) -> str:
-    return t(lang, f"case.{case_type}")
