@@ -16,7 +16,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot import callbacks as cb
 from bot import handlers as h
+from bot import month_handlers as month
 from bot import gap_handlers as gaps
 from bot import import_handlers as imports
 from bot.config import Config
@@ -58,6 +60,10 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("import", imports.import_without_file))
     application.add_handler(CommandHandler("gaps", gaps.gaps_command))
     application.add_handler(CommandHandler("assign", gaps.assign_command))
+    application.add_handler(CommandHandler("adjust", month.adjust_command))
+    application.add_handler(CommandHandler("close_month", month.close_month_command))
+    application.add_handler(CommandHandler("reopen_month", month.reopen_month_command))
+    application.add_handler(CallbackQueryHandler(month.close_press, pattern=rf"^({cb.CLOSE_CONFIRM}|{cb.CLOSE_CANCEL}):"))
     application.add_handler(CallbackQueryHandler(h.console_press))
     application.add_handler(TypeHandler(Update, h.remember_processed), group=1)
     application.add_error_handler(h.on_error)

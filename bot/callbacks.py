@@ -39,3 +39,29 @@ def decode(data: str) -> Press | None:
     if action == BACK and account:
         return Press(action, account)
     return None
+
+
+# The month close. The preview's checksum travels with Confirm, so what is frozen is what was shown.
+CLOSE_CONFIRM, CLOSE_CANCEL = "mc", "mx"
+
+
+@dataclass(frozen=True)
+class ClosePress:
+    action: str
+    month: str
+    pool_cents: int = 0
+    checksum: str = ""
+
+
+def encode_close(press: ClosePress) -> str:
+    data = f"{press.action}:{press.month}:{press.pool_cents}:{press.checksum}"
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def decode_close(data: str) -> ClosePress | None:
+    parts = (data or "").split(":")
+    if len(parts) != 4 or parts[0] not in (CLOSE_CONFIRM, CLOSE_CANCEL) or not parts[2].isdigit():
+        return None
+    return ClosePress(parts[0], parts[1], int(parts[2]), parts[3])

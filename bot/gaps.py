@@ -10,6 +10,7 @@ from bot.services import Baton, Person, Refused
 from domain.attribution import find_gaps
 from domain.holds import Hold
 from domain.time import day_bounds
+from storage import month as months
 from storage import repositories as repo
 
 
@@ -57,6 +58,9 @@ def assign_window(
     if end > now:
         raise Refused("assign_in_future")
     with baton.command(update_id) as session:
+        for day in baton.days_spanned(start, end):
+            if months.is_closed(session, f"{day:%Y-%m}"):
+                raise Refused("month_closed", month=f"{day:%Y-%m}")
         agent = repo.find_agent(session, handle)
         if agent is None:
             raise Refused("unknown_agent", handle=handle)

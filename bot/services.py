@@ -24,6 +24,7 @@ from domain.metrics import agent_metrics
 from domain.roster import RosterEntry, expand_roster
 from domain.standings import Standing, standings
 from domain.time import day_bounds, days_between, local_day
+from storage import month as months
 from storage import repositories as repo
 from storage.conversations import conversation_moments, conversations_frame
 from storage.db import reading, transaction
@@ -283,6 +284,10 @@ class Baton:
     def compile(self, days: list[date] | None = None) -> repo.LedgerChange:
         """Recompile the derived ledger entries of `days` (default: the open days) in one transaction."""
         days = self.open_days() if days is None else sorted(set(days))
+        with reading(self.engine) as session:
+            closed = months.closed_months(session)
+        # A closed month is frozen: its ledger stays exactly as it was closed.
+        days = [day for day in days if f"{day:%Y-%m}" not in closed]
         if not days:
             return repo.LedgerChange(0, 0, 0)
         now = self.clock.now()

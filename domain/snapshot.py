@@ -196,3 +196,31 @@ __all__ = [
     "snapshot_rows",
     "verify",
 ]
+
+
+def snapshot_from_json(text: str, checksum: str) -> Snapshot:
+    """A stored snapshot read back; ValueError if the text no longer matches its checksum."""
+    payload = json.loads(text)
+    if payload.get("format") != SNAPSHOT_FORMAT:
+        raise ValueError(f"snapshot format {payload.get('format')!r} is not {SNAPSHOT_FORMAT}")
+    rows = tuple(
+        SnapshotRow(
+            agent_id=row["agent_id"],
+            factors=tuple(FactorLine(**line) for line in row["factors"]),
+            collaboration=row["collaboration"],
+            adjustments=row["adjustments"],
+            score=row["score"],
+            rank=row["rank"],
+            tier=row["tier"],
+            payout_cents=row["payout_cents"],
+        )
+        for row in payload["rows"]
+    )
+    rules = None if payload["rules"] is None else Rules.from_mapping(payload["rules"])
+    snapshot = Snapshot(
+        payload["month"], payload["rules_version"], rules, payload["pool_cents"], payload["scheme"],
+        payload["team_fund_cents"], tuple(sorted(rows, key=lambda r: (r.rank, r.agent_id))), checksum,
+    )
+    if not verify(snapshot):
+        raise ValueError(f"snapshot of {snapshot.month} does not match its checksum")
+    return snapshot

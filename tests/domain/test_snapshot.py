@@ -200,3 +200,17 @@ def test_the_checksum_changes_whenever_any_frozen_value_does(snapshot):
         assert changed.checksum != snapshot.checksum, what
         # and the old checksum no longer verifies the changed content
         assert not verify(dataclasses.replace(changed, checksum=snapshot.checksum)), what
+
+
+def test_a_stored_snapshot_reads_back_equal_and_tampering_is_detected():
+    from domain.snapshot import canonical_json, snapshot_from_json
+
+    rows = [
+        SnapshotRow(1, (FactorLine("conversations", 12.0, 0.6, 25.0, 15.0),), 1.5, -2.0, 14.5, 1, "优秀1", 700),
+        SnapshotRow(2, (FactorLine("conversations", None, 0.0, 25.0, 0.0),), 0.0, 0.0, 0.0, 2, None, 300),
+    ]
+    frozen = freeze("2026-10", 1, 1000, "proportional", rows)
+    text = canonical_json(frozen)
+    assert snapshot_from_json(text, frozen.checksum) == frozen
+    with pytest.raises(ValueError, match="checksum"):
+        snapshot_from_json(text.replace("700", "701"), frozen.checksum)

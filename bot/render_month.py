@@ -1,0 +1,51 @@
+"""A month's standings and payouts as a Telegram message."""
+from __future__ import annotations
+
+from html import escape
+
+from bot.render import Renderer, display_width, pad, truncate
+from bot.reports.chart import yuan
+from domain.snapshot import Snapshot
+
+SCHEME_NAMES = {
+    "proportional": {"zh": "按得分比例", "en": "proportional"},
+    "tiers": {"zh": "分档", "en": "tiers"},
+    "team_fund": {"zh": "团队基金", "en": "team fund"},
+    "hybrid": {"zh": "基金加比例", "en": "hybrid"},
+}
+
+
+def scheme_name(render: Renderer, scheme: str) -> str:
+    return SCHEME_NAMES.get(scheme, {}).get(render.lang, scheme)
+
+
+def payout_table(render: Renderer, snapshot: Snapshot, names: dict[int, str]) -> str:
+    rows = sorted(snapshot.rows, key=lambda r: (r.rank, r.agent_id))
+    name_width = min(10, max([display_width(names.get(r.agent_id, "?")) for r in rows] or [4]))
+    widths = (4, name_width, 7, 5, 12)
+    header = render.t("close.header").split()
+    body = [header] + [
+        [str(r.rank), truncate(names.get(r.agent_id, f"#{r.agent_id}"), name_width), f"{r.score:.2f}", r.tier or "", yuan(r.payout_cents)]
+        for r in rows
+    ]
+    lines = [" ".join(pad(cell, width, right=i in (2, 4)) for i, (cell, width) in enumerate(zip(row, widths))) for row in body]
+    parts = ["<pre>" + escape("\n".join(lines)) + "</pre>"]
+    if snapshot.team_fund_cents:
+        parts.append(render.t("close.team_fund", amount=yuan(snapshot.team_fund_cents)))
+    paid = sum(r.payout_cents for r in rows) + snapshot.team_fund_cents
+    parts.append(render.t("close.total", amount=yuan(paid), pool=yuan(snapshot.pool_cents)))
+    parts.append(render.t("close.checksum", checksum=snapshot.checksum[:12]))
+    return "\n".join(parts)
+
+
+def preview_message(render: Renderer, snapshot: Snapshot, names: dict[int, str]) -> str:
+    title = render.t("close.preview_title", month=snapshot.month, version=snapshot.rules_version, scheme=scheme_name(render, snapshot.scheme))
+    return "\n".join([title, payout_table(render, snapshot, names), render.t("close.confirm_hint")])
+
+
+def closed_message(render: Renderer, snapshot: Snapshot, names: dict[int, str], close_version: int) -> str:
+    title = render.t(
+        "close.title", month=snapshot.month, close_version=close_version, version=snapshot.rules_version,
+        scheme=scheme_name(render, snapshot.scheme),
+    )
+    return "\n".join([title, payout_table(render, snapshot, names)])
