@@ -21,6 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("file", help="the export file")
     imp.add_argument("--account", required=True, help="the account key, as in [[accounts]] key")
     imp.add_argument("--platform", help="jd, tmall, vip, generic, or a [presets] name (default: detect)")
+    close = sub.add_parser("close-month", help="close a month: freeze the standings and split the pool")
+    close.add_argument("month", help="YYYY-MM")
+    close.add_argument("--pool", required=True, help="the bonus pool in yuan, e.g. 12000 or 12000.50")
+    close.add_argument("--json", action="store_true", help="print the frozen month as JSON")
+    export = sub.add_parser("export", help="write a month's payroll workbook (xlsx)")
+    export.add_argument("month", help="YYYY-MM")
+    export.add_argument("--out", required=True, help="the .xlsx file to write")
     demo = sub.add_parser("demo", help="play a scripted team against a simulated Telegram; no token, no network")
     demo.add_argument("--days", type=int, default=1, help="working days to play (default 1)")
     demo.add_argument("--db", help="SQLite file to use (default: a fresh temporary one)")
@@ -33,6 +40,14 @@ def main(argv: list[str] | None = None) -> int:
             return migrate_command(args.config)
         if args.command == "import":
             return import_command(args.config, args.file, args.account, args.platform)
+        if args.command == "close-month":
+            from bot.month_cli import close_month_command
+
+            return close_month_command(_baton(args.config), args.month, args.pool, as_json=args.json)
+        if args.command == "export":
+            from bot.month_cli import export_command
+
+            return export_command(_baton(args.config), args.month, args.out)
         if args.command == "demo":
             from bot.demo import run_demo
 
@@ -74,6 +89,15 @@ def migrate_command(explicit_config: str | None) -> int:
     prepare_database(config)
     print(f"database at head: {config.database_url.split('@')[-1]}")
     return 0
+
+
+def _baton(explicit_config: str | None):
+    from bot.app import prepare_database
+    from bot.clock import SystemClock
+    from bot.services import Baton
+
+    config = load_config(config_path(explicit_config))
+    return Baton(config, prepare_database(config), SystemClock())
 
 
 def import_command(explicit_config: str | None, file: str, account: str, platform: str | None) -> int:

@@ -9,11 +9,16 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes
 
 from bot.context import KEY, Deps, deps
+from bot.month import previous_month, score_month
+from bot.render_month import monthly_message
+from storage import month as months
+from storage.db import reading
 from storage.connectors import PullSettings, pull_account
 
 log = logging.getLogger(__name__)
 
 DAILY = "daily"
+MONTHLY = "monthly"
 # APScheduler drops a job that starts more than 1 s late by default; a busy bot is often later.
 MISFIRE_GRACE_SECONDS = 15 * 60
 
@@ -48,6 +53,28 @@ def digests_due(now_local: datetime, digest_time, posted) -> list[date]:
     return [day for day in due if not posted(day)]
 
 
+async def post_monthly_digest(bot: Bot, d: Deps, month: str) -> bool:
+    """Last month's provisional standings, a reminder to close it, and who carried the collaboration."""
+    if d.baton.digest_posted(MONTHLY, month):
+        return False
+    scored = score_month(d.baton, month, d.baton.config.payout.pool_cents)
+    await bot.send_message(d.baton.config.team.chat_id, monthly_message(d.render, scored), parse_mode=ParseMode.HTML)
+    d.baton.record_digest(MONTHLY, month)
+    return True
+
+
+async def monthly_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+    d = deps(context)
+    month = previous_month(d.baton.today())
+    if not _month_is_closed(d, month):
+        await post_monthly_digest(context.bot, d, month)
+
+
+def _month_is_closed(d: Deps, month: str) -> bool:
+    with reading(d.baton.engine) as session:
+        return months.is_closed(session, month)
+
+
 async def catch_up(context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
     now_local = d.baton.clock.now().astimezone(d.baton.tz)
@@ -56,6 +83,11 @@ async def catch_up(context: ContextTypes.DEFAULT_TYPE) -> None:
     for day in (day for day in due if day in active):
         log.info("catching up the digest for %s", day)
         await post_daily_digest(context.bot, d, day)
+    schedule = d.baton.config.schedule
+    month = previous_month(now_local.date())
+    due_monthly = (now_local.day, now_local.time()) >= (schedule.monthly_digest_day, schedule.monthly_digest_time)
+    if due_monthly and any(f"{day:%Y-%m}" == month for day in active) and not _month_is_closed(d, month):
+        await post_monthly_digest(context.bot, d, month)
 
 
 async def pull_conversations(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -83,6 +115,8 @@ def schedule_jobs(application: Application) -> None:
     queue.run_repeating(compile_ledger, interval=schedule.compile_every_minutes * 60, first=5, name="compile", job_kwargs=job_kwargs)
     digest_at = schedule.daily_digest.replace(tzinfo=d.baton.tz)
     queue.run_daily(daily_digest, time=digest_at, name="daily-digest", job_kwargs=job_kwargs)
+    monthly_at = schedule.monthly_digest_time.replace(tzinfo=d.baton.tz)
+    queue.run_monthly(monthly_digest, when=monthly_at, day=schedule.monthly_digest_day, name="monthly-digest", job_kwargs=job_kwargs)
     queue.run_once(catch_up, when=1, name="catch-up")
     for account in d.baton.config.accounts:
         if account.pull is not None:

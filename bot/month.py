@@ -178,21 +178,26 @@ def adjust(baton: Baton, supervisor: Person, handle: str, points: float, reason:
         return Adjusted(agent.name, points, reason, month, actor.name)
 
 
-def close_month(baton: Baton, supervisor: Person, month: str, pool_cents: int, preview_checksum: str, update_id: int | None) -> MonthScore:
-    """Freeze exactly what the supervisor previewed; anything changed since means a new preview."""
+def close_month(
+    baton: Baton, supervisor: Person | None, month: str, pool_cents: int, preview_checksum: str | None, update_id: int | None = None
+) -> MonthScore:
+    """Freeze exactly what the supervisor previewed; anything changed since means a new preview.
+
+    From the command line there is no preview (supervisor and preview_checksum are None).
+    """
     with reading(baton.engine) as session:
         require_open(session, month)
     if month_span(month)[1] >= baton.today():
         raise Refused("month_not_over", month=month)
     scored = score_month(baton, month, pool_cents)
-    if not scored.snapshot.checksum.startswith(preview_checksum):
+    if preview_checksum is not None and not scored.snapshot.checksum.startswith(preview_checksum):
         raise Refused("preview_stale", month=month)
     now = baton.clock.now()
     with baton.command(update_id) as session:
         require_open(session, month)
-        actor = repo.register_agent(session, supervisor.tg_user_id, supervisor.name, supervisor.username, now)
-        close = months.add_close(session, scored.snapshot, now, actor.id)
-        repo.audit(session, now, "close_month", actor_agent_id=actor.id, subject=month, version=close.version,
+        actor = repo.register_agent(session, supervisor.tg_user_id, supervisor.name, supervisor.username, now) if supervisor else None
+        close = months.add_close(session, scored.snapshot, now, actor.id if actor else None)
+        repo.audit(session, now, "close_month", actor_agent_id=actor.id if actor else None, subject=month, version=close.version,
                    pool_cents=pool_cents, scheme=scored.snapshot.scheme, checksum=scored.snapshot.checksum)
     return scored
 

@@ -49,3 +49,14 @@ def closed_message(render: Renderer, snapshot: Snapshot, names: dict[int, str], 
         scheme=scheme_name(render, snapshot.scheme),
     )
     return "\n".join([title, payout_table(render, snapshot, names)])
+
+
+def monthly_message(render: Renderer, scored) -> str:
+    snapshot = scored.snapshot
+    parts = [render.t("monthly.title", month=snapshot.month), payout_table(render, snapshot, scored.names)]
+    collaboration = scored.card.standings["collaboration"]
+    if len(collaboration) and collaboration.max() > 0:
+        top = int(collaboration.idxmax())
+        parts.append(render.t("monthly.collaboration", name=escape(scored.names.get(top, f"#{top}")), points=f"{collaboration.max():g}"))
+    parts.append(render.t("monthly.reminder", month=snapshot.month))
+    return "\n".join(parts)

@@ -155,3 +155,31 @@ async def test_every_supervisor_command_is_refused_to_an_agent_and_changes_nothi
         after = [row.action for row in repo.audit_log(session)]
         assert months.latest_close(session, "2026-10") is None
     assert after == before
+
+
+async def test_the_monthly_digest_posts_provisional_standings_once_and_reminds_supervisors(live, clock):
+    from bot.jobs import catch_up, monthly_digest
+    from tests.e2e.test_schedule import JobContext
+
+    await work_october(live, clock)
+    clock.set(local("2026-11-01", "10:00"))
+    await monthly_digest(JobContext(live.application))
+    text = live.sandbox.last_message(live.group["id"])["text"]
+    assert text.startswith("🗓 2026-10 月度排行（暂定）")
+    assert "主管请核对后结算：/close_month 2026-10" in text
+    before = len(live.sandbox.messages(live.group["id"]))
+    await catch_up(JobContext(live.application))
+    await monthly_digest(JobContext(live.application))
+    monthly = [m for m in live.sandbox.messages(live.group["id"])[before:] if m["text"].startswith("🗓")]
+    assert monthly == [], "posted once"
+
+
+async def test_the_monthly_digest_is_scheduled_on_the_configured_day(database_url, clock):
+    from bot.harness import LiveBot
+    from tests.factories import SHANGHAI, team_config
+
+    config = team_config(database_url, schedule={"monthly_digest_day": 2, "monthly_digest_time": "09:30"})
+    async with LiveBot(config, clock, jobs=True) as live:
+        (job,) = live.application.job_queue.get_jobs_by_name("monthly-digest")
+        at = job.next_t.astimezone(SHANGHAI)
+        assert (at.day, at.hour, at.minute) == (2, 9, 30)
