@@ -1,12 +1,18 @@
-"""`baton demo`: a scripted team plays a working day against the simulated Bot API.
+"""`baton demo`: a scripted team plays working days against the simulated Bot API.
 
 Everything is real except Telegram and the clock: the bot application polls the simulated
 server over HTTP, writes to a fresh SQLite file, and the clock jumps from one scripted
 moment to the next, so the run is deterministic and takes seconds.
+
+Each day four agents take over, hand off and log cases on a JD and a Vipshop login, the
+supervisor imports the day's JD conversations, and the digest goes out at 22:00. Shifts
+rotate from day to day. When the days played reach the end of a month, the supervisor
+closes it the next morning: preview, confirm, and the payouts, which add up to the pool.
 """
 from __future__ import annotations
 
 import asyncio
+import random
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -16,12 +22,17 @@ from pathlib import Path
 from bot import callbacks as cb
 from bot.config import Config, parse_config
 from bot.harness import LiveBot
+from bot.month import frozen_snapshot
+from bot.reports.chart import yuan
 from bot.sandbox import format_transcript
 from domain.clock import ManualClock
 from domain.time import day_bounds
 
 GROUP_ID = -1001000000001
-FIRST_DAY = date(2026, 11, 2)  # a Monday
+FIRST_DAY = date(2026, 11, 1)
+POOL_YUAN = 12000
+# How reliably each agent logs the cases they handle: the month then has a real ranking.
+DILIGENCE = {"wang": 0.95, "li": 0.85, "zhang": 0.75, "chen": 0.6}
 
 TEAM = {
     "wang": (201, "王芳", "wangfang"),
@@ -83,6 +94,8 @@ WORKING_DAY = [
     Step("20:00", "li", say="/on vip"),
     Step("21:00", "wang", say="/off"),
 ]
+# After the digest the evening agent signs off, so no hold runs through the night.
+NIGHT = [Step("22:30", "li", say="/off")]
 
 
 def demo_config(database_url: str, language: str = "zh") -> Config:
@@ -94,7 +107,8 @@ def demo_config(database_url: str, language: str = "zh") -> Config:
                 {"key": "vip", "platform": "vip", "label": "唯品会店"},
             ],
             "schedule": {"daily_digest": "22:00", "compile_every_minutes": 10},
-            "points": {"per_case": 1.0, "per_hour": 2.0},
+            "points": {"per_case": 1.0, "per_hour": 2.0, "per_conversation": 0.5},
+            "payout": {"scheme": "proportional", "pool": POOL_YUAN},
             "database": {"url": database_url},
         }
     )
@@ -106,24 +120,75 @@ async def play(days: int, database_url: str, out=sys.stdout) -> LiveBot:
     clock = ManualClock(day_bounds(FIRST_DAY, tz)[0])
     async with LiveBot(config, clock) as live:
         users = {key: live.user(uid, name, username=username) for key, (uid, name, username) in TEAM.items()}
+        last = FIRST_DAY + timedelta(days=days - 1)
         for offset in range(days):
             day = FIRST_DAY + timedelta(days=offset)
-            await play_day(live, users, day)
+            await play_day(live, users, day, offset)
+            clock.set(wall_clock(day, "21:30", tz))
+            await live.upload(users["wang"], f"咚咚会话明细-{day:%m%d}.csv", day_export(day), caption="/import jd")
             clock.set(wall_clock(day, "22:00", tz))
             await live.post_digest(day)  # the digest job compiles the ledger first
+            events = _events_of(live, day, tz)
+            if offset:  # after the first day, the digests tell the story
+                events = [e for e in events if e[0] == "bot" and e[3].startswith("📊")]
             print(f"\n===== {day.isoformat()} ({config.team.name}) =====", file=out)
-            print(format_transcript(_events_of(live, day, tz), tz), file=out)
+            print(format_transcript(events, tz), file=out)
+            await play_day(live, users, day, offset, NIGHT)
+        if (last + timedelta(days=1)).month != last.month:
+            await close_the_month(live, users["wang"], last, out)
     return live
 
 
-async def play_day(live: LiveBot, users: dict, day: date) -> None:
+async def play_day(live: LiveBot, users: dict, day: date, offset: int, steps: list[Step] = WORKING_DAY) -> None:
     tz = live.config.team.timezone
-    for step in WORKING_DAY:
+    roles = list(TEAM)
+    shift = {role: roles[(i + offset) % len(roles)] for i, role in enumerate(roles)}
+    chance = random.Random(day.toordinal())
+    for step in steps:
+        who = shift[step.who]
+        if step.say and step.say.startswith("/case") and chance.random() > DILIGENCE[who]:
+            continue
         live.clock.set(wall_clock(day, step.at, tz))
         if step.say is not None:
-            await live.say(users[step.who], step.say)
+            await live.say(users[who], step.say)
         else:
-            await live.press(users[step.who], live.console(), cb.encode(step.press))
+            await live.press(users[who], live.console(), cb.encode(step.press))
+
+
+def day_export(day: date) -> bytes:
+    """The day's JD conversations, as the generic export format, the same every run."""
+    chance = random.Random(day.toordinal() * 7)
+    lines = ["external_id,start,first_response_s,rating,resolved,inquiry,paid"]
+    for n in range(24):
+        start = datetime.combine(day, time(8, 30)) + timedelta(minutes=30 * n + chance.randint(0, 29))
+        inquiry = chance.random() < 0.4
+        lines.append(
+            ",".join([
+                f"DD{day:%y%m%d}{n:03d}", f"{start:%Y-%m-%d %H:%M:%S}", str(chance.randint(3, 60)),
+                str(chance.choice(["", "", "5", "5", "4", "3", "2"])), chance.choice(["true", "true", "false"]),
+                str(inquiry).lower(), str(inquiry and chance.random() < 0.5).lower(),
+            ])
+        )
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+async def close_the_month(live: LiveBot, supervisor: dict, last: date, out) -> None:
+    tz = live.config.team.timezone
+    month = f"{last:%Y-%m}"
+    morning = last + timedelta(days=1)
+    live.clock.set(wall_clock(morning, "10:00", tz))
+    await live.say(supervisor, f"/close_month {month} {POOL_YUAN}")
+    preview = live.sandbox.last_message(live.group["id"])
+    confirm = preview["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    live.clock.set(wall_clock(morning, "10:05", tz))
+    await live.press(supervisor, preview, confirm)
+    print(f"\n===== {morning.isoformat()}: closing {month} =====", file=out)
+    print(format_transcript(_events_of(live, morning, tz), tz), file=out)
+    snapshot = frozen_snapshot(live.baton, month)
+    paid = sum(r.payout_cents for r in snapshot.rows) + snapshot.team_fund_cents
+    verdict = "equals" if paid == snapshot.pool_cents else "DOES NOT EQUAL"
+    print(f"\npayouts {yuan(paid)} (team fund {yuan(snapshot.team_fund_cents)}) {verdict} the pool {yuan(snapshot.pool_cents)}; "
+          f"checksum {snapshot.checksum}", file=out)
 
 
 def wall_clock(day: date, hhmm: str, tz) -> datetime:
