@@ -3,20 +3,13 @@ from __future__ import annotations
 
 from html import escape
 
+from bot import i18n
 from bot.render import Renderer, display_width, pad, truncate
 from bot.reports.chart import yuan
 from domain.snapshot import Snapshot
 
-SCHEME_NAMES = {
-    "proportional": {"zh": "按得分比例", "en": "proportional"},
-    "tiers": {"zh": "分档", "en": "tiers"},
-    "team_fund": {"zh": "团队基金", "en": "team fund"},
-    "hybrid": {"zh": "基金加比例", "en": "hybrid"},
-}
-
-
 def scheme_name(render: Renderer, scheme: str) -> str:
-    return SCHEME_NAMES.get(scheme, {}).get(render.lang, scheme)
+    return i18n.scheme_name(render.lang, scheme)
 
 
 def payout_table(render: Renderer, snapshot: Snapshot, names: dict[int, str]) -> str:

@@ -5,7 +5,7 @@ A key defined twice is a bug, so merging refuses it.
 """
 from __future__ import annotations
 
-from bot.i18n import core, month
+from bot.i18n import collab, core, explain, month
 
 CASE_TYPES = ("consult", "presale", "aftersale", "complaint", "other")
 
@@ -20,7 +20,7 @@ def _merged(*modules) -> dict[str, dict[str, str]]:
     return merged
 
 
-MESSAGES = _merged(core, month)
+MESSAGES = _merged(core, month, collab, explain)
 
 # Typed case types: what people write after /case, in either language.
 CASE_TYPE_WORDS = {
@@ -39,3 +39,8 @@ def t(lang: str, key: str, /, **params: object) -> str:
 
 def case_type_label(lang: str, case_type: str) -> str:
     return t(lang, f"case.{case_type}")
+
+
+def scheme_name(lang: str, scheme: str) -> str:
+    """A payout scheme in words; an unknown one as its config name."""
+    return t(lang, f"scheme.{scheme}") if f"scheme.{scheme}" in MESSAGES else scheme

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "scheme.proportional": {"zh": "按积分比例", "en": "proportional"},
+    "scheme.tiers": {"zh": "分档", "en": "tiers"},
+    "scheme.team_fund": {"zh": "全部计入团队基金", "en": "all to the team fund"},
+    "scheme.hybrid": {"zh": "团队基金 + 按积分比例", "en": "team fund + proportional"},
     "adjusted": {
         "zh": "⚖️ {by} 调整了 {name} 的积分 {points}（{month}）：{reason}",
         "en": "⚖️ {by} adjusted {name} by {points} points ({month}): {reason}",

@@ -20,6 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager
 
+from bot.i18n import scheme_name
 from domain.snapshot import Snapshot
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -47,10 +48,6 @@ _LABELS: dict[str, dict[str, str]] = {
     "score_axis": {"zh": "积分", "en": "points"},
     "points": {"zh": "{score} 分", "en": "{score} pts"},
     "nobody": {"zh": "本月没有人员", "en": "Nobody was scored this month"},
-    "scheme.proportional": {"zh": "按积分比例", "en": "proportional"},
-    "scheme.tiers": {"zh": "分档", "en": "tiers"},
-    "scheme.team_fund": {"zh": "全部计入团队基金", "en": "all to the team fund"},
-    "scheme.hybrid": {"zh": "团队基金 + 按积分比例", "en": "team fund + proportional"},
 }
 
 
@@ -182,11 +179,10 @@ def _bar_label(score: float, payout_cents: int, tier: str | None, lang: str) -> 
 
 
 def _subtitle(snapshot: Snapshot, lang: str) -> str:
-    scheme = _LABELS.get(f"scheme.{snapshot.scheme}")
     money = [
         snapshot.month,
         _label(lang, "pool", amount=yuan(snapshot.pool_cents)),
-        _label(lang, "scheme", scheme=_pick(scheme, lang) if scheme else snapshot.scheme),
+        _label(lang, "scheme", scheme=scheme_name(lang, snapshot.scheme)),
     ]
     lines = [" · ".join(money)]
     if snapshot.team_fund_cents:

@@ -26,6 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.i18n import scheme_name
 from domain.snapshot import Snapshot
 
 YUAN = "0.00"
@@ -79,10 +80,6 @@ _LABELS: dict[str, dict[str, str]] = {
     "meta.team_fund_cents": {"zh": "团队基金（分）", "en": "team_fund_cents"},
     "meta.checksum": {"zh": "校验码", "en": "checksum"},
     "meta.time_zone": {"zh": "时区", "en": "time zone"},
-    "scheme.proportional": {"zh": "按积分比例", "en": "proportional"},
-    "scheme.tiers": {"zh": "分档", "en": "tiers"},
-    "scheme.team_fund": {"zh": "全部计入团队基金", "en": "all to the team fund"},
-    "scheme.hybrid": {"zh": "团队基金 + 按积分比例", "en": "team fund + proportional"},
     "factor.conversations": {"zh": "会话量", "en": "conversations"},
     "factor.cases": {"zh": "案例数", "en": "cases"},
     "factor.hours_held": {"zh": "接管时长", "en": "hours held"},
@@ -140,11 +137,10 @@ def _payouts_sheet(sheet: Worksheet, snapshot: Snapshot, names: Mapping[int, str
     for cell in sheet[len(rows) + 1]:
         cell.font = Font(bold=True)
 
-    scheme = _LABELS.get(f"scheme.{snapshot.scheme}")
     metadata: list[tuple[str, Cell, str]] = [
         ("meta.month", snapshot.month, GENERAL),
         ("meta.rules_version", snapshot.rules_version, WHOLE),
-        ("meta.scheme", _pick(scheme, lang) if scheme else snapshot.scheme, GENERAL),
+        ("meta.scheme", scheme_name(lang, snapshot.scheme), GENERAL),
         ("meta.pool", _yuan(snapshot.pool_cents), YUAN),
         ("meta.pool_cents", snapshot.pool_cents, CENTS),
         ("meta.team_fund_cents", snapshot.team_fund_cents, CENTS),

@@ -40,9 +40,8 @@ def test_migrating_twice_is_harmless(engine):
     assert current_revision(engine) == head
 
 
-def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(engine):
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas")
+def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'pragmas.db'}")
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
