@@ -19,6 +19,7 @@ from telegram.ext import (
 from bot import callbacks as cb
 from bot import handlers as h
 from bot import month_handlers as month
+from bot import rules_handlers
 from bot import gap_handlers as gaps
 from bot import import_handlers as imports
 from bot.config import Config
@@ -34,7 +35,7 @@ from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("console", "on", "off", "case", "standings", "stats", "help")
+COMMANDS = ("console", "on", "off", "case", "standings", "stats", "me", "rules", "help")
 
 
 def prepare_database(config: Config):
@@ -64,6 +65,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("close_month", month.close_month_command))
     application.add_handler(CommandHandler("reopen_month", month.reopen_month_command))
     application.add_handler(CallbackQueryHandler(month.close_press, pattern=rf"^({cb.CLOSE_CONFIRM}|{cb.CLOSE_CANCEL}):"))
+    rules_handlers.register(application)
     application.add_handler(CallbackQueryHandler(h.console_press))
     application.add_handler(TypeHandler(Update, h.remember_processed), group=1)
     application.add_error_handler(h.on_error)
