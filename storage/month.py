@@ -25,7 +25,8 @@ def rules_versions(session: Session) -> list[RulesVersion]:
 
 
 def add_rules_version(session: Session, version: RulesVersion, at: datetime, by: int | None) -> None:
-    body = json.dumps({"rules": version.rules.to_mapping(), "note": version.note}, ensure_ascii=False, sort_keys=True)
+    # Not sorted: the factors keep the order the rules list them in.
+    body = json.dumps({"rules": version.rules.to_mapping(), "note": version.note}, ensure_ascii=False)
     session.add(RulesVersionRow(version=version.version, effective_from=version.effective_from, body=body, created_at=at, created_by=by))
     session.flush()
 

@@ -23,7 +23,9 @@ def test_the_example_config_is_valid_and_documents_every_key():
     for key in ("token", "base_url", "base_file_url", "mode", "chat_id", "timezone", "language", "supervisors",
                 "platform", "label", "daily_digest", "compile_every_minutes", "per_case", "per_hour", "url",
                 "preset", "pull", "per_conversation", "moment", "satisfaction_prior", "quiet_hours", "columns",
-                "ratings", "booleans", "agent", "account", "weekdays", "from", "to"):
+                "ratings", "booleans", "agent", "account", "weekdays", "from", "to", "monthly_digest_day",
+                "monthly_digest_time", "scheme", "pool", "floor_cents", "cap_cents", "team_fund_percent", "tiers",
+                "daily_allowance", "pair_monthly_cap", "handover_points", "peak_threshold", "cover_points_per_hour"):
         assert f"{key} =" in text, key
 
 
@@ -62,6 +64,11 @@ def test_the_environment_token_overrides_the_file():
         ({**minimal(), "roster": [{"agent": 1, "account": "jd", "from": "9am"}]}, "roster[0].from", "time of day"),
         ({"team": {"chat_id": -1}, "accounts": [{"key": "jd", "pull": {"url": "ftp://x"}}]}, "accounts[0].pull.url", "http"),
         ({"team": {"chat_id": -1}, "accounts": [{"key": "jd", "preset": "amazon"}]}, "accounts[0].preset", "unknown preset"),
+        ({**minimal(), "payout": {"pool": 12.345}}, "payout.pool", "two decimals"),
+        ({**minimal(), "payout": {"scheme": "lottery"}}, "payout", "scheme"),
+        ({**minimal(), "rules": {"factors": {"smiles": {"weight": 5, "normalisation": "share"}}}}, "rules", "unknown factor"),
+        ({**minimal(), "collaboration": {"thanks": {"daily_allowance": -1}}}, "collaboration", "daily_allowance"),
+        ({**minimal(), "schedule": {"monthly_digest_day": 31}}, "schedule.monthly_digest_day", "1 to 28"),
     ],
 )
 def test_a_bad_value_names_its_key_and_the_problem(raw, key, words):
