@@ -17,6 +17,7 @@ from telegram.ext import (
 )
 
 from bot import callbacks as cb
+from bot import collab_handlers
 from bot import handlers as h
 from bot import month_handlers as month
 from bot import rules_handlers
@@ -35,7 +36,7 @@ from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("console", "on", "off", "case", "standings", "stats", "me", "rules", "help")
+COMMANDS = ("console", "on", "off", "case", "standings", "stats", "thanks", "note", "join", "me", "rules", "help")
 
 
 def prepare_database(config: Config):
@@ -66,6 +67,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("reopen_month", month.reopen_month_command))
     application.add_handler(CallbackQueryHandler(month.close_press, pattern=rf"^({cb.CLOSE_CONFIRM}|{cb.CLOSE_CANCEL}):"))
     rules_handlers.register(application)
+    collab_handlers.register(application)
     application.add_handler(CallbackQueryHandler(h.console_press))
     application.add_handler(TypeHandler(Update, h.remember_processed), group=1)
     application.add_error_handler(h.on_error)

@@ -56,7 +56,12 @@ def refusal_text(context: ContextTypes.DEFAULT_TYPE, refusal: Refused) -> str:
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
-    await reply(update, d.render.t("help", keys=", ".join(a.key for a in d.baton.config.accounts)))
+    config = d.baton.config
+    await reply(
+        update,
+        d.render.t("help", keys=", ".join(a.key for a in config.accounts))
+        + "\n" + d.render.t("collab.help", allowance=config.collaboration.thanks.daily_allowance),
+    )
 
 
 async def console_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -157,9 +162,10 @@ def took_over_text(context: ContextTypes.DEFAULT_TYPE, result) -> str:
 
 
 def handed_off_text(context: ContextTypes.DEFAULT_TYPE, result) -> str:
+    """The hand-off line, with the invitation to leave a note: a clean handover earns points."""
     render = deps(context).render
     labels = "、".join(escape(render.label(a)) for a in result.accounts)
-    return render.t("handed_off", name=escape(result.agent), labels=labels)
+    return render.t("handed_off", name=escape(result.agent), labels=labels) + "\n" + render.t("collab.ask_note")
 
 
 def case_logged_text(context: ContextTypes.DEFAULT_TYPE, result) -> str:

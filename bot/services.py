@@ -14,10 +14,11 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.collab_ledger import collaboration_entries
 from bot.config import Config
 from domain.clock import Clock
 from domain.coverage import Coverage, coverage
-from domain.holds import Hold, HoldError, hand_off, take_over
+from domain.holds import HELPER, Hold, HoldError, hand_off, main_hold, open_holds_by_account, take_over
 from domain.attribution import Attribution, attribute_conversations
 from domain.ledger import compile_day, conversation_entries
 from domain.metrics import agent_metrics
@@ -178,11 +179,15 @@ class Baton:
         now = self.clock.now()
         with self.command(update_id) as session:
             agent = repo.register_agent(session, person.tg_user_id, person.name, person.username, now)
-            current = next((h for h in repo.open_holds(session) if h.account == account), None)
+            on_account = [h for h in repo.open_holds(session) if h.account == account]
+            current = main_hold(on_account, account)
+            helping = next((h for h in on_account if h.role == HELPER and h.agent_id == agent.id), None)
             try:
-                move = take_over(current, account, agent.id, now)
+                move = take_over(current, account, agent.id, now, helping=helping)
             except HoldError as exc:
                 raise Refused(exc.code, account=account) from None
+            if move.stepped_up is not None:
+                repo.save_ended_holds(session, [move.stepped_up])
             repo.save_take_over(session, move)
             previous = repo.agents_by_id(session)[move.ended.agent_id].name if move.ended else None
             repo.audit(session, now, "take_over", actor_agent_id=agent.id, subject=account, previous=previous)
@@ -233,25 +238,26 @@ class Baton:
         return held[0]
 
     def holder_name(self, session: Session, account: str) -> str | None:
-        hold = next((h for h in repo.open_holds(session) if h.account == account), None)
+        hold = open_holds_by_account(repo.open_holds(session)).get(account)
         return repo.agents_by_id(session)[hold.agent_id].name if hold else None
 
     def check_holder(self, person: Person, account: str) -> None:
         """Refuse a case-type picker opened by someone who does not hold the account."""
         account = self.account_key(account)
         with reading(self.engine) as session:
-            hold = next((h for h in repo.open_holds(session) if h.account == account), None)
+            on_account = [h for h in repo.open_holds(session) if h.account == account]
+            hold = open_holds_by_account(on_account).get(account)
             agents = repo.agents_by_id(session)
             if hold is None:
                 raise Refused("not_holding", account=account)
-            if agents[hold.agent_id].tg_user_id != person.tg_user_id:
+            if all(agents[h.agent_id].tg_user_id != person.tg_user_id for h in on_account):
                 raise Refused("holder_only", account=account, name=agents[hold.agent_id].name)
 
     # -- views ----------------------------------------------------------------------------
 
     def console(self) -> list[ConsoleLine]:
         with reading(self.engine) as session:
-            by_account = {h.account: h for h in repo.open_holds(session)}
+            by_account = open_holds_by_account(repo.open_holds(session))
             agents = repo.agents_by_id(session)
         lines = []
         for account in self.config.accounts:
@@ -296,8 +302,12 @@ class Baton:
             holds = repo.holds_between(session, start, end)
             cases = repo.cases_between(session, start, end)
             entries = [e for day in days for e in compile_day(day, self.tz, holds, cases, self.config.points, now)]
-            attribution = self._attribute(session, start, end, now).attribution
-            entries += conversation_entries(attribution, self.tz, self.config.points, days)
+            attributed = self._attribute(session, start, end, now)
+            entries += conversation_entries(attributed.attribution, self.tz, self.config.points, days)
+            entries += collaboration_entries(
+                session, days=days, tz=self.tz, now=now, policy=self.config.collaboration,
+                roster_windows=self._roster_frame(session, start, end), conversations=attributed.conversations,
+            )
             return repo.replace_derived_entries(session, days, entries, now)
 
     def attribute(self, start: datetime, end: datetime, *, with_facts: bool = False) -> Attributed:

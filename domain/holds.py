@@ -5,8 +5,11 @@ An open hold has no end yet. The rules enforced here:
 
 - one holder per account at a time: taking over a held account ends the current hold
   at the same instant, and that counts as a handover;
+- at peak load a colleague may join a held account as a helper: a second, concurrent hold
+  beside the holder's. A take-over ends the holder's hold only; helpers stay. A helper who
+  takes the account over steps up: their helper hold ends as their holder hold begins;
 - one agent may hold several accounts at once;
-- handing off ends only your own holds.
+- handing off ends only your own holds, helper holds included.
 
 Functions decide; they never persist. The caller stores what they return.
 """
@@ -17,6 +20,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domain.clock import as_utc
+
+HOLDER, HELPER = "holder", "helper"
 
 
 class HoldError(Exception):
@@ -35,6 +40,7 @@ class Hold:
     start: datetime
     end: datetime | None = None
     id: int | None = None
+    role: str = HOLDER
 
     @property
     def is_open(self) -> bool:
@@ -58,22 +64,57 @@ class Hold:
 class TakeOver:
     started: Hold
     ended: Hold | None  # the previous holder's hold, closed at the same instant
+    stepped_up: Hold | None = None  # the taker's own helper hold on the account, closed at the same instant
 
     @property
     def is_handover(self) -> bool:
         return self.ended is not None
 
 
-def take_over(current: Hold | None, account: str, agent_id: int, at: datetime) -> TakeOver:
-    """`agent_id` takes `account` at `at`; `current` is the account's open hold, if any."""
+def take_over(current: Hold | None, account: str, agent_id: int, at: datetime, helping: Hold | None = None) -> TakeOver:
+    """`agent_id` takes `account` at `at`.
+
+    `current` is the account's open holder hold, if any; `helping` is the taker's own open
+    helper hold on the account, if any, which ends as they step up.
+    """
     at = as_utc(at)
+    if helping is not None and (
+        helping.account != account or helping.agent_id != agent_id or helping.role != HELPER or not helping.is_open
+    ):
+        raise ValueError("helping must be the taker's open helper hold on the same account")
+    stepped_up = helping.ended(at) if helping is not None else None
     if current is not None:
-        if current.account != account or not current.is_open:
-            raise ValueError("current must be the open hold of the same account")
+        if current.account != account or not current.is_open or current.role != HOLDER:
+            raise ValueError("current must be the open holder hold of the same account")
         if current.agent_id == agent_id:
             raise HoldError("already_holding", account=account)
-        return TakeOver(started=Hold(account, agent_id, at), ended=current.ended(at))
-    return TakeOver(started=Hold(account, agent_id, at), ended=None)
+        return TakeOver(started=Hold(account, agent_id, at), ended=current.ended(at), stepped_up=stepped_up)
+    return TakeOver(started=Hold(account, agent_id, at), ended=None, stepped_up=stepped_up)
+
+
+def join(open_holds: Iterable[Hold], account: str, agent_id: int, at: datetime) -> Hold:
+    """`agent_id` joins `account` at `at` as a helper beside its holder: the new helper hold.
+
+    Nobody to help means the account is free, and taking it over is the move for that.
+    """
+    at = as_utc(at)
+    here = [h for h in open_holds if h.account == account and h.is_open]
+    mine = [h for h in here if h.agent_id == agent_id]
+    if any(h.role == HOLDER for h in mine):
+        raise HoldError("already_holding", account=account)
+    if mine:
+        raise HoldError("already_helping", account=account)
+    holder = main_hold(here, account)
+    if holder is None:
+        raise HoldError("nobody_holds", account=account)
+    if at < holder.start:
+        raise HoldError("before_start", account=account, start=holder.start, at=at)
+    return Hold(account, agent_id, at, role=HELPER)
+
+
+def main_hold(open_holds: Iterable[Hold], account: str) -> Hold | None:
+    """The open holder hold of `account`: the one a take-over ends."""
+    return next((h for h in open_holds if h.account == account and h.is_open and h.role == HOLDER), None)
 
 
 def hand_off(own_open_holds: Iterable[Hold], agent_id: int, at: datetime, account: str | None = None) -> list[Hold]:
@@ -95,4 +136,8 @@ def holder_of(holds: Iterable[Hold], account: str, at: datetime) -> int | None:
 
 
 def open_holds_by_account(holds: Iterable[Hold]) -> Mapping[str, Hold]:
-    return {h.account: h for h in holds if h.is_open}
+    """The hold to show for each account: its holder's, else (once the holder left) its earliest helper's."""
+    shown: dict[str, Hold] = {}
+    for hold in sorted((h for h in holds if h.is_open), key=lambda h: (h.role != HOLDER, h.start, h.agent_id)):
+        shown.setdefault(hold.account, hold)
+    return shown

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from domain.attribution import Attribution
+from domain.collaboration import COVER, HANDOVER, PEAK_HELP, THANKS
 from domain.holds import Hold
 from domain.time import day_bounds, local_day, split_by_day
 
@@ -23,7 +24,7 @@ CASE = "case"
 CONVERSATION = "conversation"
 ADJUSTMENT = "adjustment"
 # Kinds the compile job derives and may replace; anything else is written by people and kept.
-DERIVED_KINDS = frozenset({HOURS, CASE, CONVERSATION})
+DERIVED_KINDS = frozenset({HOURS, CASE, CONVERSATION, COVER, HANDOVER, THANKS, PEAK_HELP})
 
 
 @dataclass(frozen=True)

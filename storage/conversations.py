@@ -9,7 +9,6 @@ import pandas as pd
 from sqlalchemy import select
 from sqlmodel import Session
 
-from domain.time import TS_DTYPE
 from storage.models import ConnectorCursor, ConversationRow
 from storage.repositories import account_ids
 from storage.types import fetch_raw, raw, utc_series

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -35,10 +35,19 @@ class Account(SQLModel, table=True):
 class HoldRow(SQLModel, table=True):
     __tablename__ = "holds"
     __table_args__ = (
-        # The database itself refuses a second open hold on one account.
+        # The database itself refuses a second open holder on one account (helpers sit beside them)…
         Index(
-            "uq_holds_one_open_per_account",
+            "uq_holds_one_open_holder_per_account",
             "account_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL AND role = 'holder'"),
+            postgresql_where=text("ended_at IS NULL AND role = 'holder'"),
+        ),
+        # …and a second open hold of one agent on one account, whatever its role.
+        Index(
+            "uq_holds_one_open_per_agent_and_account",
+            "account_id",
+            "agent_id",
             unique=True,
             sqlite_where=text("ended_at IS NULL"),
             postgresql_where=text("ended_at IS NULL"),
@@ -57,6 +66,8 @@ class HoldRow(SQLModel, table=True):
     assigned_by: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("agents.id", name="fk_holds_assigned_by"), nullable=True)
     )
+    # "holder", or "helper": joined beside the holder at peak load (/join); a take-over ends holders only.
+    role: str = Field(default="holder", sa_column=Column(String(8), nullable=False, server_default="holder"))
 
 
 class CaseRow(SQLModel, table=True):

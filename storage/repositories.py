@@ -84,7 +84,7 @@ def find_agent(session: Session, handle: str) -> Agent | None:
 
 
 def _to_hold(row: HoldRow, keys: dict[int, str]) -> Hold:
-    return Hold(account=keys[row.account_id], agent_id=row.agent_id, start=row.started_at, end=row.ended_at, id=row.id)
+    return Hold(account=keys[row.account_id], agent_id=row.agent_id, start=row.started_at, end=row.ended_at, id=row.id, role=row.role)
 
 
 def open_holds(session: Session) -> list[Hold]:

@@ -131,7 +131,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "/case [类型] [订单号或备注] — 记录一个案例；类型：咨询 售前 售后 投诉 其他\n"
             "/standings — 今日排行\n"
             "/stats [日期或月份] — 服务指标（会话、首响、满意度、转化、解决）\n"
-            "主管：发送导出文件并写 /import &lt;账号&gt;；/gaps [日期]；/assign\n"
+            "/me — 我的本月得分明细（私聊机器人）；/rules — 计分规则\n"
+            "主管：发送导出文件并写 /import &lt;账号&gt;；/gaps；/assign；/adjust；/why；/set_weight；/close_month；/reopen_month\n"
             "/help — 本帮助\n"
             "账号：{keys}"
         ),
@@ -143,7 +144,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "/case [type] [order no. or note] — log a case; types: consult presale aftersale complaint other\n"
             "/standings — today's standings\n"
             "/stats [date or month] — service metrics (conversations, first response, satisfaction, conversion, resolved)\n"
-            "Supervisors: send an export with the caption /import &lt;account&gt;; /gaps [date]; /assign\n"
+            "/me — my score this month, explained (private chat); /rules — the scoring rules\n"
+            "Supervisors: send an export with the caption /import &lt;account&gt;; /gaps; /assign; /adjust; /why; /set_weight; /close_month; /reopen_month\n"
             "/help — this help\n"
             "Accounts: {keys}"
         ),

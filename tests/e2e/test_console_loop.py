@@ -178,10 +178,18 @@ async def test_help_works_with_the_bot_username_and_commands_are_published(live,
     reaction = await live.say(team["wang"], "/help@baton_bot")
     assert "/console" in reaction.texts()[0]
     published = [c for c in live.sandbox.calls if c.method == "setMyCommands"]
-    assert [cmd["command"] for cmd in published[0].params["commands"]] == ["console", "on", "off", "case", "standings", "stats", "me", "rules", "help"]
+    assert [cmd["command"] for cmd in published[0].params["commands"]] == ["console", "on", "off", "case", "standings", "stats", "thanks", "note", "join", "me", "rules", "help"]
 
 
 async def test_unknown_accounts_and_missing_arguments_get_a_clear_answer(live, team):
     assert (await live.say(team["wang"], "/on tmall")).texts() == ["没有账号“tmall”。可用账号：jd, vip"]
     assert (await live.say(team["wang"], "/on")).texts() == ["用法：/on <账号>。可用账号：jd, vip"]
     assert (await live.say(team["wang"], "/off")).texts() == ["你目前没有接管任何账号。先点“接管”或发送 /on <账号>"]
+
+
+async def test_handing_off_invites_a_handover_note(live, clock, team):
+    clock.set(local("2026-11-02", "09:00"))
+    await live.say(team["wang"], "/on jd")
+    clock.set(local("2026-11-02", "12:00"))
+    (text,) = (await live.say(team["wang"], "/off")).texts()
+    assert text.splitlines() == ["👋 王芳 交出了 京东旗舰店", "写一句交接说明可得协作分：/note 今天的退款已处理完"]
