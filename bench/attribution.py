@@ -119,7 +119,7 @@ def time_from_db(conversations: pd.DataFrame, holds: pd.DataFrame, roster: pd.Da
     with tempfile.TemporaryDirectory(prefix="baton-bench-") as scratch:
         engine = make_engine(f"sqlite:///{scratch}/bench.db")
         migrate(engine)
-        first, last = conversations["start"].min(), now
+        first = conversations["start"].min()
         with transaction(engine) as session:
             keys = sorted(set(conversations["account"]) | set(holds["account"]))
             repo.sync_accounts(session, [repo.AccountSpec(k, k.split(":")[0], k) for k in keys])

@@ -15,7 +15,8 @@ from bot import callbacks as cb
 from bot.config import Config
 from bot.i18n import CASE_TYPES, case_type_label, t
 from bot.imports import ImportReport
-from bot.services import AgentMetrics, ConsoleLine, Digest, RankedAgent, Refused
+from bot.ledger_service import AgentMetrics, Digest, RankedAgent
+from bot.services import ConsoleLine, Refused
 
 MAX_REJECTED_SHOWN = 10
 

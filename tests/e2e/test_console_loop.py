@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from bot import callbacks as cb
-from tests.factories import GROUP_ID, local
+from tests.factories import local
 
 pytestmark = pytest.mark.e2e
 
