@@ -85,11 +85,13 @@ WORKING_DAY = [
     Step("14:10", "zhang", say="/case 售前"),
     Step("15:00", "zhang", say="/case 咨询"),
     Step("15:20", "li", say="/case 咨询"),
+    Step("15:40", "zhang", say="/thanks @{chen} 帮我查了物流"),
     Step("16:00", "chen", press=_case("vip")),
     Step("16:00", "chen", press=_case_type("vip", "aftersale")),
     Step("17:30", "wang", press=_take("jd")),
     Step("18:10", "wang", say="/case 售后 JD2611020877"),
     Step("19:00", "chen", press=_off("vip")),
+    Step("19:02", "chen", say="/note 晚上的售后单已全部回复，明早留意两单退款"),
     Step("19:30", "wang", say="/standings"),
     Step("20:00", "li", say="/on vip"),
     Step("21:00", "wang", say="/off"),
@@ -150,7 +152,9 @@ async def play_day(live: LiveBot, users: dict, day: date, offset: int, steps: li
             continue
         live.clock.set(wall_clock(day, step.at, tz))
         if step.say is not None:
-            await live.say(users[who], step.say)
+            # Text may name a colleague by role ("@{chen}"): whoever plays that role today.
+            text = step.say.format(**{role: users[person]["username"] for role, person in shift.items()})
+            await live.say(users[who], text)
         else:
             await live.press(users[who], live.console(), cb.encode(step.press))
 

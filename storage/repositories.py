@@ -14,7 +14,18 @@ from sqlmodel import Session
 
 from domain.holds import Hold, TakeOver
 from domain.ledger import DERIVED_KINDS, Entry, LoggedCase
-from storage.models import Account, Agent, AuditRow, CaseRow, HoldRow, LedgerRow, PostedDigest, ProcessedUpdate
+from storage.models import (
+    Account,
+    Agent,
+    AuditRow,
+    CaseRow,
+    ConversationRow,
+    HoldRow,
+    LedgerRow,
+    PostedDigest,
+    ProcessedUpdate,
+    ThanksRow,
+)
 from storage.types import fetch_raw, raw, utc_series
 
 
@@ -167,9 +178,12 @@ def cases_between(session: Session, start: datetime, end: datetime) -> list[Logg
 
 
 def first_activity(session: Session) -> datetime | None:
-    first_hold = session.execute(select(func.min(HoldRow.started_at))).scalar()
-    first_case = session.execute(select(func.min(CaseRow.logged_at))).scalar()
-    known = [t for t in (first_hold, first_case) if t is not None]
+    """The earliest hold, case, conversation or thanks: where the compile job's open days begin."""
+    firsts = [
+        session.execute(select(func.min(column))).scalar()
+        for column in (HoldRow.started_at, CaseRow.logged_at, ConversationRow.started_at, ThanksRow.at)
+    ]
+    known = [t for t in firsts if t is not None]
     return min(known) if known else None
 
 
