@@ -139,6 +139,8 @@ SUPERVISOR_COMMANDS = [
     "/gaps",
     "/assign jd 10:00 11:00 @lilei",
     "/import jd",
+    "/why @lilei",
+    "/set_weight cases 20",
 ]
 
 
