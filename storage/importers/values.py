@@ -13,14 +13,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from domain.metrics import RATINGS as DOMAIN_RATINGS
 from storage.importers.errors import BAD_FLAG, BAD_ID, BAD_NUMBER, BAD_RATING, BAD_TIME, MISSING_ID
 
-VERY_SATISFIED = "very_satisfied"
-SATISFIED = "satisfied"
-NEUTRAL = "neutral"
-DISSATISFIED = "dissatisfied"
-VERY_DISSATISFIED = "very_dissatisfied"
-RATINGS = (VERY_SATISFIED, SATISFIED, NEUTRAL, DISSATISFIED, VERY_DISSATISFIED)
+# The rating names are the domain's; metrics count the first two as satisfied.
+RATINGS = DOMAIN_RATINGS
+VERY_SATISFIED, SATISFIED, NEUTRAL, DISSATISFIED, VERY_DISSATISFIED = RATINGS
 
 # Cells that mean "no value here" in Chinese back offices: JD prints '-' for not applicable.
 _BLANKS = frozenset({"", "-", "--", "—", "/", "无", "null", "none", "n/a", "na", "nan"})
