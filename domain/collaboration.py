@@ -28,7 +28,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from domain.time import TS_DTYPE, split_by_day
+from domain.attribution import as_ts
+from domain.time import split_by_day
 
 COVER, HANDOVER, THANKS, PEAK_HELP = "cover", "handover", "thanks", "peak_help"
 ENTRY_COLUMNS = ("agent_id", "day", "kind", "points")
@@ -143,7 +144,7 @@ def handover_points(handovers: pd.DataFrame, policy: CollaborationPolicy, tz: Zo
     """handovers: agent_id (who handed off), at, note. Noted ones earn points, capped per day."""
     notes = handovers["note"].astype("object").where(handovers["note"].notna(), "").astype(str).str.strip()
     clean = handovers[notes.str.len() >= policy.handover_min_note_chars]
-    days = _utc(clean["at"], "handover at").dt.tz_convert(tz).dt.date
+    days = as_ts(clean["at"]).dt.tz_convert(tz).dt.date
     counts = clean.assign(day=days).groupby(["agent_id", "day"], as_index=False).size()
     counts["size"] = counts["size"].clip(upper=policy.handover_daily_cap)
     return _entries(counts, HANDOVER, counts["size"] * policy.handover_points)
@@ -206,7 +207,7 @@ def peak_help_minutes(
     """
     busy_rows = load[load["conversations"] > threshold]
     busy: dict[object, list[Interval]] = defaultdict(list)
-    for account, hour in zip(busy_rows["account"], _as_us(_utc(busy_rows["hour_start"], "hour_start")), strict=True):
+    for account, hour in zip(busy_rows["account"], _as_us(as_ts(busy_rows["hour_start"])), strict=True):
         busy[account].append((hour, hour + _HOUR_US))
     by_account: dict[object, list[tuple[int, int, int]]] = defaultdict(list)
     for account, agent, start, end in _spans(holds, now, "holds"):
@@ -288,7 +289,7 @@ def _spans(frame: pd.DataFrame, now: datetime | None, what: str) -> list[tuple[o
     """(account, agent_id, start_us, end_us) per row; open ends close at `now`, empty rows drop."""
     if len(frame) == 0:
         return []
-    start, end = _utc(frame["start"], f"{what} start"), _utc(frame["end"], f"{what} end")
+    start, end = as_ts(frame["start"]), as_ts(frame["end"])
     if start.isna().any():
         raise ValueError(f"{what}: every row needs a start")
     if end.isna().any():
@@ -331,16 +332,6 @@ def _entries(keys: pd.DataFrame, kind: str, points: pd.Series) -> pd.DataFrame:
         columns=list(ENTRY_COLUMNS),
     )
     return frame[frame["points"] > 0].reset_index(drop=True)
-
-
-def _utc(values: pd.Series, what: str) -> pd.Series:
-    if values.isna().all():
-        return pd.Series(pd.NaT, index=values.index, dtype=TS_DTYPE)
-    if not isinstance(values.dtype, pd.DatetimeTZDtype):
-        values = pd.to_datetime(values)
-        if not isinstance(values.dtype, pd.DatetimeTZDtype):
-            raise ValueError(f"{what}: naive timestamps; localise them before they enter the domain")
-    return values.dt.tz_convert(UTC).astype(TS_DTYPE)
 
 
 def _as_us(values: pd.Series) -> list[int]:

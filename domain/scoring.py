@@ -25,12 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
 from domain.rules import FactorRule, Rules, RulesVersion
+from domain.standings import competition_ranks
 
 POINT_DECIMALS = 2
 
@@ -197,16 +197,6 @@ def _per_agent(points: pd.Series | None, what: str) -> pd.Series:
         raise ValueError(f"{what}: infinite points")
     # Several lines per agent (one per kind or per adjustment) simply add up.
     return values.fillna(0.0).groupby(level=0).sum().round(POINT_DECIMALS)
-
-
-def competition_ranks(values: Mapping[int, float | Fraction | int]) -> dict[int, int]:
-    """Competition ranking, highest first (1, 2, 2, 4): rank = 1 + how many did strictly better."""
-    ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
-    ranks: dict[int, int] = {}
-    for place, (agent, value) in enumerate(ordered, start=1):
-        before = ordered[place - 2] if place > 1 else None
-        ranks[agent] = ranks[before[0]] if before is not None and before[1] == value else place
-    return ranks
 
 
 def gaps_to_next_rank(totals: Mapping[int, float]) -> dict[int, float]:
