@@ -124,7 +124,7 @@ async def case_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def standings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
     today = d.baton.today()
-    d.baton.compile()
+    d.baton.compile([today])  # the compile job keeps the other days; a press needs only today's
     await reply(update, d.render.standings_message(today, d.baton.standings(today)))
 
 

@@ -32,7 +32,7 @@ async def post_daily_digest(bot: Bot, d: Deps, day: date) -> bool:
     """Post the digest for `day` once; False if it had been posted already."""
     if d.baton.digest_posted(DAILY, day.isoformat()):
         return False
-    d.baton.compile()
+    d.baton.compile([day])
     text = d.render.digest_message(d.baton.digest(day))
     await bot.send_message(d.baton.config.team.chat_id, text, parse_mode=ParseMode.HTML)
     d.baton.record_digest(DAILY, day.isoformat())
