@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 
 from telegram import Update
@@ -13,6 +13,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import callbacks as cb
 from bot.context import deps, person
 from bot.i18n import CASE_TYPE_WORDS
+from bot.month import MONTH, month_span
 from bot.render import plain_text
 from bot.services import Duplicate, Refused
 from domain.time import day_bounds
@@ -142,15 +143,13 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 def parse_period(text: str) -> tuple[str, date, date] | None:
     """YYYY-MM-DD (that day) or YYYY-MM (that month) → (label, first day, last day)."""
+    if MONTH.match(text):
+        return text, *month_span(text)
     try:
-        if len(text) == 7:
-            first = date.fromisoformat(text + "-01")
-            following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-            return text, first, following - timedelta(days=1)
         day = date.fromisoformat(text)
-        return text, day, day
     except ValueError:
         return None
+    return text, day, day
 
 
 def took_over_text(context: ContextTypes.DEFAULT_TYPE, result) -> str:
