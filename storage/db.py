@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_OPTION = "baton_writes"
 
 
 def normalise_url(url: str) -> str:
@@ -42,7 +43,10 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A writer takes the write lock up front: a deferred BEGIN that reads, then writes, fails with
+        # SQLITE_BUSY_SNAPSHOT when another writer committed in between, and busy_timeout cannot help.
+        writes = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 @contextmanager
@@ -50,6 +54,7 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back everything on any exception."""
     with Session(engine, expire_on_commit=False) as session:
         with session.begin():
+            session.connection(execution_options={WRITE_OPTION: True})
             yield session
 
 

@@ -68,6 +68,10 @@ class HoldRow(SQLModel, table=True):
     )
     # "holder", or "helper": joined beside the holder at peak load (/join); a take-over ends holders only.
     role: str = Field(default="holder", sa_column=Column(String(8), nullable=False, server_default="holder"))
+    # Why a supervisor should look at this hold: "auto_closed" when nobody answered the clock-off question.
+    flag: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    # The Telegram update that opened it; unique, so a redelivered press can never open a second hold.
+    update_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True, unique=True))
 
 
 class CaseRow(SQLModel, table=True):
@@ -79,6 +83,7 @@ class CaseRow(SQLModel, table=True):
     logged_at: datetime = Field(sa_column=_utc(index=True))
     case_type: str = Field(max_length=16)
     note: str | None = Field(default=None, max_length=200)
+    update_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True, unique=True))
 
 
 class LedgerRow(SQLModel, table=True):
@@ -104,6 +109,9 @@ class AuditRow(SQLModel, table=True):
     action: str = Field(max_length=32)
     subject: str = Field(default="", max_length=128)
     detail: str = Field(default="{}")  # JSON
+    # The hash chain (domain.audit_chain): unique prev_hash means the chain cannot fork.
+    prev_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
 
 
 class ProcessedUpdate(SQLModel, table=True):
@@ -122,6 +130,26 @@ class PostedDigest(SQLModel, table=True):
     period: str = Field(primary_key=True, max_length=16)
     chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     posted_at: datetime = Field(sa_column=_utc())
+    # Claimed before sending, set after: a row without it is a send that may not have happened.
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+
+
+class NoticeRow(SQLModel, table=True):
+    """A reminder or alert the bot sent, keyed so that the same one is never sent twice."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_notices_kind_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=24)
+    key: str = Field(max_length=128)
+    sent_at: datetime = Field(sa_column=_utc(index=True))
+    agent_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("agents.id"), nullable=True))
+    hold_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("holds.id"), nullable=True))
+    chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    resolved_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    resolution: str | None = Field(default=None, max_length=24)
 
 
 class ConversationRow(SQLModel, table=True):

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from domain.ledger import ADJUSTMENT, Entry, to_millipoints
 from domain.rules import Rules, RulesVersion
 from domain.snapshot import Snapshot, canonical_json
+from storage import audit as audit_chain
 from storage.models import AuditRow, LedgerRow, MonthClose, RulesVersionRow
 
 # Version 1 comes from the configuration and applies to everything before the first change.
@@ -41,10 +42,8 @@ def seed_rules(session: Session, rules: Rules, at: datetime) -> bool:
 
 def add_adjustment(session: Session, *, agent_id: int, day: date, points: float, reason: str, by: int, at: datetime) -> int:
     """A supervisor's change of points: one audit entry and the ledger entry that points at it."""
-    audit = AuditRow(at=at, actor_agent_id=by, action="adjust", subject=str(agent_id),
-                     detail=json.dumps({"points": points, "reason": reason, "day": day.isoformat()}, ensure_ascii=False, sort_keys=True))
-    session.add(audit)
-    session.flush()
+    audit = audit_chain.append(session, at, "adjust", actor_agent_id=by, subject=str(agent_id),
+                               detail={"points": points, "reason": reason, "day": day.isoformat()})
     session.add(
         LedgerRow(agent_id=agent_id, day=day, kind=ADJUSTMENT, source=f"audit:{audit.id}", millipoints=to_millipoints(points),
                   quantity=points, recorded_at=at)

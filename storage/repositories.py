@@ -1,7 +1,6 @@
 """Reading and writing the tables in the domain's terms. Callers own the transaction."""
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -14,6 +13,7 @@ from sqlmodel import Session
 
 from domain.holds import Hold, TakeOver
 from domain.ledger import DERIVED_KINDS, Entry, LoggedCase
+from storage import audit as audit_chain
 from storage.models import (
     Account,
     Agent,
@@ -236,10 +236,8 @@ def replace_derived_entries(session: Session, days: Iterable[date], entries: Ite
     return LedgerChange(added=len(fresh), removed=len(stale), unchanged=len(kept))
 
 
-def audit(session: Session, at: datetime, action: str, *, actor_agent_id: int | None = None, subject: str = "", **detail: object) -> None:
-    session.add(
-        AuditRow(at=at, actor_agent_id=actor_agent_id, action=action, subject=subject, detail=json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True))
-    )
+def audit(session: Session, at: datetime, action: str, *, actor_agent_id: int | None = None, subject: str = "", **detail: object) -> AuditRow:
+    return audit_chain.append(session, at, action, actor_agent_id=actor_agent_id, subject=subject, detail=detail)
 
 
 def audit_log(session: Session) -> list[AuditRow]:

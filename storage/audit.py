@@ -1,0 +1,63 @@
+"""The audit log: append-only, each entry sealed to the one before it (domain.audit_chain)."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import select, text
+from sqlmodel import Session
+
+from domain.audit_chain import GENESIS, Break, Sealed, entry_hash, first_break
+from storage.models import AuditRow
+
+# Any constant works; it only has to be the same for every writer of the chain.
+_CHAIN_LOCK = 0x6261746F6E  # "baton"
+
+
+def detail_json(detail: dict[str, object]) -> str:
+    return json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def _lock_tail(session: Session) -> None:
+    """Writers append one at a time. SQLite's write transactions already are (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+
+
+def append(session: Session, at: datetime, action: str, *, actor_agent_id: int | None = None, subject: str = "",
+           detail: dict[str, object] | None = None) -> AuditRow:
+    _lock_tail(session)
+    session.flush()
+    tail = session.execute(select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)).scalar()
+    prev = tail or GENESIS
+    body = detail_json(detail or {})
+    row = AuditRow(at=at, actor_agent_id=actor_agent_id, action=action, subject=subject, detail=body, prev_hash=prev,
+                   hash=entry_hash(prev, at, actor_agent_id, action, subject, body))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _sealed(row: AuditRow) -> Sealed:
+    return Sealed(row.id, row.at, row.actor_agent_id, row.action, row.subject, row.detail, row.prev_hash, row.hash)
+
+
+def entries(session: Session, batch: int = 5000) -> Iterator[Sealed]:
+    last = 0
+    while True:
+        rows = session.execute(select(AuditRow).where(AuditRow.id > last).order_by(AuditRow.id).limit(batch)).scalars().all()
+        if not rows:
+            return
+        for row in rows:
+            yield _sealed(row)
+        last = rows[-1].id
+
+
+def verify(session: Session) -> Break | None:
+    return first_break(entries(session))
+
+
+def latest(session: Session, n: int) -> list[AuditRow]:
+    rows = session.execute(select(AuditRow).order_by(AuditRow.id.desc()).limit(n)).scalars().all()
+    return list(reversed(rows))
