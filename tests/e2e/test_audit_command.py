@@ -1,0 +1,77 @@
+"""/audit: supervisors read the latest audit entries, in the team's language and time zone."""
+import pytest
+
+from bot.audit_handlers import MAX_SHOWN
+from bot.month import adjust
+from bot.sandbox.methods import MAX_TEXT
+from bot.services import Person
+from tests.factories import SUPERVISOR_ID, local
+
+pytestmark = pytest.mark.e2e
+
+
+async def a_morning(live, clock):
+    wang, boss = live.user(101, "王芳", username="wangfang"), live.user(SUPERVISOR_ID, "主管", username="boss")
+    clock.set(local("2026-11-02", "09:05"))
+    await live.say(wang, "/on jd")
+    clock.set(local("2026-11-02", "10:30"))
+    await live.say(boss, "/adjust @wangfang +3 帮新人排班")
+    clock.set(local("2026-11-02", "11:45"))
+    await live.say(wang, "/off")
+    return wang, boss
+
+
+async def test_a_supervisor_sees_the_latest_entries_in_local_time(live, clock):
+    _, boss = await a_morning(live, clock)
+    (text,) = (await live.say(boss, "/audit")).texts()
+    lines = text.splitlines()
+    assert lines[0] == "🧾 审计日志：最近 3 条（Asia/Shanghai 时间）"
+    # 09:05 in Shanghai is 01:05 UTC: the listing shows the team's clock, not the stored one.
+    assert lines[1].endswith("2026-11-02 09:05 王芳 · 接手 jd")
+    assert lines[2].endswith("2026-11-02 10:30 主管 · 调整积分 王芳")
+    assert lines[3] == "    day=2026-11-02, points=3.0, reason=帮新人排班"
+    assert lines[4].endswith("2026-11-02 11:45 王芳 · 交出 jd")
+    assert len(lines) == 5
+
+
+async def test_audit_n_shows_the_newest_n_oldest_first(live, clock):
+    _, boss = await a_morning(live, clock)
+    (text,) = (await live.say(boss, "/audit 2")).texts()
+    lines = text.splitlines()
+    assert lines[0] == "🧾 审计日志：最近 2 条（Asia/Shanghai 时间）"
+    assert "调整积分" in lines[1] and "交出" in lines[3]
+    assert len(lines) == 4
+    assert "接手" not in text
+
+
+@pytest.mark.parametrize("given", ["0", "abc", str(MAX_SHOWN + 1), "-3", "5 6"])
+async def test_a_bad_count_gets_the_usage_and_nothing_else(live, clock, given):
+    _, boss = await a_morning(live, clock)
+    (text,) = (await live.say(boss, f"/audit {given}")).texts()
+    assert text == f"用法：/audit [条数]，条数为 1 到 {MAX_SHOWN} 的整数，默认 10。收到的是“{given}”"
+
+
+async def test_an_agent_is_refused(live, clock):
+    wang, _ = await a_morning(live, clock)
+    assert (await live.say(wang, "/audit")).texts() == ["只有主管可以使用 /audit，未做任何更改"]
+
+
+async def test_an_empty_log_says_so(live):
+    boss = live.user(SUPERVISOR_ID, "主管")
+    assert (await live.say(boss, "/audit")).texts() == ["🧾 审计日志还是空的"]
+
+
+async def test_the_most_entries_are_split_into_messages_telegram_accepts(live, clock):
+    clock.set(local("2026-11-02", "09:00"))
+    live.baton.take_over(Person(101, "王芳", "wangfang"), "jd")
+    supervisor = Person(SUPERVISOR_ID, "主管", "boss")
+    for n in range(MAX_SHOWN + 5):
+        adjust(live.baton, supervisor, "@wangfang", 1, f"第{n}次补录：" + "顾客在夜间留言后由她次日逐一回访并登记" * 4, None, None)
+    boss = live.user(SUPERVISOR_ID, "主管")
+    texts = (await live.say(boss, f"/audit {MAX_SHOWN}")).texts()
+    assert len(texts) > 1
+    assert all(len(t) <= MAX_TEXT for t in texts)
+    ids = [line.split()[0] for t in texts for line in t.splitlines() if line.startswith("#")]
+    assert len(ids) == MAX_SHOWN
+    assert ids == sorted(ids, key=lambda i: int(i[1:]))
+    assert "第54次补录" in texts[-1]
