@@ -1,4 +1,4 @@
-"""The `baton` command: run, migrate, demo."""
+"""The `baton` command: run, migrate, import, close and export a month, audit, backup, health, demo."""
 from __future__ import annotations
 
 import argparse
@@ -8,14 +8,16 @@ import sys
 
 from bot.config import ConfigError, config_path, load_config
 
+EXIT_FAILED = 1
 EXIT_CONFIG = 2
+ALLOWED_UPDATES = ["message", "callback_query"]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="baton", description="Fair credit for a shared customer-service login.")
     parser.add_argument("--config", help="TOML file (default: $BATON_CONFIG, else ./config.toml)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (polling)")
+    sub.add_parser("run", help="run the bot ([bot] mode: polling or webhook)")
     sub.add_parser("migrate", help="create or upgrade the database schema")
     imp = sub.add_parser("import", help="import a platform export (CSV or XLSX) into an account")
     imp.add_argument("file", help="the export file")
@@ -31,6 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="play a scripted team against a simulated Telegram; no token, no network")
     demo.add_argument("--days", type=int, default=1, help="working days to play (default 1)")
     demo.add_argument("--db", help="SQLite file to use (default: a fresh temporary one)")
+    audit = sub.add_parser("audit", help="check or read the tamper-evident audit log").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify", help="walk the hash chain; exit 1 naming the first entry that was changed")
+    show = audit.add_parser("show", help="print the latest entries")
+    show.add_argument("n", nargs="?", type=_positive, default=10, help="how many (default 10)")
+    backup = sub.add_parser("backup", help="an online, consistent copy of the database (SQLite file, or pg_dump custom format)")
+    backup.add_argument("out", help="the file to write")
+    health = sub.add_parser("health", help="exit 0 when the database answers and the bot's heartbeat is fresh")
+    health.add_argument("--max-age", type=_positive, default=None, help="seconds a heartbeat stays fresh")
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("BATON_LOG", "WARNING"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -48,6 +58,15 @@ def main(argv: list[str] | None = None) -> int:
             from bot.month_cli import export_command
 
             return export_command(_baton(args.config), args.month, args.out)
+        if args.command == "audit":
+            from bot import audit_cli
+
+            config = load_config(config_path(args.config))
+            return audit_cli.verify_command(config) if args.audit_command == "verify" else audit_cli.show_command(config, args.n)
+        if args.command == "backup":
+            return backup_command(args.config, args.out)
+        if args.command == "health":
+            return health_command(args.config, args.max_age)
         if args.command == "demo":
             from bot.demo import run_demo
 
@@ -69,17 +88,68 @@ def _require_token_early(path) -> None:
 def run(explicit_config: str | None) -> int:
     from bot.app import build_application, prepare_database
     from bot.clock import SystemClock
+    from bot.health import heartbeat_path, start_heartbeat
 
     path = config_path(explicit_config)
     _require_token_early(path)
     config = load_config(path)
     config.require_token()
-    if config.bot.mode != "polling":
-        raise ConfigError("bot.mode", f"{config.bot.mode!r} is not supported yet; use \"polling\"")
+    if config.bot.mode == "webhook":
+        _require_webhook(config)
     engine = prepare_database(config)
     application = build_application(config, engine, SystemClock())
-    application.run_polling(allowed_updates=["message", "callback_query"])
+    if (beat := heartbeat_path()) is not None:
+        start_heartbeat(application, beat)
+    if config.bot.mode == "webhook":
+        application.run_webhook(
+            listen=config.bot.listen, port=config.bot.port, url_path=config.bot.path, webhook_url=config.bot.webhook_url,
+            secret_token=config.bot.webhook_secret, allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
+
+
+def _require_webhook(config) -> None:
+    """Without a secret anyone who finds the URL could post updates as any user: refuse to start."""
+    if not config.bot.webhook_url:
+        raise ConfigError("bot.webhook_url", "webhook mode needs the public https URL Telegram posts to, e.g. https://baton.example.com/telegram")
+    if not config.bot.webhook_secret:
+        raise ConfigError("BATON_WEBHOOK_SECRET", "webhook mode needs a secret token: set BATON_WEBHOOK_SECRET (or [bot] webhook_secret), "
+                          "1-256 characters A-Z, a-z, 0-9, _ or -")
+
+
+def backup_command(explicit_config: str | None, out: str) -> int:
+    from pathlib import Path
+
+    from storage.backup import BackupFailed, backup
+
+    config = load_config(config_path(explicit_config))
+    try:
+        done = backup(config.database_url, Path(out))
+    except BackupFailed as failure:
+        print(f"baton backup: {failure}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"backup written: {done.path} ({done.size} bytes, {done.method})")
+    return 0
+
+
+def health_command(explicit_config: str | None, max_age: int | None) -> int:
+    from bot.health import MAX_AGE_SECONDS, check, heartbeat_path
+
+    config = load_config(config_path(explicit_config))
+    problem = check(config.database_url, heartbeat_path(), max_age or MAX_AGE_SECONDS)
+    if problem is not None:
+        print(f"baton health: {problem}", file=sys.stderr)
+        return EXIT_FAILED
+    print("ok")
+    return 0
+
+
+def _positive(value: str) -> int:
+    if not value.isdecimal() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {value!r}")
+    return int(value)
 
 
 def migrate_command(explicit_config: str | None) -> int:
