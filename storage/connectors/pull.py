@@ -28,7 +28,7 @@ from storage.connectors.records import RejectedRecord, read_conversations
 from storage.connectors.settings import PullSettings
 from storage.conversations import get_cursor, set_cursor, store_conversations
 from storage.db import transaction
-from storage.repositories import account_ids
+from storage.repositories import account_ids, audit
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,9 @@ async def _pull(
                 if _stored_cursor(session, account) != cursor:
                     raise _CursorMoved
                 stored = store_conversations(session, account, settings.platform, records, now(), SOURCE)
+                if stored.new:  # an import like any other: audited; a page of replays changed nothing
+                    audit(session, now(), "pull", subject=account, new=stored.new, duplicates=stored.duplicates,
+                          rejected=len(page_rejected), cursor=next_cursor)
                 if next_cursor is not None and next_cursor != cursor:
                     set_cursor(session, account, next_cursor, now())
         except (_CursorMoved, IntegrityError):

@@ -1,11 +1,26 @@
-"""/audit: supervisors read the latest audit entries, in the team's language and time zone."""
+"""/audit: supervisors read the latest audit entries, in the team's language and time zone;
+and every supervisor action and every import leaves one."""
+import json
+from datetime import datetime
+
 import pytest
 
 from bot.audit_handlers import MAX_SHOWN
 from bot.month import adjust
 from bot.sandbox.methods import MAX_TEXT
 from bot.services import Person
-from tests.factories import SUPERVISOR_ID, local
+from bot.harness import LiveBot
+from bot.imports import import_export
+from bot.jobs import pull_conversations
+from domain.clock import ManualClock
+from storage import audit
+from storage import repositories as repo
+from storage.db import reading
+from tests.e2e.test_pull_job import JobContext
+from tests.factories import SUPERVISOR_ID, local, team_config
+from tests.storage.export_samples import SampleConversation, jd_csv_bytes
+from tests.storage.fake_pull_api import TOKEN as PULL_TOKEN
+from tests.storage.fake_pull_api import FakePlatform, dataset, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -75,3 +90,50 @@ async def test_the_most_entries_are_split_into_messages_telegram_accepts(live, c
     assert len(ids) == MAX_SHOWN
     assert ids == sorted(ids, key=lambda i: int(i[1:]))
     assert "第54次补录" in texts[-1]
+
+
+# -- every supervisor action and every import is audited ---------------------------------------------
+
+SUPERVISOR_ACTIONS = ("import", "adjust", "assign", "set_weight", "close_month", "reopen_month")
+
+
+async def test_every_supervisor_action_and_every_import_writes_an_audit_entry(database_url):
+    clock = ManualClock(local("2026-10-05", "09:00"))
+    with serving(FakePlatform(dataset(6))) as platform:
+        accounts = [
+            {"key": "jd", "platform": "jd", "label": "京东旗舰店"},
+            {"key": "vip", "platform": "vip", "label": "唯品会店", "pull": {"url": platform.url, "token": PULL_TOKEN, "interval_minutes": 5}},
+        ]
+        async with LiveBot(team_config(database_url, accounts=accounts), clock) as live:
+            wang, boss = live.user(101, "王芳", username="wangfang"), live.user(SUPERVISOR_ID, "主管", username="boss")
+            await live.say(wang, "/on jd")
+            clock.set(local("2026-10-05", "12:00"))
+            await live.say(wang, "/off")
+            clock.set(local("2026-10-05", "18:00"))
+            rows = [SampleConversation(f"O{n}", datetime(2026, 10, 5, 9 + n), rating="satisfied") for n in range(6)]
+            await live.upload(boss, "october.csv", jd_csv_bytes(rows), caption="/import jd")
+            import_export(live.baton, "jd", jd_csv_bytes(rows[:1] + [SampleConversation("O9", datetime(2026, 10, 5, 10))]), "cli.csv",
+                          source="cli")  # what `baton import` runs
+            await pull_conversations(JobContext(live.application, "vip"))
+            await live.say(boss, "/assign jd 14:00 15:00 @wangfang")
+            await live.say(boss, "/adjust @wangfang +2 夜班补录")
+            clock.set(local("2026-11-02", "10:00"))
+            await live.say(boss, "/set_weight cases 20 from 2026-12-01")
+            await live.say(boss, "/close_month 2026-10 1000")
+            confirm = live.sandbox.last_message(live.group["id"])["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            await live.press(boss, live.sandbox.last_message(live.group["id"]), confirm)
+            await live.say(boss, "/reopen_month 2026-10 漏记一次导入")
+
+            with reading(live.baton.engine) as session:
+                supervisor = repo.agent_by_tg_id(session, SUPERVISOR_ID).id
+                entries = list(audit.entries(session))
+                assert audit.verify(session) is None
+    by_action = {}
+    for entry in entries:
+        by_action.setdefault(entry.action, []).append(entry)
+    for action in SUPERVISOR_ACTIONS:
+        assert action in by_action, f"no audit entry for {action}"
+        assert by_action[action][0].actor_agent_id == supervisor, action
+    assert [json.loads(e.detail)["filename"] for e in by_action["import"]] == ["october.csv", "cli.csv"]
+    (pulled,) = by_action["pull"]
+    assert (pulled.subject, json.loads(pulled.detail)["new"]) == ("vip", 6)
