@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--days", type=int, default=1, help="working days to play (default 1)")
     demo.add_argument("--db", help="SQLite file to use (default: a fresh temporary one)")
     audit = sub.add_parser("audit", help="check or read the tamper-evident audit log").add_subparsers(dest="audit_command", required=True)
-    audit.add_parser("verify", help="walk the hash chain; exit 1 naming the first entry that was changed")
+    verify = audit.add_parser("verify", help="walk the hash chain; exit 1 naming the first entry that was changed")
+    verify.add_argument("--head", help="a head hash noted earlier (outside the database) that must still be in the chain")
     show = audit.add_parser("show", help="print the latest entries")
     show.add_argument("n", nargs="?", type=_positive, default=10, help="how many (default 10)")
     backup = sub.add_parser("backup", help="an online, consistent copy of the database (SQLite file, or pg_dump custom format)")
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             from bot import audit_cli
 
             config = load_config(config_path(args.config))
-            return audit_cli.verify_command(config) if args.audit_command == "verify" else audit_cli.show_command(config, args.n)
+            return audit_cli.verify_command(config, args.head) if args.audit_command == "verify" else audit_cli.show_command(config, args.n)
         if args.command == "backup":
             return backup_command(args.config, args.out)
         if args.command == "health":

@@ -11,6 +11,7 @@ from bot.config import load_config
 from bot.month import adjust
 from bot.services import Baton, Person
 from domain.clock import ManualClock
+from domain.audit_chain import GENESIS, entry_hash
 from storage import audit
 from storage.db import make_engine, reading
 from tests.factories import SUPERVISOR_ID, local
@@ -130,3 +131,27 @@ def test_the_installed_command_exits_non_zero_on_a_tampered_sqlite_file(tmp_path
         f"Audit log broken: the first bad entry is #{first.id} (take_over, 2026-11-02 09:00:00+08:00): "
         "its content does not match its seal (this entry was changed)"
     )
+
+
+def reseal_from(database_url, index: int, detail: str) -> None:
+    """What someone with write access would do to hide an edit: change one entry and reseal every later one."""
+    entries = chain(database_url)
+    prev = entries[index - 1].hash if index else GENESIS
+    for position, entry in enumerate(entries[index:], start=index):
+        body = detail if position == index else entry.detail
+        sealed = entry_hash(prev, entry.at, entry.actor_agent_id, entry.action, entry.subject, body)
+        tamper(database_url, "UPDATE audit_log SET detail = :d, prev_hash = :p, hash = :h WHERE id = :id", d=body, p=prev, h=sealed, id=entry.id)
+        prev = sealed
+
+
+def test_a_resealed_chain_passes_alone_but_not_against_a_head_noted_earlier(tmp_path, database_url, capsys):
+    config = a_day(tmp_path, database_url)
+    noted = chain(database_url)[-1].hash
+    assert main(["--config", str(config), "audit", "verify", "--head", noted]) == 0
+    capsys.readouterr()
+
+    reseal_from(database_url, 1, '{"day": "2026-11-02", "points": 200, "reason": "夜班补录"}')
+    assert main(["--config", str(config), "audit", "verify"]) == 0, "a full reseal is invisible without an outside anchor"
+    capsys.readouterr()
+    assert main(["--config", str(config), "audit", "verify", "--head", noted]) == 1
+    assert capsys.readouterr().err.strip() == f"审计日志被重写：此前记下的链尾哈希 {noted} 已不在链中，它之前的条目被整体改写过"

@@ -20,6 +20,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "审计日志被篡改：第一个断点是第 {id} 条（{action}，{at}）：{reason}",
         "en": "Audit log broken: the first bad entry is #{id} ({action}, {at}): {reason}",
     },
+    "audit.head_missing": {
+        "zh": "审计日志被重写：此前记下的链尾哈希 {head} 已不在链中，它之前的条目被整体改写过",
+        "en": "Audit log rewritten: the head hash noted earlier, {head}, is no longer in the chain, so the entries up to it were resealed",
+    },
     "audit.reason.content": {
         "zh": "内容与其封存哈希不符（这一条被改过）",
         "en": "its content does not match its seal (this entry was changed)",
