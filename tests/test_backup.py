@@ -125,23 +125,6 @@ def test_a_sqlite_backup_of_a_missing_file_fails_clearly(tmp_path, capsys):
 
 
 @pytest.fixture
-def postgres_schema_url():
-    if not POSTGRES_URL:
-        pytest.skip("BATON_TEST_DATABASE_URL is not set: no PostgreSQL to back up")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}", schema
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture
 def scratch_database():
     """An empty PostgreSQL database to restore into, dropped afterwards."""
     name = f"restore_{uuid.uuid4().hex[:12]}"
@@ -156,8 +139,10 @@ def scratch_database():
         admin.dispose()
 
 
-def test_a_postgresql_backup_taken_while_writing_restores_whole(tmp_path, capsys, postgres_schema_url, scratch_database):
-    url, schema = postgres_schema_url
+@pytest.mark.skipif(not POSTGRES_URL, reason="BATON_TEST_DATABASE_URL is not set: no PostgreSQL to back up")
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_postgresql_backup_taken_while_writing_restores_whole(tmp_path, capsys, database_url, scratch_database):
+    url, schema = database_url, database_url.rsplit("search_path%3D", 1)[1]
     out = tmp_path / "baton.dump"
     before, started_with, total = backup_during_writes(tmp_path, url, out, capsys)
     assert out.stat().st_size > 0
