@@ -229,3 +229,19 @@ class MonthClose(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("agents.id", name="fk_month_closes_reopened_by"), nullable=True)
     )
     reopen_reason: str | None = Field(default=None, max_length=500)
+
+
+class SkillRow(SQLModel, table=True):
+    """A skill an agent has: tagged by a supervisor or declared by the agent ("self"); see domain.profile."""
+
+    __tablename__ = "skills"
+    __table_args__ = (UniqueConstraint("agent_id", "skill", "source", name="uq_skills_agent_skill_source"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(sa_column=Column(Integer, ForeignKey("agents.id"), nullable=False, index=True))
+    skill: str = Field(sa_column=Column(String(32), nullable=False, index=True))
+    source: str = Field(sa_column=Column(String(12), nullable=False))
+    tagged_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("agents.id", name="fk_skills_tagged_by"), nullable=True)
+    )
+    at: datetime = Field(sa_column=_utc())
