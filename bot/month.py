@@ -17,6 +17,7 @@ from bot.services import Baton, Person, Refused
 from domain.ledger import ADJUSTMENT, CASE, CONVERSATION, DERIVED_KINDS, HOURS, MILLI
 from domain.metrics import agent_metrics
 from domain.payouts import PayoutPolicy, PayoutResult, compute_payouts
+from domain.profile import AllRounders, month_all_rounders
 from domain.rules import RulesVersion, rules_for_period
 from domain.scoring import ScoreCard, score_period
 from domain.scoring_hours import scoring_seconds
@@ -42,6 +43,7 @@ class MonthScore:
     snapshot: Snapshot
     names: dict[int, str]
     hours_held: dict[int, float]
+    all_rounders: AllRounders | None = None  # the month's 多面手, for the monthly digest
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ def score_month(baton: Baton, month: str, pool_cents: int, policy: PayoutPolicy 
     scores = {int(a): float(t) for a, t in card.standings["total"].items()}
     payouts = compute_payouts(policy, pool_cents, scores, hours_held=hours_held)
     snapshot = freeze(month, version, pool_cents, policy.scheme, snapshot_rows(card, payouts))
-    return MonthScore(month, version, factors, card, payouts, snapshot, names, hours_held)
+    all_rounders = month_all_rounders(holds, {a.key: a.platform for a in baton.config.accounts}, entries, start=start, end=horizon, now=horizon)
+    return MonthScore(month, version, factors, card, payouts, snapshot, names, hours_held, all_rounders)
 
 
 def _factors(baton: Baton, entries, holds: pd.DataFrame, start: datetime, end: datetime, horizon: datetime):

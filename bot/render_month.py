@@ -5,6 +5,7 @@ from html import escape
 
 from bot import i18n
 from bot.render import Renderer, display_width, pad, truncate
+from bot.render_profile import all_rounders_section
 from bot.reports.chart import yuan
 from domain.snapshot import Snapshot
 
@@ -51,5 +52,6 @@ def monthly_message(render: Renderer, scored) -> str:
     if len(collaboration) and collaboration.max() > 0:
         top = int(collaboration.idxmax())
         parts.append(render.t("monthly.collaboration", name=escape(scored.names.get(top, f"#{top}")), points=f"{collaboration.max():g}"))
+    parts.extend(all_rounders_section(render, scored))
     parts.append(render.t("monthly.reminder", month=snapshot.month))
     return "\n".join(parts)
