@@ -1,0 +1,229 @@
+"""Checks on holds and on the day's data: what the reminders ask about and what the digest flags.
+
+Plain functions over holds, shifts and instants; nothing here sends, stores or reads a clock.
+The scheduler (bot/reminders.py) decides whom to tell and remembers what it told.
+
+- an **unattended gap** is a stretch inside an account's watched hours (its platform's scoring
+  hours) that no hold covers;
+- a **long hold** is an open hold older than a limit;
+- a **forgotten clock-off** is a hold still open at the end of the team's day: its holder is asked
+  the next morning when they left, and the answer (or, unanswered, the last activity) closes it;
+- a **late start** is a rostered shift its agent has not taken over some minutes after its start.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+# The domain's one implementation of interval arithmetic; it works on any ordered endpoints.
+from domain.collaboration import _subtract, _union
+from domain.holds import HOLDER, Hold
+from domain.scoring_hours import quiet_spans
+from domain.time import days_between
+
+Span = tuple[datetime, datetime]
+Window = tuple[time, time]  # local [start, end); end <= start runs past midnight (08:00-24:00 is (8:00, 0:00))
+
+
+# -- unattended accounts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gap:
+    account: str
+    start: datetime
+    end: datetime  # `now` while nobody has taken the account yet
+    ongoing: bool
+
+    @property
+    def length(self) -> timedelta:
+        return self.end - self.start
+
+
+def watched_spans(window: Window | None, first_day: date, last_day: date, tz: ZoneInfo) -> list[Span]:
+    """An account's watched hours on those local days, as UTC instants; none without a window."""
+    # quiet_spans cuts any local window out of a day; here the window is the part that counts.
+    spans = [span for day in days_between(first_day, last_day) for span in quiet_spans(day, window, tz) if span[1] > span[0]]
+    return _union((start.astimezone(UTC), end.astimezone(UTC)) for start, end in spans)
+
+
+def uncovered(spans: Iterable[Span], covers: Iterable[Span]) -> list[Span]:
+    """The parts of `spans` that none of `covers` touches, merged and sorted."""
+    return _subtract(_union(spans), _union(covers))
+
+
+def unattended_gaps(watched: Mapping[str, Iterable[Span]], holds: Iterable[Hold], now: datetime, longer_than: timedelta) -> list[Gap]:
+    """Stretches of watched time, up to now, in which nobody (holder or helper) held the account
+    for longer than `longer_than`. Sorted by account, start."""
+    held: dict[str, list[Span]] = defaultdict(list)
+    for hold in holds:
+        held[hold.account].append((hold.start, hold.end if hold.end is not None else max(now, hold.start)))
+    gaps = []
+    for account, spans in watched.items():
+        past = [(start, min(end, now)) for start, end in spans if start < now]
+        for start, end in uncovered(past, held[account]):
+            if end - start > longer_than:
+                gaps.append(Gap(account, start, end, ongoing=end == now))
+    return sorted(gaps, key=lambda g: (g.account, g.start))
+
+
+# -- holds left open -------------------------------------------------------------------------------
+
+
+def long_holds(holds: Iterable[Hold], now: datetime, longer_than: timedelta) -> list[Hold]:
+    return [h for h in holds if h.is_open and now - h.start > longer_than]
+
+
+def _at(day: date, wall: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, wall, tzinfo=tz).astimezone(UTC)
+
+
+def next_local(instant: datetime, wall: time, tz: ZoneInfo) -> datetime:
+    """The first moment after `instant` whose local wall-clock time is `wall`."""
+    day = instant.astimezone(tz).date()
+    candidate = _at(day, wall, tz)
+    return candidate if candidate > instant else _at(day + timedelta(days=1), wall, tz)
+
+
+@dataclass(frozen=True)
+class ClockOff:
+    """A hold that outlived the team's day: its holder is asked from `ask_from` on."""
+
+    hold: Hold
+    day_end: datetime
+    ask_from: datetime
+
+
+def clock_off_of(hold: Hold, day_end: time, morning: time, tz: ZoneInfo) -> ClockOff:
+    end = next_local(hold.start, day_end, tz)
+    return ClockOff(hold, end, next_local(end, morning, tz))
+
+
+def forgotten_clock_offs(holds: Iterable[Hold], now: datetime, day_end: time, morning: time, tz: ZoneInfo) -> list[ClockOff]:
+    """Open holds that were still open at the end of their day, once the next morning has come."""
+    due = (clock_off_of(h, day_end, morning, tz) for h in holds if h.is_open)
+    return [c for c in due if c.ask_from <= now]
+
+
+START, CASE, CONVERSATION = "start", "case", "conversation"
+
+
+@dataclass(frozen=True)
+class Activity:
+    at: datetime
+    source: str  # START, CASE or CONVERSATION
+
+
+def last_activity(hold: Hold, cases: Iterable[datetime], conversations: Iterable[datetime], until: datetime) -> Activity:
+    """The latest sign the holder was still at work before `until`.
+
+    `cases` are the holder's own cases on the account; `conversations` the account's. While the
+    hold was open every conversation on the account was credited to the holder, so the account's
+    conversations during the hold are theirs. Ties go to the start, then to cases.
+    """
+    found = Activity(hold.start, START)
+    for source, moments in ((CASE, cases), (CONVERSATION, conversations)):
+        for at in moments:
+            if hold.start <= at < until and at > found.at:
+                found = Activity(at, source)
+    return found
+
+
+def read_left_time(wall: time, hold: Hold, morning: time, tz: ZoneInfo) -> datetime:
+    """The instant a typed HH:MM names, for a hold asked about after its day ended.
+
+    It is read on the local day the hold began. A time before `morning` that would fall before the
+    start is the small hours after that day (left at 00:30). Any other time before the start stays
+    there, for closing_refusal to refuse.
+    """
+    day = hold.start.astimezone(tz).date()
+    at = _at(day, wall, tz)
+    if at < hold.start and wall < morning:
+        at = _at(day + timedelta(days=1), wall, tz)
+    return at
+
+
+def closing_refusal(hold: Hold, at: datetime, now: datetime) -> str | None:
+    """Why a hold cannot be closed at `at`: "before_start", "in_future", or None when it can."""
+    if at < hold.start:
+        return "before_start"
+    if at > now:
+        return "in_future"
+    return None
+
+
+# -- late starts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shift:
+    account: str
+    agent_id: int
+    start: datetime
+    end: datetime
+
+
+def late_starts(shifts: Iterable[Shift], holds: Iterable[Hold], now: datetime, grace: timedelta) -> list[Shift]:
+    """Shifts under way for at least `grace` whose agent has held the account at no moment since it began."""
+    holds = list(holds)
+
+    def showed_up(shift: Shift) -> bool:
+        return any(
+            h.account == shift.account and h.agent_id == shift.agent_id and h.start <= now and (h.end is None or h.end > shift.start)
+            for h in holds
+        )
+
+    return [s for s in shifts if s.start + grace <= now < s.end and not showed_up(s)]
+
+
+# -- the digest's data checks -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overlap:
+    first: Hold
+    second: Hold
+
+
+def overlapping_holds(holds: Iterable[Hold], now: datetime) -> list[Overlap]:
+    """Pairs of holder holds on one account that share time; helpers sit beside holders by design."""
+    by_account: dict[str, list[Hold]] = defaultdict(list)
+    for hold in holds:
+        if hold.role == HOLDER:
+            by_account[hold.account].append(hold)
+    pairs = []
+    for account in sorted(by_account):
+        ordered = sorted(by_account[account], key=lambda h: (h.start, h.id or 0))
+        for i, first in enumerate(ordered):
+            first_end = first.end if first.end is not None else now
+            for second in ordered[i + 1:]:
+                if second.start >= first_end:
+                    break
+                pairs.append(Overlap(first, second))
+    return pairs
+
+
+def over_long_holds(holds: Iterable[Hold], now: datetime, longer_than: timedelta) -> list[Hold]:
+    """Holds, open or ended, that lasted longer than `longer_than` (an open one up to now)."""
+    return [h for h in holds if (h.end if h.end is not None else now) - h.start > longer_than]
+
+
+def missing_import_days(days: Iterable[date], first_import: Mapping[str, date], imported: Mapping[str, set[date]]) -> dict[str, list[date]]:
+    """Per account that takes imports, the days from its first imported day on with no conversation."""
+    days = sorted(days)
+    missing = {}
+    for account, first in sorted(first_import.items()):
+        gaps = [day for day in days if day >= first and day not in imported.get(account, set())]
+        if gaps:
+            missing[account] = gaps
+    return missing
+
+
+__all__ = [
+    "Activity", "ClockOff", "Gap", "Overlap", "Shift", "clock_off_of", "closing_refusal", "forgotten_clock_offs",
+    "last_activity", "late_starts", "long_holds", "missing_import_days", "next_local", "over_long_holds",
+    "overlapping_holds", "read_left_time", "unattended_gaps", "uncovered", "watched_spans",
+]
