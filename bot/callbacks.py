@@ -14,6 +14,10 @@ class Press:
     action: str
     account: str = ""
     case_type: str = ""
+    # Take over only: the holder hold the presser saw on the console, 0 for a free account.
+    # The take-over is refused if the account changed hands since, so a press never displaces
+    # someone the presser did not see.
+    seen_hold: int | None = None
 
 
 def encode(press: Press) -> str:
@@ -22,6 +26,10 @@ def encode(press: Press) -> str:
         parts.append(press.account)
     if press.case_type:
         parts.append(press.case_type)
+    if press.action == TAKE:
+        if press.seen_hold is None or press.seen_hold < 0:
+            raise ValueError("a take-over button carries the hold its presser saw (0 for free)")
+        parts.append(str(press.seen_hold))
     data = ":".join(parts)
     if len(data.encode()) > MAX_BYTES:
         raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
@@ -29,14 +37,19 @@ def encode(press: Press) -> str:
 
 
 def decode(data: str) -> Press | None:
-    """The press a button carries, or None for data this version of the bot never wrote."""
+    """The press a button carries, or None for data this version of the bot never wrote.
+
+    A take-over button of an older version (no seen hold) is None as well: it is stale.
+    """
     action, _, rest = (data or "").partition(":")
-    account, _, case_type = rest.partition(":")
-    if action in (TAKE, HAND_OFF, CASE) and account and not case_type:
+    account, _, extra = rest.partition(":")
+    if action == TAKE and account and extra.isascii() and extra.isdigit():
+        return Press(action, account, seen_hold=int(extra))
+    if action in (HAND_OFF, CASE) and account and not extra:
         return Press(action, account)
-    if action == CASE_TYPE and account and case_type in CASE_TYPES:
-        return Press(action, account, case_type)
-    if action == BACK and account:
+    if action == CASE_TYPE and account and extra in CASE_TYPES:
+        return Press(action, account, extra)
+    if action == BACK and account and not extra:
         return Press(action, account)
     return None
 

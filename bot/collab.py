@@ -196,7 +196,7 @@ def join_account(baton: Baton, person: Person, account: str, update_id: int | No
         except HoldError as exc:
             raise Refused(exc.code, account=account) from None
         holder = main_hold(open_holds, account)
-        store.add_helper_hold(session, helper)
+        store.add_helper_hold(session, helper, update_id)
         holder_name = repo.agents_by_id(session)[holder.agent_id].name
         repo.audit(session, now, "join", actor_agent_id=agent.id, subject=account, role=HELPER, holder=holder_name)
         return Joined(agent.name, account, holder_name)

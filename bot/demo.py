@@ -156,7 +156,8 @@ async def play_day(live: LiveBot, users: dict, day: date, offset: int, steps: li
             text = step.say.format(**{role: users[person]["username"] for role, person in shift.items()})
             await live.say(users[who], text)
         else:
-            await live.press(users[who], live.console(), cb.encode(step.press))
+            console = live.console()
+            await live.press(users[who], console, live.button(console, step.press))
 
 
 def day_export(day: date) -> bytes:

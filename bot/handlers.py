@@ -86,6 +86,8 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     except Refused as refusal:
         await refuse(update, context, refusal)
         return
+    except Duplicate:
+        return
     await reply(update, took_over_text(context, result))
 
 
@@ -96,6 +98,8 @@ async def off_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         result = d.baton.hand_off(person(update.effective_user), account, update.update_id)
     except Refused as refusal:
         await refuse(update, context, refusal)
+        return
+    except Duplicate:
         return
     await reply(update, handed_off_text(context, result))
 
@@ -118,6 +122,8 @@ async def case_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         result = d.baton.log_case(person(update.effective_user), account, case_type, note, update.update_id)
     except Refused as refusal:
         await refuse(update, context, refusal)
+        return
+    except Duplicate:
         return
     await reply(update, case_logged_text(context, result))
 
@@ -209,7 +215,7 @@ def handle_press(context: ContextTypes.DEFAULT_TYPE, press: cb.Press, who, updat
     render = d.render
     label = render.label(press.account)
     if press.action == cb.TAKE:
-        result = d.baton.take_over(who, press.account, update_id)
+        result = d.baton.take_over(who, press.account, update_id, seen_hold=press.seen_hold)
         return render.t("toast.took", label=label), took_over_text(context, result), False
     if press.action == cb.HAND_OFF:
         result = d.baton.hand_off(who, press.account, update_id)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.config import Config
@@ -69,6 +70,8 @@ class ConsoleLine:
     holder: str | None
     holder_tg_id: int | None
     since: datetime | None
+    # The account's open holder hold, 0 when nobody holds it: what a "take over" press saw.
+    holder_hold_id: int = 0
 
 
 class Baton(LedgerViews):
@@ -84,11 +87,20 @@ class Baton(LedgerViews):
 
     @contextmanager
     def command(self, update_id: int | None) -> Iterator[Session]:
-        """One transaction per command; recording the update id in it makes redelivery a no-op."""
-        with transaction(self.engine) as session:
-            if update_id is not None and not repo.mark_update_processed(session, update_id, self.clock.now()):
-                raise Duplicate(update_id)
-            yield session
+        """One transaction per command; recording the update id in it makes redelivery a no-op.
+
+        The rows a command creates carry the update id too, unique: should the processed-updates
+        record ever miss a redelivery, the second row is refused and the command is a Duplicate.
+        """
+        try:
+            with transaction(self.engine) as session:
+                if update_id is not None and not repo.mark_update_processed(session, update_id, self.clock.now()):
+                    raise Duplicate(update_id)
+                yield session
+        except IntegrityError as exc:
+            if update_id is not None and repo.broken_constraint(exc) in repo.UPDATE_ID_KEYS:
+                raise Duplicate(update_id) from None
+            raise
 
     def already_processed(self, update_id: int) -> bool:
         with reading(self.engine) as session:
@@ -109,13 +121,32 @@ class Baton(LedgerViews):
 
     # -- the console's moves --------------------------------------------------------------
 
-    def take_over(self, person: Person, account: str, update_id: int | None = None) -> TookOver:
+    def take_over(self, person: Person, account: str, update_id: int | None = None, seen_hold: int | None = None) -> TookOver:
+        """`person` takes `account`. Of simultaneous take-overs exactly one wins.
+
+        `seen_hold` is the holder hold the presser saw on the console (0: free); if someone else
+        holds the account by now, the press is refused with their name. A typed /on has no
+        expectation (None) and takes the account from whoever holds it.
+        """
         account = self.account_key(account)
+        try:
+            return self._take_over(person, account, update_id, seen_hold)
+        except repo.HoldMoved:
+            pass
+        except IntegrityError as exc:
+            if repo.broken_constraint(exc) not in repo.OPEN_HOLD_INDEXES:
+                raise
+        # Another take-over committed between this one's read and its write; it was rolled back.
+        raise self._lost_race(person, account)
+
+    def _take_over(self, person: Person, account: str, update_id: int | None, seen_hold: int | None) -> TookOver:
         now = self.clock.now()
         with self.command(update_id) as session:
             agent = repo.register_agent(session, person.tg_user_id, person.name, person.username, now)
             on_account = [h for h in repo.open_holds(session) if h.account == account]
             current = main_hold(on_account, account)
+            if seen_hold is not None and current is not None and current.id != seen_hold and current.agent_id != agent.id:
+                raise Refused("held_by_now", account=account, name=repo.agents_by_id(session)[current.agent_id].name)
             helping = next((h for h in on_account if h.role == HELPER and h.agent_id == agent.id), None)
             try:
                 move = take_over(current, account, agent.id, now, helping=helping)
@@ -123,25 +154,40 @@ class Baton(LedgerViews):
                 raise Refused(exc.code, account=account) from None
             if move.stepped_up is not None:
                 repo.save_ended_holds(session, [move.stepped_up])
-            repo.save_take_over(session, move)
+            repo.save_take_over(session, move, update_id)
             previous = repo.agents_by_id(session)[move.ended.agent_id].name if move.ended else None
             repo.audit(session, now, "take_over", actor_agent_id=agent.id, subject=account, previous=previous)
             return TookOver(agent.name, account, previous)
+
+    def _lost_race(self, person: Person, account: str) -> Refused:
+        """The refusal for a take-over that lost a race, from a fresh read of who holds the account now."""
+        with reading(self.engine) as session:
+            current = main_hold(repo.open_holds(session), account)
+            holder = repo.agents_by_id(session)[current.agent_id] if current else None
+        if holder is None:
+            return Refused("moved_meanwhile", account=account)
+        if holder.tg_user_id == person.tg_user_id:
+            return Refused("already_holding", account=account)
+        return Refused("held_by_now", account=account, name=holder.name)
 
     def hand_off(self, person: Person, account: str | None = None, update_id: int | None = None) -> HandedOff:
         if account is not None:
             account = self.account_key(account)
         now = self.clock.now()
-        with self.command(update_id) as session:
-            agent = repo.register_agent(session, person.tg_user_id, person.name, person.username, now)
-            try:
-                ended = hand_off(repo.open_holds(session), agent.id, now, account)
-            except HoldError as exc:
-                raise Refused(exc.code if account else "not_holding_any", account=account) from None
-            repo.save_ended_holds(session, ended)
-            accounts = tuple(h.account for h in ended)
-            repo.audit(session, now, "hand_off", actor_agent_id=agent.id, subject=",".join(accounts))
-            return HandedOff(agent.name, accounts)
+        try:
+            with self.command(update_id) as session:
+                agent = repo.register_agent(session, person.tg_user_id, person.name, person.username, now)
+                try:
+                    ended = hand_off(repo.open_holds(session), agent.id, now, account)
+                except HoldError as exc:
+                    raise Refused(exc.code if account else "not_holding_any", account=account) from None
+                repo.save_ended_holds(session, ended)
+                accounts = tuple(h.account for h in ended)
+                repo.audit(session, now, "hand_off", actor_agent_id=agent.id, subject=",".join(accounts))
+                return HandedOff(agent.name, accounts)
+        except repo.HoldMoved:
+            # Taken over from them while they pressed: nothing of theirs is left to hand off.
+            raise Refused("moved_meanwhile", account=account) from None
 
     def log_case(
         self, person: Person, account: str | None, case_type: str, note: str | None = None, update_id: int | None = None
@@ -155,7 +201,7 @@ class Baton(LedgerViews):
             agent = repo.register_agent(session, person.tg_user_id, person.name, person.username, now)
             mine = [h for h in repo.open_holds(session) if h.agent_id == agent.id]
             account = self._case_account(session, mine, account)
-            repo.add_case(session, agent.id, account, now, case_type, note)
+            repo.add_case(session, agent.id, account, now, case_type, note, update_id)
             return CaseLogged(agent.name, account, case_type)
 
     def _case_account(self, session: Session, mine: list[Hold], account: str | None) -> str:
@@ -192,13 +238,18 @@ class Baton(LedgerViews):
 
     def console(self) -> list[ConsoleLine]:
         with reading(self.engine) as session:
-            by_account = open_holds_by_account(repo.open_holds(session))
+            holds = repo.open_holds(session)
             agents = repo.agents_by_id(session)
+        by_account = open_holds_by_account(holds)
         lines = []
         for account in self.config.accounts:
             hold = by_account.get(account.key)
             agent = agents[hold.agent_id] if hold else None
+            holder_hold = main_hold(holds, account.key)
             lines.append(
-                ConsoleLine(account.key, agent.name if agent else None, agent.tg_user_id if agent else None, hold.start if hold else None)
+                ConsoleLine(
+                    account.key, agent.name if agent else None, agent.tg_user_id if agent else None, hold.start if hold else None,
+                    holder_hold.id if holder_hold else 0,
+                )
             )
         return lines

@@ -100,8 +100,10 @@ def noted_hand_offs(session: Session, start: datetime, end: datetime) -> pd.Data
 # -- helper holds and hold roles ------------------------------------------------------------------
 
 
-def add_helper_hold(session: Session, hold: Hold) -> Hold:
-    row = HoldRow(account_id=account_ids(session)[hold.account], agent_id=hold.agent_id, started_at=hold.start, role=hold.role)
+def add_helper_hold(session: Session, hold: Hold, update_id: int | None = None) -> Hold:
+    row = HoldRow(
+        account_id=account_ids(session)[hold.account], agent_id=hold.agent_id, started_at=hold.start, role=hold.role, update_id=update_id
+    )
     session.add(row)
     session.flush()
     return replace(hold, id=row.id)

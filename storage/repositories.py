@@ -6,9 +6,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from domain.holds import Hold, TakeOver
@@ -132,19 +133,35 @@ def holds_frame_between(session: Session, start: datetime, end: datetime) -> pd.
     return frame
 
 
-def save_take_over(session: Session, move: TakeOver) -> Hold:
+class HoldMoved(Exception):
+    """A hold this transaction meant to end had ended already: another writer moved the account first."""
+
+
+def save_take_over(session: Session, move: TakeOver, update_id: int | None = None) -> Hold:
+    """Store a take-over; `update_id` is the Telegram update that made it, unique on the row.
+
+    Ending the previous hold is conditional: under READ COMMITTED two take-overs can both have
+    read it open, and only the first may end it (HoldMoved for the other).
+    """
     if move.ended is not None:
-        ended = session.get(HoldRow, move.ended.id)
-        ended.ended_at = move.ended.end
-        ended.taken_over_by = move.started.agent_id
+        _end_hold(session, move.ended, taken_over_by=move.started.agent_id)
     row = HoldRow(
         account_id=account_ids(session)[move.started.account],
         agent_id=move.started.agent_id,
         started_at=move.started.start,
+        update_id=update_id,
     )
     session.add(row)
     session.flush()
     return replace(move.started, id=row.id)
+
+
+def _end_hold(session: Session, hold: Hold, **also: object) -> None:
+    ended = session.execute(
+        update(HoldRow).where(HoldRow.id == hold.id, HoldRow.ended_at.is_(None)).values(ended_at=hold.end, **also)
+    )
+    if ended.rowcount != 1:
+        raise HoldMoved(hold.id)
 
 
 def add_assigned_hold(session: Session, hold: Hold, assigned_by: int) -> Hold:
@@ -158,12 +175,16 @@ def add_assigned_hold(session: Session, hold: Hold, assigned_by: int) -> Hold:
 
 def save_ended_holds(session: Session, ended: Iterable[Hold]) -> None:
     for hold in ended:
-        session.get(HoldRow, hold.id).ended_at = hold.end
+        _end_hold(session, hold)
     session.flush()
 
 
-def add_case(session: Session, agent_id: int, account: str, at: datetime, case_type: str, note: str | None) -> CaseRow:
-    row = CaseRow(agent_id=agent_id, account_id=account_ids(session)[account], logged_at=at, case_type=case_type, note=note)
+def add_case(
+    session: Session, agent_id: int, account: str, at: datetime, case_type: str, note: str | None, update_id: int | None = None
+) -> CaseRow:
+    row = CaseRow(
+        agent_id=agent_id, account_id=account_ids(session)[account], logged_at=at, case_type=case_type, note=note, update_id=update_id
+    )
     session.add(row)
     session.flush()
     return row
@@ -262,6 +283,7 @@ def is_update_processed(session: Session, update_id: int) -> bool:
 
 
 def mark_digest_posted(session: Session, kind: str, period: str, chat_id: int, at: datetime) -> bool:
+    """Claim (kind, period, chat) before sending; False when it was claimed already, sent or not."""
     return _insert_ignoring_conflict(
         session, PostedDigest, {"kind": kind, "period": period, "chat_id": chat_id, "posted_at": at}, ["kind", "period", "chat_id"]
     )
@@ -269,3 +291,50 @@ def mark_digest_posted(session: Session, kind: str, period: str, chat_id: int, a
 
 def digest_posted(session: Session, kind: str, period: str, chat_id: int) -> bool:
     return session.get(PostedDigest, (kind, period, chat_id)) is not None
+
+
+def confirm_digest(session: Session, kind: str, period: str, chat_id: int, message_id: int) -> None:
+    session.execute(
+        update(PostedDigest)
+        .where(PostedDigest.kind == kind, PostedDigest.period == period, PostedDigest.chat_id == chat_id)
+        .values(message_id=message_id)
+    )
+
+
+def release_digest(session: Session, kind: str, period: str, chat_id: int) -> None:
+    """Give back a claim whose send failed, so the digest can go out later; a confirmed one stays."""
+    session.execute(
+        delete(PostedDigest).where(
+            PostedDigest.kind == kind, PostedDigest.period == period, PostedDigest.chat_id == chat_id, PostedDigest.message_id.is_(None)
+        )
+    )
+
+
+def unconfirmed_digests(session: Session) -> list[PostedDigest]:
+    """Claims with no message id: the bot stopped between claiming and sending, so nobody knows if it went out."""
+    return list(
+        session.execute(select(PostedDigest).where(PostedDigest.message_id.is_(None)).order_by(PostedDigest.posted_at)).scalars()
+    )
+
+
+# -- which unique index a write broke -------------------------------------------------------------
+
+OPEN_HOLD_INDEXES = ("uq_holds_one_open_holder_per_account", "uq_holds_one_open_per_agent_and_account")
+UPDATE_ID_KEYS = ("holds_update_id_key", "cases_update_id_key")
+# SQLite names the columns of the broken index, not the index.
+_SQLITE_UNIQUE_COLUMNS = {
+    "holds.account_id": OPEN_HOLD_INDEXES[0],
+    "holds.account_id, holds.agent_id": OPEN_HOLD_INDEXES[1],
+    "holds.update_id": UPDATE_ID_KEYS[0],
+    "cases.update_id": UPDATE_ID_KEYS[1],
+}
+
+
+def broken_constraint(exc: IntegrityError) -> str | None:
+    """The unique index or constraint an IntegrityError names, on PostgreSQL and SQLite alike."""
+    diag = getattr(exc.orig, "diag", None)
+    if diag is not None and getattr(diag, "constraint_name", None):
+        return diag.constraint_name
+    message = str(exc.orig)
+    prefix = "UNIQUE constraint failed: "
+    return _SQLITE_UNIQUE_COLUMNS.get(message[len(prefix):].strip()) if message.startswith(prefix) else None

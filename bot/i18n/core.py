@@ -34,6 +34,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.unknown_account": {"zh": "没有账号“{key}”。可用账号：{keys}", "en": "There is no account “{key}”. Accounts: {keys}"},
     "error.unknown_case_type": {"zh": "没有案例类型“{value}”。可用类型：{types}", "en": "Unknown case type “{value}”. Types: {types}"},
     "error.holder_only": {"zh": "只有当前接管人 {name} 可以这样做", "en": "Only the current holder, {name}, can do that"},
+    "error.held_by_now": {"zh": "{label} 现在由 {name} 接管，未做更改", "en": "{label} is now held by {name}; nothing changed"},
+    "error.moved_meanwhile": {"zh": "账号刚刚换了人，未做更改；请看最新的控制台", "en": "The account just changed hands; nothing changed. Check the console"},
     "error.stale_button": {"zh": "这个按钮已过期，请发送 /console 获取新的控制台", "en": "This button is out of date; send /console for a fresh console"},
     "error.before_start": {"zh": "时间早于接管开始时间，操作未执行", "en": "That time is before the hold began; nothing changed"},
     "error.note_too_long": {"zh": "备注太长（最多 {limit} 字）", "en": "The note is too long (at most {limit} characters)"},
@@ -48,6 +50,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "digest.open_holds": {"zh": "<b>仍在接管</b>", "en": "<b>Still held</b>"},
     "digest.open_line": {"zh": "• {label}：{name} 自 {since} 起", "en": "• {label}: {name} since {since}"},
     "digest.none_open": {"zh": "• 无", "en": "• none"},
+    "digest.late": {"zh": "⏰ 补发：到点时机器人未在运行", "en": "⏰ Posted late: the bot was not running when this was due"},
     # imports
     "import.report": {
         "zh": "📥 <b>导入 {filename}</b> → {label}（格式 {preset}）\n读取 {read} 行：新增 {new}，重复 {duplicates}，拒绝 {rejected}",

@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 
 from bot import callbacks as cb
+from bot.harness import LiveBot
 from tests.factories import local
 
 pytestmark = pytest.mark.e2e
@@ -11,8 +12,13 @@ pytestmark = pytest.mark.e2e
 DAY = date(2026, 11, 2)
 
 
-def take(account):
-    return cb.encode(cb.Press(cb.TAKE, account))
+def take(console, account):
+    """The take-over button as this console shows it: it carries the hold the presser sees."""
+    return LiveBot.button(console, cb.Press(cb.TAKE, account))
+
+
+def take_free(account):
+    return cb.encode(cb.Press(cb.TAKE, account, seen_hold=0))
 
 
 def hand_off(account):
@@ -49,18 +55,18 @@ async def test_three_agents_take_over_in_turns_and_each_take_over_is_a_handover(
     assert console_lines(console) == ["• 京东旗舰店：无人接管", "• 唯品会店：无人接管"]
 
     clock.set(local("2026-11-02", "09:00"))
-    first = await live.press(team["wang"], console, take("jd"))
+    first = await live.press(team["wang"], console, take(console, "jd"))
     assert first.toasts() == ["已接管 京东旗舰店"]
     assert first.texts() == ["✅ 王芳 接管了 京东旗舰店"]
     assert console_lines(live.console())[0] == "• 京东旗舰店：王芳 自 09:00 起"
 
     clock.set(local("2026-11-02", "12:00"))
-    second = await live.press(team["li"], live.console(), take("jd"))
+    second = await live.press(team["li"], live.console(), take(live.console(), "jd"))
     assert second.texts() == ["🔁 李雷 从 王芳 接管了 京东旗舰店"]
     assert console_lines(live.console())[0] == "• 京东旗舰店：李雷 自 12:00 起"
 
     clock.set(local("2026-11-02", "15:30"))
-    third = await live.press(team["zhang"], live.console(), take("jd"))
+    third = await live.press(team["zhang"], live.console(), take(live.console(), "jd"))
     assert third.texts() == ["🔁 张伟 从 李雷 接管了 京东旗舰店"]
     assert console_lines(live.console())[0] == "• 京东旗舰店：张伟 自 15:30 起"
     assert len(third.edits()) == 1
@@ -81,8 +87,8 @@ async def test_three_agents_take_over_in_turns_and_each_take_over_is_a_handover(
 async def test_the_console_shows_hand_off_and_case_buttons_only_for_held_accounts(live, clock, team):
     console = await open_console(live, team["wang"])
     buttons = [[b["callback_data"] for b in row] for row in console["reply_markup"]["inline_keyboard"]]
-    assert buttons == [[take("jd")], [take("vip")]]
-    await live.press(team["wang"], console, take("vip"))
+    assert buttons == [[take_free("jd")], [take_free("vip")]]
+    await live.press(team["wang"], console, take(console, "vip"))
     buttons = [[b["text"] for b in row] for row in live.console()["reply_markup"]["inline_keyboard"]]
     assert buttons == [["接管 京东旗舰店"], ["接管 唯品会店", "交出 唯品会店", "+1 案例 唯品会店"]]
 
@@ -90,7 +96,7 @@ async def test_the_console_shows_hand_off_and_case_buttons_only_for_held_account
 async def test_cases_are_logged_through_buttons_and_through_the_case_command(live, clock, team):
     console = await open_console(live, team["wang"])
     clock.set(local("2026-11-02", "09:00"))
-    await live.press(team["wang"], console, take("jd"))
+    await live.press(team["wang"], console, take(console, "jd"))
 
     clock.set(local("2026-11-02", "09:10"))
     picker = await live.press(team["wang"], live.console(), case("jd"))
@@ -119,13 +125,13 @@ async def test_the_digest_ranking_matches_the_hand_computed_points(live, clock, 
     wang, li, zhang = team["wang"], team["li"], team["zhang"]
     console = await open_console(live, wang)
     clock.set(local("2026-11-02", "09:00"))
-    await live.press(wang, console, take("jd"))                     # 王芳 jd 09:00–12:00 = 3 h
+    await live.press(wang, console, take(console, "jd"))                     # 王芳 jd 09:00–12:00 = 3 h
     await live.say(li, "/on vip")                                   # 李雷 vip 09:00–17:00 = 8 h
     clock.set(local("2026-11-02", "10:00"))
     for _ in range(4):
         await live.say(wang, "/case 咨询")                          # 王芳 4 cases
     clock.set(local("2026-11-02", "12:00"))
-    await live.press(zhang, live.console(), take("jd"))             # 张伟 jd 12:00–18:30 = 6.5 h
+    await live.press(zhang, live.console(), take(live.console(), "jd"))             # 张伟 jd 12:00–18:30 = 6.5 h
     clock.set(local("2026-11-02", "13:00"))
     await live.say(zhang, "/case 售后 退款")                         # 张伟 1 case
     await live.say(li, "/case vip 售前")                            # 李雷 1 case
@@ -154,12 +160,12 @@ async def test_the_digest_ranking_matches_the_hand_computed_points(live, clock, 
 async def test_a_redelivered_update_changes_nothing(live, clock, team):
     console = await open_console(live, team["wang"])
     clock.set(local("2026-11-02", "09:00"))
-    await live.press(team["wang"], console, take("jd"))
+    await live.press(team["wang"], console, take(console, "jd"))
     clock.set(local("2026-11-02", "09:30"))
     await live.say(team["wang"], "/case 咨询 first")
     case_update = live.sandbox.last_update
     clock.set(local("2026-11-02", "10:00"))
-    await live.press(team["li"], live.console(), take("jd"))
+    await live.press(team["li"], live.console(), take(live.console(), "jd"))
     take_update = live.sandbox.last_update
 
     repeat_case = await live.redeliver(case_update, team["zhang"])
