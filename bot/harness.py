@@ -12,10 +12,11 @@ from datetime import date
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
+from bot import callbacks as cb
 from bot.app import build_application, prepare_database
 from bot.config import Config
 from bot.context import KEY, Deps
-from bot.jobs import post_daily_digest
+from bot.digests import post_daily_digest
 from bot.sandbox import ApiCall, BotApiSandbox
 from bot.sandbox.html_text import parse_html
 from bot.services import Baton
@@ -122,6 +123,20 @@ class LiveBot:
         self.sandbox.inject_update(update)
         await self.say(marker_user, "/help")
         return Reaction([c for c in self.sandbox.calls[before:] if c.method != "getUpdates"])
+
+    @staticmethod
+    def button(message: dict, press: cb.Press) -> str:
+        """The callback_data of the button on `message` that makes `press`, as a user's tap sends it.
+
+        A take-over button carries the state it was drawn in, so the data comes from the message.
+        """
+        wanted = (press.action, press.account, press.case_type)
+        for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+            for shown in row:
+                found = cb.decode(shown.get("callback_data", ""))
+                if found is not None and (found.action, found.account, found.case_type) == wanted:
+                    return shown["callback_data"]
+        raise ValueError(f"message {message.get('message_id')} shows no button for {press}")
 
     def message(self, message_id: int) -> dict:
         return next(m for m in self.sandbox.messages(self.group["id"]) if m["message_id"] == message_id)

@@ -4,21 +4,15 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from telegram import Bot
-from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes
 
 from bot.context import KEY, Deps, deps
-from bot.month import previous_month, score_month
-from bot.render_month import monthly_message
-from storage import month as months
-from storage.db import reading
+from bot.digests import DAILY, log_unconfirmed, post_daily_digest, post_monthly_digest
+from bot.month import previous_month
 from storage.connectors import PullSettings, pull_account
 
 log = logging.getLogger(__name__)
 
-DAILY = "daily"
-MONTHLY = "monthly"
 # APScheduler drops a job that starts more than 1 s late by default; a busy bot is often later.
 MISFIRE_GRACE_SECONDS = 15 * 60
 
@@ -28,20 +22,9 @@ async def compile_ledger(context: ContextTypes.DEFAULT_TYPE) -> None:
     log.info("ledger compiled: %s added, %s removed, %s unchanged", change.added, change.removed, change.unchanged)
 
 
-async def post_daily_digest(bot: Bot, d: Deps, day: date) -> bool:
-    """Post the digest for `day` once; False if it had been posted already."""
-    if d.baton.digest_posted(DAILY, day.isoformat()):
-        return False
-    d.baton.compile([day])
-    text = d.render.digest_message(d.baton.digest(day))
-    await bot.send_message(d.baton.config.team.chat_id, text, parse_mode=ParseMode.HTML)
-    d.baton.record_digest(DAILY, day.isoformat())
-    return True
-
-
 async def daily_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
-    await post_daily_digest(context.bot, d, d.baton.today())
+    await post_daily_digest(context.bot, d, d.baton.today(), job_queue=context.job_queue)
 
 
 def digests_due(now_local: datetime, digest_time, posted) -> list[date]:
@@ -53,41 +36,26 @@ def digests_due(now_local: datetime, digest_time, posted) -> list[date]:
     return [day for day in due if not posted(day)]
 
 
-async def post_monthly_digest(bot: Bot, d: Deps, month: str) -> bool:
-    """Last month's provisional standings, a reminder to close it, and who carried the collaboration."""
-    if d.baton.digest_posted(MONTHLY, month):
-        return False
-    scored = score_month(d.baton, month, d.baton.config.payout.pool_cents)
-    await bot.send_message(d.baton.config.team.chat_id, monthly_message(d.render, scored), parse_mode=ParseMode.HTML)
-    d.baton.record_digest(MONTHLY, month)
-    return True
-
-
 async def monthly_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
-    month = previous_month(d.baton.today())
-    if not _month_is_closed(d, month):
-        await post_monthly_digest(context.bot, d, month)
-
-
-def _month_is_closed(d: Deps, month: str) -> bool:
-    with reading(d.baton.engine) as session:
-        return months.is_closed(session, month)
+    await post_monthly_digest(context.bot, d, previous_month(d.baton.today()), job_queue=context.job_queue)
 
 
 async def catch_up(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """At start-up: post, marked late, the digests that fell due while the bot was down."""
     d = deps(context)
+    log_unconfirmed(d)
     now_local = d.baton.clock.now().astimezone(d.baton.tz)
     active = set(d.baton.open_days())
     due = digests_due(now_local, d.baton.config.schedule.daily_digest, lambda day: d.baton.digest_posted(DAILY, day.isoformat()))
     for day in (day for day in due if day in active):
         log.info("catching up the digest for %s", day)
-        await post_daily_digest(context.bot, d, day)
+        await post_daily_digest(context.bot, d, day, late=True, job_queue=context.job_queue)
     schedule = d.baton.config.schedule
     month = previous_month(now_local.date())
     due_monthly = (now_local.day, now_local.time()) >= (schedule.monthly_digest_day, schedule.monthly_digest_time)
-    if due_monthly and any(f"{day:%Y-%m}" == month for day in active) and not _month_is_closed(d, month):
-        await post_monthly_digest(context.bot, d, month)
+    if due_monthly and any(f"{day:%Y-%m}" == month for day in active):
+        await post_monthly_digest(context.bot, d, month, late=True, job_queue=context.job_queue)
 
 
 async def pull_conversations(context: ContextTypes.DEFAULT_TYPE) -> None:

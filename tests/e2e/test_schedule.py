@@ -17,6 +17,7 @@ class JobContext:
     def __init__(self, application):
         self.application = application
         self.bot = application.bot
+        self.job_queue = application.job_queue
 
 
 async def test_jobs_are_scheduled_in_the_teams_time_zone(database_url):
@@ -74,7 +75,7 @@ async def test_the_console_speaks_english_when_the_team_does(database_url):
     async with LiveBot(team_config(database_url, team={"language": "en"}), clock) as live:
         alice = live.user(301, "Alice")
         await live.say(alice, "/console")
-        reaction = await live.press(alice, live.console(), "t:jd")
+        reaction = await live.press(alice, live.console(), "t:jd:0")
         assert reaction.toasts() == ["You hold 京东旗舰店 now"]
         assert reaction.texts() == ["✅ Alice took over 京东旗舰店"]
         buttons = [b["text"] for row in live.console()["reply_markup"]["inline_keyboard"] for b in row]
