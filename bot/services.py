@@ -101,6 +101,12 @@ class Baton(LedgerViews):
             if update_id is not None and repo.broken_constraint(exc) in repo.UPDATE_ID_KEYS:
                 raise Duplicate(update_id) from None
             raise
+        except Refused:
+            # A refusal depends on the state it saw; were it redelivered after a crash, it might now
+            # succeed behind the refusal the user already read. Remembered before the reply is sent.
+            if update_id is not None:
+                self.mark_processed(update_id)
+            raise
 
     def already_processed(self, update_id: int) -> bool:
         with reading(self.engine) as session:

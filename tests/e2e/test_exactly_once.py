@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks as cb
 from bot.digests import retry_job_name, unconfirmed
 from bot.harness import LiveBot
+from bot.services import Duplicate, Person, Refused
 from bot.jobs import catch_up, daily_digest
 from domain.clock import ManualClock
 from storage import repositories as repo
@@ -78,6 +79,23 @@ async def test_a_case_redelivered_after_its_record_was_lost_is_stopped_by_the_un
         (case,) = rows(second_run, CaseRow)
         assert case.update_id == case_update["update_id"]
         assert second_run.baton.already_processed(case_update["update_id"]), "remembered again, so the next redelivery stops early"
+
+
+async def test_a_refusal_is_remembered_by_the_command_itself_so_a_crash_cannot_turn_it_into_a_success(live):
+    """Killed after the refusal's reply but before the last handler group ran, the bot gets the update again.
+
+    Had the refusal not been remembered inside the command, the redelivered /case would now succeed,
+    behind the refusal its sender already read.
+    """
+    wang = Person(tg_user_id=101, name="王芳")
+    with pytest.raises(Refused):
+        live.baton.log_case(wang, None, "consult", note="JD404", update_id=9_001)
+    assert live.baton.already_processed(9_001)
+
+    live.baton.take_over(wang, "jd", update_id=9_002)
+    with pytest.raises(Duplicate):
+        live.baton.log_case(wang, None, "consult", note="JD404", update_id=9_001)
+    assert rows(live, CaseRow) == []
 
 
 # -- one winner -------------------------------------------------------------------------------------
