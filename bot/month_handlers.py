@@ -114,8 +114,11 @@ async def close_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     d = deps(context)
     query = update.callback_query
     press = cb.decode_close(query.data)
-    if not is_supervisor(context, query.from_user.id):
+    if not await is_supervisor(context, query.from_user.id):
         await query.answer(d.render.t("toast.supervisors_only"), show_alert=True)
+        return
+    if press is None or (press.action == cb.CLOSE_CONFIRM and not press.checksum):
+        await query.answer(d.render.t("error.stale_button"), show_alert=True)
         return
     if press.action == cb.CLOSE_CANCEL:
         await query.answer(d.render.t("toast.cancelled"))
