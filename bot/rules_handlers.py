@@ -15,6 +15,7 @@ from html import escape
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.context import deps, person
@@ -297,7 +298,17 @@ async def why_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     except Refused as refusal:
         await reply(update, refusal_text(d.render, refusal))
         return
-    await reply(update, explanation_text(d.render, explained))
+    if update.effective_chat.type == ChatType.PRIVATE:
+        await reply(update, explanation_text(d.render, explained))
+        return
+    # One agent's breakdown is theirs and the supervisor's, not the group's.
+    try:
+        await context.bot.send_message(update.effective_user.id, explanation_text(d.render, explained), parse_mode=ParseMode.HTML)
+    except (BadRequest, Forbidden):
+        bot = f"@{context.bot.username}" if context.bot.username else "Baton"
+        await reply(update, d.render.t("access.start_private", bot=escape(bot)))
+        return
+    await reply(update, d.render.t("access.sent_privately", name=escape(explained.name)))
 
 
 async def rules_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -147,16 +147,20 @@ async def test_me_for_someone_with_nothing_this_month_says_so_kindly(live, clock
 
 async def test_why_explains_anyone_to_a_supervisor_by_name_or_by_reply(live, clock):
     wang, li, boss = await work_november(live, clock)
-    (by_name,) = (await live.say(boss, "/why @lilei")).texts()
+    private = live.sandbox.private_chat(boss)
+    asked = await live.say(boss, "/why @lilei")  # in the group: the breakdown goes to the supervisor privately
+    by_name, note = asked.texts()
+    assert [c.params["chat_id"] for c in asked.sent()] == [private["id"], live.group["id"]]
+    assert note == "📬 李雷 的得分明细已私聊发给你"
     assert by_name.splitlines()[0] == "🧾 李雷 · 2026-11 暂定得分（规则第 1 版）"
     assert [line for line in by_name.splitlines() if line.startswith("• ")] == LI_LINES
 
     await live.say(wang, "/standings")
     wang_message = live.sandbox.last_update["message"]
-    (by_reply,) = (await live.say(boss, "/why", reply_to=wang_message)).texts()
+    by_reply, _ = (await live.say(boss, "/why", reply_to=wang_message)).texts()
     assert by_reply.splitlines()[0] == "🧾 王芳 · 2026-11 暂定得分（规则第 1 版）"
 
-    privately = (await live.say(boss, "/why 王芳", chat=live.sandbox.private_chat(boss))).texts()
+    privately = (await live.say(boss, "/why 王芳", chat=private)).texts()
     assert privately == [by_reply]
     assert (await live.say(boss, "/why @nobody")).texts() == ["找不到客服“@nobody”（用 @用户名 或姓名）"]
 
@@ -289,7 +293,7 @@ async def test_a_closed_month_is_explained_from_its_frozen_snapshot_even_after_t
     closed = (await live.press(boss, preview, confirm)).texts()[0]
     frozen_li = next(line for line in closed.splitlines() if "李雷" in line).split()[-1]
 
-    (why,) = (await live.say(boss, "/why @lilei 2026-11")).texts()
+    (why,) = (await live.say(boss, "/why @lilei 2026-11", chat=live.sandbox.private_chat(boss))).texts()
     lines = why.splitlines()
     assert lines[0] == "🧾 李雷 · 2026-11 已结算（规则第 1 版）"
     assert [line for line in lines if line.startswith("• ")] == LI_LINES, "November keeps version 1's weights"
