@@ -1,9 +1,9 @@
 """The tables. Times are UTCDateTime; Telegram ids are 64-bit; points are integer millipoints."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, Date, ForeignKey, Index, Integer, String, Time, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -245,3 +245,80 @@ class SkillRow(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("agents.id", name="fk_skills_tagged_by"), nullable=True)
     )
     at: datetime = Field(sa_column=_utc())
+
+
+class ShiftRow(SQLModel, table=True):
+    """One line of the roster: an agent on an account on some weekdays, at local hours, over some days.
+
+    Weekdays are ISO digits, "12345" for Monday to Friday; end <= start runs past midnight. A row
+    is in force from valid_from to valid_to (open-ended when null) unless cancelled: rows are
+    never deleted, a newer plan trims valid_to or cancels the row and names itself in replaced_by.
+    """
+
+    __tablename__ = "shifts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(sa_column=Column(Integer, ForeignKey("agents.id"), nullable=False, index=True))
+    account_id: int = Field(sa_column=Column(Integer, ForeignKey("accounts.id"), nullable=False))
+    weekdays: str = Field(sa_column=Column(String(7), nullable=False))
+    start_time: time = Field(sa_column=Column(Time, nullable=False))
+    end_time: time = Field(sa_column=Column(Time, nullable=False))
+    valid_from: date = Field(sa_column=Column(Date, nullable=False, index=True))
+    valid_to: date | None = Field(default=None, sa_column=Column(Date, nullable=True, index=True))
+    # "config" (the seed), "command" (/shift), "import" (a roster sheet) or "swap" (a colleague's one day).
+    source: str = Field(sa_column=Column(String(8), nullable=False))
+    created_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("agents.id", name="fk_shifts_created_by"), nullable=True)
+    )
+    created_at: datetime = Field(sa_column=_utc())
+    cancelled_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    replaced_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("shifts.id", name="fk_shifts_replaced_by"), nullable=True)
+    )
+
+
+class ShiftSwapRow(SQLModel, table=True):
+    """One occurrence of a shift offered to a colleague: offered, accepted, then approved (or not).
+
+    The occurrence is the offerer's shift on `account_id` starting on `day` at `start_time`; once
+    approved it is skipped in their plan and `cover_shift_id` is the colleague's one-day row.
+    Only one live swap (offered, accepted or approved) per occurrence.
+    """
+
+    __tablename__ = "shift_swaps"
+    __table_args__ = (
+        Index(
+            "uq_shift_swaps_one_live_per_occurrence",
+            "offerer_id",
+            "account_id",
+            "day",
+            "start_time",
+            unique=True,
+            sqlite_where=text("status IN ('offered', 'accepted', 'approved')"),
+            postgresql_where=text("status IN ('offered', 'accepted', 'approved')"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    shift_id: int = Field(sa_column=Column(Integer, ForeignKey("shifts.id", name="fk_shift_swaps_shift"), nullable=False))
+    offerer_id: int = Field(sa_column=Column(Integer, ForeignKey("agents.id", name="fk_shift_swaps_offerer"), nullable=False))
+    colleague_id: int = Field(sa_column=Column(Integer, ForeignKey("agents.id", name="fk_shift_swaps_colleague"), nullable=False))
+    account_id: int = Field(sa_column=Column(Integer, ForeignKey("accounts.id"), nullable=False))
+    day: date = Field(sa_column=Column(Date, nullable=False, index=True))
+    start_time: time = Field(sa_column=Column(Time, nullable=False))
+    end_time: time = Field(sa_column=Column(Time, nullable=False))
+    # "offered", "accepted", "approved", "declined" (by the colleague), "rejected" (by a supervisor), "withdrawn".
+    status: str = Field(sa_column=Column(String(10), nullable=False))
+    offered_at: datetime = Field(sa_column=_utc())
+    accepted_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    decided_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    # The supervisor who approved or rejected; null for an automatic approval.
+    decided_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("agents.id", name="fk_shift_swaps_decided_by"), nullable=True)
+    )
+    cover_shift_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("shifts.id", name="fk_shift_swaps_cover"), nullable=True)
+    )
+    # The message with the swap's buttons: a press must come from it.
+    chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
