@@ -136,6 +136,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "/stats [日期或月份] — 服务指标（会话、首响、满意度、转化、解决）\n"
             "/me — 我的本月得分明细（私聊机器人）；/rules — 计分规则\n"
             "主管：发送导出文件并写 /import &lt;账号&gt;；/gaps；/assign；/adjust；/why；/set_weight；/close_month；/reopen_month\n"
+            "/roster [周] — 一周排班；/swap 日期 账号 @同事 — 把你的一班让给同事（同事接受、主管批准）\n"
+            "主管排班：/shift @客服 账号 星期 HH:MM-HH:MM [from 日期] [to 日期]；或发送排班表（CSV/XLSX）并写 /roster_import\n"
             "/help — 本帮助\n"
             "账号：{keys}"
         ),
@@ -149,6 +151,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "/stats [date or month] — service metrics (conversations, first response, satisfaction, conversion, resolved)\n"
             "/me — my score this month, explained (private chat); /rules — the scoring rules\n"
             "Supervisors: send an export with the caption /import &lt;account&gt;; /gaps; /assign; /adjust; /why; /set_weight; /close_month; /reopen_month\n"
+            "/roster [week] — the week's roster; /swap DATE account @colleague — offer one of your shifts to a colleague (they accept, a supervisor approves)\n"
+            "Supervisors' roster: /shift @agent account weekdays HH:MM-HH:MM [from DATE] [to DATE]; or send a roster sheet (CSV/XLSX) with the caption /roster_import\n"
             "/help — this help\n"
             "Accounts: {keys}"
         ),
