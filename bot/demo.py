@@ -6,8 +6,10 @@ moment to the next, so the run is deterministic and takes seconds.
 
 Each day four agents take over, hand off and log cases on a JD and a Vipshop login, the
 supervisor imports the day's JD conversations, and the digest goes out at 22:00. Shifts
-rotate from day to day. When the days played reach the end of a month, the supervisor
-closes it the next morning: preview, confirm, and the payouts, which add up to the pool.
+rotate from day to day. On the last evening the supervisor rosters next week with /shift, two
+agents swap a shift and one of them reads their profile. When the days played reach the end of
+a month, the supervisor closes it the next morning: preview, confirm, and the payouts, which add
+up to the pool.
 """
 from __future__ import annotations
 
@@ -128,13 +130,24 @@ async def play(days: int, database_url: str, out=sys.stdout) -> LiveBot:
             await play_day(live, users, day, offset)
             clock.set(wall_clock(day, "21:30", tz))
             await live.upload(users["wang"], f"咚咚会话明细-{day:%m%d}.csv", day_export(day), caption="/import jd")
+            planned = await plan_next_week(live, users, day) if day == last else None
             clock.set(wall_clock(day, "22:00", tz))
             await live.post_digest(day)  # the digest job compiles the ledger first
-            events = _events_of(live, day, tz)
+            events = [e for e in _events_of(live, day, tz) if e[2] == live.group["id"]]
             if offset:  # after the first day, the digests tell the story
                 events = [e for e in events if e[0] == "bot" and e[3].startswith("📊")]
             print(f"\n===== {day.isoformat()} ({config.team.name}) =====", file=out)
-            print(format_transcript(events, tz), file=out)
+            if planned is None:
+                print(format_transcript(events, tz), file=out)
+            else:
+                # The planning gets a section of its own, so the day still ends with its digest.
+                start, end = planned[0][1], planned[-1][1]
+                if before := [e for e in events if e[1] < start]:
+                    print(format_transcript(before, tz), file=out)
+                print(f"\n===== {day.isoformat()} {start.astimezone(tz):%H:%M}: next week's roster =====", file=out)
+                print(format_transcript(planned, tz, live.sandbox.chat_names), file=out)
+                print(f"\n===== {day.isoformat()} {wall_clock(day, '22:00', tz):%H:%M}: the daily digest =====", file=out)
+                print(format_transcript([e for e in events if e[1] > end], tz), file=out)
             await play_day(live, users, day, offset, NIGHT)
         if (last + timedelta(days=1)).month != last.month:
             await close_the_month(live, users["wang"], last, out)
@@ -175,6 +188,38 @@ def day_export(day: date) -> bytes:
             ])
         )
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+async def plan_next_week(live: LiveBot, users: dict, day: date) -> list[tuple]:
+    """After the day's import the supervisor rosters next week, two agents swap a shift, one reads their profile.
+
+    Returns what happened, in the group and in private, for the transcript.
+    """
+    tz = live.config.team.timezone
+    monday = day + timedelta(days=7 - day.weekday())
+    week = f"{monday:%G-W%V}"
+    start = len(live.sandbox.transcript)
+    for at, who, text in [
+        ("21:35", "wang", f"/shift @lilei jd 1-5 09:00-18:00 from {monday}"),
+        ("21:36", "wang", f"/shift @zhangwei vip 1-5 09:00-18:00 from {monday}"),
+        ("21:37", "wang", f"/shift @chenjing jd 3-7 13:00-22:00 from {monday}"),
+        ("21:38", "wang", f"/shift @wangfang vip 6-7 10:00-18:00 from {monday}"),
+        ("21:40", "li", f"/roster {week}"),
+        ("21:42", "li", f"/swap {monday + timedelta(days=1)} jd @chenjing"),
+    ]:
+        live.clock.set(wall_clock(day, at, tz))
+        await live.say(users[who], text)
+    offer = live.sandbox.last_message(live.group["id"])["message_id"]
+    for at, who in (("21:44", "chen"), ("21:46", "wang")):  # accept, then approve: the first button each time
+        live.clock.set(wall_clock(day, at, tz))
+        current = live.message(offer)
+        await live.press(users[who], current, current["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    live.clock.set(wall_clock(day, "21:48", tz))
+    await live.say(users["chen"], f"/roster {week}")
+    live.sandbox.private_chat(users["chen"])
+    live.clock.set(wall_clock(day, "21:50", tz))
+    await live.say(users["chen"], "/profile")
+    return live.sandbox.transcript[start:]
 
 
 async def close_the_month(live: LiveBot, supervisor: dict, last: date, out) -> None:
