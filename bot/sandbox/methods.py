@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.sandbox.html_text import EntityParseError, parse_html, strip_text, utf16_len
+from bot.sandbox.membership import get_chat_administrators, get_chat_member
 from bot.sandbox.state import ApiError, CallbackAnswer, SandboxState, StoredFile, Upload, bad_request
 from bot.sandbox.wire import UploadedFile
 
@@ -28,6 +29,7 @@ _BUTTON_ACTIONS = {
     "callback_game", "pay",
 }
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 Params = dict[str, Any]
 
@@ -322,6 +324,14 @@ def delete_webhook(state: SandboxState, p: Params) -> bool:
     return True
 
 
+def set_webhook(state: SandboxState, p: Params) -> bool:
+    """Accepted and recorded in calls; the tests post the updates to the bot themselves."""
+    secret = p.get("secret_token")
+    if secret is not None and not _WEBHOOK_SECRET.fullmatch(str(secret)):
+        raise bad_request("secret token contains unallowed characters")
+    return True
+
+
 def always_true(state: SandboxState, p: Params) -> bool:
     return True
 
@@ -342,6 +352,7 @@ METHODS: dict[str, Callable[[SandboxState, Params], Any]] = {
     "getme": get_me,
     "getupdates": get_updates,
     "deletewebhook": delete_webhook,
+    "setwebhook": set_webhook,
     "setmycommands": set_my_commands,
     "getmycommands": get_my_commands,
     "deletemycommands": delete_my_commands,
@@ -354,6 +365,8 @@ METHODS: dict[str, Callable[[SandboxState, Params], Any]] = {
     "getfile": get_file,
     "deletemessage": delete_message,
     "getchat": get_chat,
+    "getchatmember": get_chat_member,
+    "getchatadministrators": get_chat_administrators,
     "sendchataction": always_true,
     "close": always_true,
     "logout": always_true,
@@ -366,6 +379,9 @@ def call(state: SandboxState, method: str, params: Params) -> Any:
     handler = METHODS.get(method.lower())
     if handler is None:
         raise ApiError(404, "Not Found")
+    failure = state.take_failure(method)
+    if failure is not None:
+        raise failure
     if method.lower() in LONG_POLLING:
         return handler(state, params)
     with state.lock:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from bot.sandbox.html_text import utf16_len
-from bot.sandbox.state import ApiCall, CallbackAnswer, SandboxState, Upload, SystemClock
+from bot.sandbox.state import ApiCall, ApiError, CallbackAnswer, SandboxState, Upload, SystemClock
 from bot.sandbox.transcript import button_text
 from bot.sandbox.transport import SandboxHttpServer
 from domain.clock import Clock
@@ -106,6 +106,18 @@ class BotApiSandbox:
         names = {k: user[k] for k in ("first_name", "last_name", "username") if k in user}
         return copy.deepcopy(self._state.register_chat({"id": user["id"], "type": "private", **names}))
 
+    def set_member(self, chat: dict | int, user: dict, status: str) -> None:
+        """Place `user` in the group as "creator", "administrator", "member", "left" or "kicked".
+
+        Someone never placed counts as a member: the users a test plays are the team.
+        """
+        if status not in ("creator", "administrator", "member", "left", "kicked"):
+            raise ValueError(f"unknown chat member status {status!r}")
+        chat_id = chat if isinstance(chat, int) else chat["id"]
+        with self._state.lock:
+            self._state.remember_user(user)
+            self._state.member_status[(chat_id, user["id"])] = status
+
     # -- playing the users ----------------------------------------------------------------
 
     def send_message(self, chat: dict | int, user: dict, text: str, reply_to: dict | int | None = None) -> dict:
@@ -162,16 +174,34 @@ class BotApiSandbox:
                 shown = [b.get("callback_data") for row in current.get("reply_markup", {})
                          .get("inline_keyboard", []) for b in row]
                 raise ValueError(f"no button with callback_data {data!r}; the message shows {shown}")
+            return self._press(current, user, data, label)
+
+    def forge_press(self, message: dict, user: dict, data: str) -> str:
+        """A press carrying `data` whatever `message` shows (or whether the sandbox knows it):
+        what a tampered client, or a button from an older version, delivers."""
+        with self._state.lock:
+            current = self._state.find_message(message["chat"]["id"], message["message_id"]) or message
+            return self._press(current, user, data, "(forged)")
+
+    def _press(self, message: dict, user: dict, data: str, label: str) -> str:
+        state = self._state
+        with state.lock:
+            chat_id = message["chat"]["id"]
+            state.remember_user(user)
             query_id = state.open_query(chat_id)
             state.record_event("user", chat_id, _display_name(user), f"[按钮] {label}")
             self._enqueue({"callback_query": {
                 "id": query_id,
                 "from": dict(user),
-                "message": copy.deepcopy(current),
+                "message": copy.deepcopy(message),
                 "chat_instance": f"sandbox{abs(chat_id)}",
                 "data": data,
             }})
             return query_id
+
+    def fail_next(self, method: str, error_code: int = 502, description: str = "Bad Gateway", times: int = 1) -> None:
+        """The next `times` calls of `method` fail with this HTTP error, as during a Telegram outage."""
+        self._state.fail_next(method, ApiError(error_code, description), times)
 
     def inject_update(self, update: dict) -> None:
         """Queue a raw update as is; re-injecting a confirmed update_id delivers it again."""
@@ -264,6 +294,7 @@ class BotApiSandbox:
         return snapshot
 
     def _user_posts(self, chat: dict, user: dict, content: dict, shown: str) -> dict:
+        self._state.remember_user(user)
         message = self._state.add_message(chat, user, content)
         self._state.record_event("user", chat["id"], _display_name(user), shown)
         self._enqueue({"message": message})

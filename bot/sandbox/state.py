@@ -104,6 +104,11 @@ class SandboxState:
         self._poll_generation = 0
         self._file_counter = 0
         self._query_counter = 0
+        self.users: dict[int, dict] = {}
+        # (chat id, user id) -> "creator", "administrator", "member", "left" or "kicked". Anyone a
+        # test has not placed counts as a member of every group, as the team the tests play is.
+        self.member_status: dict[tuple[int, int], str] = {}
+        self._failures: dict[str, list[ApiError]] = {}
 
     # -- time -----------------------------------------------------------------------------
 
@@ -156,6 +161,16 @@ class SandboxState:
                 for (cid, _), m in self.messages.items()
                 if self.is_from_bot(m) and (chat_id is None or cid == chat_id)
             ]
+
+    # -- people and membership ------------------------------------------------------------
+
+    def remember_user(self, user: dict) -> None:
+        with self.lock:
+            self.users[user["id"]] = dict(user)
+
+    def status_of(self, chat_id: int, user_id: int) -> str:
+        with self.lock:
+            return self.member_status.get((chat_id, user_id), "member")
 
     # -- files ----------------------------------------------------------------------------
 
@@ -255,6 +270,18 @@ class SandboxState:
         with self.updates_ready:
             self.closed = True
             self.updates_ready.notify_all()
+
+    # -- failures a test asks for ----------------------------------------------------------
+
+    def fail_next(self, method: str, error: ApiError, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with `error`, as a Telegram outage would."""
+        with self.lock:
+            self._failures.setdefault(method.lower(), []).extend([error] * times)
+
+    def take_failure(self, method: str) -> ApiError | None:
+        with self.lock:
+            queued = self._failures.get(method.lower())
+            return queued.pop(0) if queued else None
 
     # -- records --------------------------------------------------------------------------
 
