@@ -1,7 +1,7 @@
 """Configuration: one TOML file, validated up front so a bad value fails at start-up, not at 22:00.
 
-Lookup order: `--config PATH`, else `$BATON_CONFIG`, else `./config.toml`; `BATON_TOKEN` overrides
-the file's token. Every problem names the key it is about.
+Lookup order: `--config PATH`, else `$BATON_CONFIG`, else `./config.toml`; `BATON_TOKEN`,
+`BATON_WEBHOOK_SECRET` and `BATON_DATABASE_URL` override the file's values. Every problem names the key it is about.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.settings import (
@@ -20,6 +21,7 @@ from bot.settings import (
     AccountSettings,
     AttributionSettings,
     BotSettings,
+    ChecksSettings,
     Config,
     ConfigError,
     PayoutSettings,
@@ -42,6 +44,7 @@ LANGUAGES = ("zh", "en")
 MODES = ("polling", "webhook")
 BUILTIN_PRESETS = ("jd", "tmall", "generic")
 _ACCOUNT_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,23}$")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 def config_path(explicit: str | None) -> Path:
@@ -69,18 +72,14 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
     presets = _presets(_section(raw, "presets"))
     accounts = _accounts(raw.get("accounts"), {p.name for p in presets})
     return Config(
-        bot=BotSettings(
-            token=environ.get("BATON_TOKEN") or _str(bot, "bot.token", ""),
-            base_url=_str(bot, "bot.base_url", TELEGRAM_API),
-            base_file_url=_str(bot, "bot.base_file_url", TELEGRAM_FILES),
-            mode=_choice(bot, "bot.mode", MODES, "polling"),
-        ),
+        bot=_bot(bot, environ),
         team=TeamSettings(
             name=_str(team, "team.name", "Baton"),
             chat_id=_chat_id(team),
             timezone=_timezone(team),
             language=_choice(team, "team.language", LANGUAGES, "zh"),
             supervisors=_supervisors(team),
+            supervisors_include_group_admins=_bool(team, "team.supervisors_include_group_admins", False),
         ),
         accounts=accounts,
         schedule=ScheduleSettings(
@@ -94,13 +93,39 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
             per_hour=_non_negative(points, "points.per_hour", 1.0),
             per_conversation=_non_negative(points, "points.per_conversation", 0.5),
         ),
-        database_url=_str(database, "database.url", "sqlite:///baton.db"),
+        database_url=environ.get("BATON_DATABASE_URL") or _str(database, "database.url", "sqlite:///baton.db"),
         attribution=_attribution(_section(raw, "attribution")),
         presets=presets,
-        roster=_roster(raw.get("roster", []), {a.key for a in accounts}),
+        roster=_roster(_roster_shifts(raw.get("roster", [])), {a.key for a in accounts}),
+        swaps_auto_approve=_bool(raw["roster"] if isinstance(raw.get("roster"), dict) else {}, "roster.swaps_auto_approve", False),
         rules=_domain_table("rules", _section(raw, "rules"), Rules.from_mapping, default_rules()),
         collaboration=_domain_table("collaboration", _section(raw, "collaboration"), CollaborationPolicy.from_mapping, CollaborationPolicy()),
         payout=_payout(_section(raw, "payout")),
+        checks=_checks(_section(raw, "checks")),
+    )
+
+
+def _bot(bot: dict[str, Any], environ: dict[str, str]) -> BotSettings:
+    webhook_url = _str(bot, "bot.webhook_url", "")
+    if webhook_url and not webhook_url.startswith(("https://", "http://")):
+        raise ConfigError("bot.webhook_url", f"must be the public https URL Telegram posts to, got {webhook_url!r}")
+    port = bot.get("port", 8443)
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise ConfigError("bot.port", f"must be a TCP port from 1 to 65535, got {port!r}")
+    secret = environ.get("BATON_WEBHOOK_SECRET") or _str(bot, "bot.webhook_secret", "")
+    if secret and not _WEBHOOK_SECRET.match(secret):
+        raise ConfigError("BATON_WEBHOOK_SECRET", "must be 1-256 characters A-Z, a-z, 0-9, _ or - (Telegram's rule for secret_token)")
+    return BotSettings(
+        token=environ.get("BATON_TOKEN") or _str(bot, "bot.token", ""),
+        base_url=_str(bot, "bot.base_url", TELEGRAM_API),
+        base_file_url=_str(bot, "bot.base_file_url", TELEGRAM_FILES),
+        mode=_choice(bot, "bot.mode", MODES, "polling"),
+        webhook_url=webhook_url,
+        listen=_str(bot, "bot.listen", "127.0.0.1"),
+        port=port,
+        # Behind a proxy that passes the path through, the local path is the public one.
+        path=_str(bot, "bot.path", urlsplit(webhook_url).path or "/"),
+        webhook_secret=secret,
     )
 
 
@@ -272,6 +297,56 @@ def _window(value: Any, key: str) -> tuple[time, time] | None:
         raise ConfigError(key, f"must look like \"23:00-09:00\", got {value!r}") from None
 
 
+def _checks(section: dict[str, Any]) -> ChecksSettings:
+    defaults = ChecksSettings()
+    hours = dict(defaults.scoring_hours)
+    raw_hours = section.get("scoring_hours", {})
+    if not isinstance(raw_hours, dict):
+        raise ConfigError("checks.scoring_hours", "must be a table of platform = \"HH:MM-HH:MM\" (\"\" to watch nothing)")
+    for platform, window in raw_hours.items():
+        if platform not in PLATFORMS:
+            raise ConfigError(f"checks.scoring_hours.{platform}", f"unknown platform; one of {', '.join(PLATFORMS)}")
+        hours[platform] = _hours(window, f"checks.scoring_hours.{platform}")
+    checks = ChecksSettings(
+        every_minutes=_positive_int(section, "checks.every_minutes", defaults.every_minutes),
+        max_hold_hours=_positive_number(section, "checks.max_hold_hours", defaults.max_hold_hours),
+        auto_close_hours=_positive_number(section, "checks.auto_close_hours", defaults.auto_close_hours),
+        unattended_minutes=_positive_int(section, "checks.unattended_minutes", defaults.unattended_minutes),
+        scoring_hours=hours,
+        late_minutes=_positive_int(section, "checks.late_minutes", defaults.late_minutes),
+        day_end=_clock_time(section, "checks.day_end", "23:59"),
+        morning=_clock_time(section, "checks.morning", "09:00"),
+    )
+    if checks.auto_close_hours <= checks.max_hold_hours:
+        raise ConfigError("checks.auto_close_hours", f"must be more than max_hold_hours ({checks.max_hold_hours:g}), got {checks.auto_close_hours:g}")
+    if checks.day_end == checks.morning:
+        raise ConfigError("checks.morning", "must differ from day_end: the question goes out the morning after the day ends")
+    return checks
+
+
+def _hours(value: Any, key: str) -> tuple[time, time] | None:
+    """"09:00-23:00"; "08:00-24:00" ends at midnight, kept as 00:00 (an end at or before the start runs past midnight)."""
+    if value in ("", None):
+        return None
+    try:
+        start, end = (part.strip() for part in str(value).split("-"))
+        return time.fromisoformat(start), time(0) if end == "24:00" else time.fromisoformat(end)
+    except ValueError:
+        raise ConfigError(key, f"must look like \"09:00-23:00\" (\"24:00\" for midnight), got {value!r}") from None
+
+
+def _positive_number(section: dict[str, Any], key: str, default: float) -> float:
+    value = section.get(_leaf(key), default)
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(key, f"must be a number > 0, got {value!r}")
+    return float(value)
+
+
+def _roster_shifts(value: Any) -> Any:
+    """`[[roster]]` lists the shifts; `[roster]` is a table with settings and `[[roster.shifts]]`."""
+    return value.get("shifts", []) if isinstance(value, dict) else value
+
+
 def _roster(value: Any, account_keys: set[str]) -> tuple[RosterSettings, ...]:
     if not isinstance(value, list):
         raise ConfigError("roster", "must be an array of tables, written [[roster]]")
@@ -311,6 +386,13 @@ def _clock_time(section: dict[str, Any], key: str, default: str) -> time:
         return time(int(hours), int(minutes))
     except ValueError:
         raise ConfigError(key, f"must be a time of day like \"22:00\", got {value!r}") from None
+
+
+def _bool(section: dict[str, Any], key: str, default: bool) -> bool:
+    value = section.get(_leaf(key), default)
+    if not isinstance(value, bool):
+        raise ConfigError(key, f"must be true or false, got {value!r}")
+    return value
 
 
 def _positive_int(section: dict[str, Any], key: str, default: int) -> int:

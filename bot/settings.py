@@ -27,6 +27,12 @@ class BotSettings:
     base_url: str = TELEGRAM_API
     base_file_url: str = TELEGRAM_FILES
     mode: str = "polling"
+    # mode = "webhook": Telegram posts updates to webhook_url; the bot listens on listen:port at path.
+    webhook_url: str = ""
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    path: str = ""
+    webhook_secret: str = ""  # checked against X-Telegram-Bot-Api-Secret-Token on every request
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class TeamSettings:
     timezone: ZoneInfo
     language: str = "zh"
     supervisors: frozenset[int] = frozenset()
+    supervisors_include_group_admins: bool = False  # the group's admins supervise too, as Telegram lists them
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,23 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True)
+class ChecksSettings:
+    """The reminders' and data checks' thresholds ([checks])."""
+
+    every_minutes: int = 5
+    max_hold_hours: float = 10.0  # a private "still on?" to whoever has held an account this long
+    auto_close_hours: float = 30.0  # a forgotten clock-off still unanswered this long after the hold began is closed
+    unattended_minutes: int = 30  # one ping in the group when an account goes this long without a holder…
+    # …inside its platform's scoring hours, local [from, to); to <= from runs past midnight, (8:00, 0:00) is 08:00-24:00
+    scoring_hours: dict[str, tuple[time, time] | None] = field(
+        default_factory=lambda: {"jd": (time(9), time(23)), "tmall": (time(8), time(0))}
+    )
+    late_minutes: int = 15  # a private nudge to a rostered agent who has not taken over this long into the shift
+    day_end: time = time(23, 59)  # a hold still open at this local time was probably forgotten…
+    morning: time = time(9, 0)  # …and its holder is asked at this time the next morning when they left
+
+
+@dataclass(frozen=True)
 class PayoutSettings:
     pool_cents: int = 0  # the default pool for /close_month, from [payout] pool in yuan
     policy: PayoutPolicy = field(default_factory=PayoutPolicy)
@@ -108,10 +132,12 @@ class Config:
     database_url: str = "sqlite:///baton.db"
     attribution: AttributionSettings = field(default_factory=AttributionSettings)
     presets: tuple[PresetSettings, ...] = ()
-    roster: tuple[RosterSettings, ...] = ()
+    roster: tuple[RosterSettings, ...] = ()  # only the seed: the roster lives in the database (storage/roster.py)
+    swaps_auto_approve: bool = False  # [roster] swaps_auto_approve: an accepted swap needs no supervisor
     rules: Rules = field(default_factory=default_rules)
     collaboration: CollaborationPolicy = field(default_factory=CollaborationPolicy)
     payout: PayoutSettings = field(default_factory=PayoutSettings)
+    checks: ChecksSettings = field(default_factory=ChecksSettings)
 
     def is_supervisor(self, tg_user_id: int) -> bool:
         return tg_user_id in self.team.supervisors
