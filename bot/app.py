@@ -16,18 +16,25 @@ from telegram.ext import (
     filters,
 )
 
+from bot import audit_handlers
 from bot import callbacks as cb
 from bot import collab_handlers
+from bot import gate
 from bot import handlers as h
 from bot import month_handlers as month
+from bot import profile_handlers
 from bot import rules_handlers
 from bot import gap_handlers as gaps
 from bot import import_handlers as imports
+from bot import reminder_handlers
+from bot import roster, roster_handlers
 from bot.config import Config
 from bot.context import KEY, Deps
 from bot.jobs import schedule_jobs
+from bot.reminders import schedule_checks
 from bot.render import Renderer
 from bot.services import Baton
+from bot.telegram_bot import make_bot
 from domain.clock import Clock
 from storage.db import make_engine
 from storage.migrate import migrate
@@ -40,16 +47,19 @@ COMMANDS = ("console", "on", "off", "case", "standings", "stats", "thanks", "not
 
 
 def prepare_database(config: Config):
-    """Migrate, then make the accounts table match the configuration."""
+    """Migrate, make the accounts table match the configuration, and seed the roster from it once."""
     engine = make_engine(config.database_url)
     migrate(engine)
     with transaction(engine) as session:
         sync_accounts(session, [AccountSpec(a.key, a.platform, a.label) for a in config.accounts])
+        roster.seed_from_config(session, config)
     return engine
 
 
 def register_handlers(application: Application) -> None:
     application.add_handler(TypeHandler(Update, h.drop_redelivered), group=-1)
+    # Its own group, as a group runs one handler; before -1, which registers whoever writes.
+    application.add_handler(TypeHandler(Update, gate.admit), group=-2)
     application.add_handler(CommandHandler("start", h.help_command))
     application.add_handler(CommandHandler("help", h.help_command))
     application.add_handler(CommandHandler("console", h.console_command))
@@ -67,7 +77,11 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("reopen_month", month.reopen_month_command))
     application.add_handler(CallbackQueryHandler(month.close_press, pattern=rf"^({cb.CLOSE_CONFIRM}|{cb.CLOSE_CANCEL}):"))
     rules_handlers.register(application)
+    audit_handlers.register(application)
     collab_handlers.register(application)
+    reminder_handlers.register(application)
+    profile_handlers.register(application)
+    roster_handlers.register(application)
     application.add_handler(CallbackQueryHandler(h.console_press))
     application.add_handler(TypeHandler(Update, h.remember_processed), group=1)
     application.add_error_handler(h.on_error)
@@ -83,18 +97,12 @@ async def publish_commands(application: Application) -> None:
 
 
 def build_application(config: Config, engine, clock: Clock, *, rate_limited: bool = True, jobs: bool = True) -> Application:
-    builder = (
-        ApplicationBuilder()
-        .token(config.require_token())
-        .base_url(config.bot.base_url)
-        .base_file_url(config.bot.base_file_url)
-        .post_init(publish_commands)
-    )
-    if rate_limited:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    application = builder.build()
+    limiter = AIORateLimiter(max_retries=3) if rate_limited else None
+    bot = make_bot(config.require_token(), config.bot.base_url, config.bot.base_file_url, limiter)
+    application = ApplicationBuilder().bot(bot).post_init(publish_commands).build()
     application.bot_data[KEY] = Deps(baton=Baton(config, engine, clock), render=Renderer(config))
     register_handlers(application)
     if jobs:
         schedule_jobs(application)
+        schedule_checks(application)
     return application

@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.attention import Attention, needs_attention
 from bot.collab_ledger import collaboration_entries
 from bot.config import Config
 from domain.attribution import Attribution, attribute_conversations
@@ -19,12 +20,12 @@ from domain.clock import Clock
 from domain.coverage import Coverage, coverage
 from domain.ledger import compile_day, conversation_entries
 from domain.metrics import agent_metrics
-from domain.roster import RosterEntry, expand_roster
 from domain.standings import Standing, standings
 from domain.time import day_bounds, days_between, local_day
 from storage import month as months
 from storage import repositories as repo
 from storage.conversations import conversation_moments, conversations_frame
+from storage.roster import roster_frame
 from storage.db import reading, transaction
 
 
@@ -73,6 +74,7 @@ class Digest:
     coverage: list[Coverage]
     open_holds: list[OpenHold]
     conversations: ConversationCounts
+    attention: Attention | None = None  # for supervisors: see bot/attention.py
 
 
 @dataclass(frozen=True)
@@ -149,15 +151,7 @@ class LedgerViews:
         return Attributed(conversations, holds_frame, attribution, now)
 
     def _roster_frame(self, session: Session, start: datetime, end: datetime):
-        if not self.config.roster:
-            return None
-        agents = {
-            r.tg_user_id: repo.register_agent_if_missing(session, r.tg_user_id, r.name, self.clock.now()).id for r in self.config.roster
-        }
-        plan = [RosterEntry(agents[r.tg_user_id], r.account, r.weekdays, r.start, r.end) for r in self.config.roster]
-        # A night shift that began the evening before still covers the first morning.
-        first = local_day(start, self.tz) - timedelta(days=1)
-        return expand_roster(plan, first, local_day(end, self.tz), self.tz)
+        return roster_frame(session, start, end, self.tz)
 
     def standings(self, day: date) -> list[RankedAgent]:
         with reading(self.engine) as session:
@@ -178,6 +172,7 @@ class LedgerViews:
             coverage=coverage(day, self.tz, [a.key for a in self.config.accounts], holds, now),
             open_holds=[OpenHold(h.account, agents[h.agent_id].name, h.start) for h in still_open],
             conversations=self.conversation_counts(day),
+            attention=needs_attention(self, day),
         )
 
     def metrics(self, start: datetime, end: datetime) -> list[AgentMetrics]:

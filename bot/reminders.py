@@ -114,14 +114,13 @@ def _unattended(d: Deps, now: datetime) -> list[Due]:
 
 def _late(d: Deps, now: datetime) -> list[Due]:
     baton = d.baton
-    if not baton.config.roster:
-        return []
     since = now - timedelta(days=2)
-    # The roster frame registers rostered agents who never wrote yet, so this is a write transaction.
-    with transaction(baton.engine) as session:
+    with reading(baton.engine) as session:
         roster = baton._roster_frame(session, since, now)
         holds = repo.holds_between(session, since, now + timedelta(seconds=1))
         agents = repo.agents_by_id(session)
+    if roster is None:
+        return []
     shifts = [
         Shift(r.account, int(r.agent_id), r.start.to_pydatetime(), r.end.to_pydatetime())
         for r in roster.itertuples(index=False)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks as cb
+from bot.attention import attention_lines
 from bot.config import Config
 from bot.i18n import CASE_TYPES, case_type_label, t
 from bot.imports import ImportReport
@@ -122,7 +123,7 @@ class Renderer:
         rows = []
         for line in lines:
             label = self.label(line.account)
-            row = [self._button("button.take", label, cb.Press(cb.TAKE, line.account))]
+            row = [self._button("button.take", label, cb.Press(cb.TAKE, line.account, seen_hold=line.holder_hold_id))]
             if line.holder is not None:
                 row.append(self._button("button.hand_off", label, cb.Press(cb.HAND_OFF, line.account)))
                 row.append(self._button("button.case", label, cb.Press(cb.CASE, line.account)))
@@ -192,6 +193,7 @@ class Renderer:
         for hold in digest.open_holds:
             since = short_datetime(hold.since, self.tz, digest.day)
             parts.append(self.t("digest.open_line", label=escape(self.label(hold.account)), name=escape(hold.holder), since=since))
+        parts += attention_lines(self, digest.attention, digest.day)
         return "\n".join(parts)
 
     def import_report(self, report: ImportReport) -> str:
