@@ -43,7 +43,10 @@ from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("console", "on", "off", "case", "standings", "stats", "thanks", "note", "join", "me", "rules", "help")
+COMMANDS = (
+    "console", "on", "off", "case", "standings", "stats", "thanks", "note", "join", "me", "rules",
+    "roster", "swap", "left", "profile", "skills", "help",
+)
 
 
 def prepare_database(config: Config):

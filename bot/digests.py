@@ -11,12 +11,12 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import date
 
-import httpx
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import TelegramError, TimedOut
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes, JobQueue
 
+from bot.telegram_bot import may_have_arrived
 from bot.context import Deps, deps
 from bot.month import score_month
 from bot.render_month import monthly_message
@@ -90,10 +90,6 @@ async def deliver(bot: Bot, d: Deps, due: Due, text: str, job_queue: JobQueue | 
         repo.confirm_digest(session, due.kind, due.period, chat_id, message.message_id)
     return True
 
-
-def may_have_arrived(exc: TelegramError) -> bool:
-    """A timeout while waiting for the answer: Telegram may have posted it. One before connecting is a plain failure."""
-    return isinstance(exc, TimedOut) and not isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 def retry_job_name(kind: str, period: str) -> str:

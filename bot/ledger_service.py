@@ -130,7 +130,7 @@ class LedgerViews:
             entries += conversation_entries(attributed.attribution, self.tz, self.config.points, days)
             entries += collaboration_entries(
                 session, days=days, tz=self.tz, now=now, policy=self.config.collaboration,
-                roster_windows=self._roster_frame(session, start, end), conversations=attributed.conversations,
+                roster_windows=self.roster_frame(session, start, end), conversations=attributed.conversations,
             )
             return repo.replace_derived_entries(session, days, entries, now)
 
@@ -144,13 +144,13 @@ class LedgerViews:
         """Attribution of [start, end); with_facts adds the columns metrics need to the conversations."""
         conversations = (conversations_frame if with_facts else conversation_moments)(session, start, end)
         holds_frame = repo.holds_frame_between(session, start, end)
-        roster = self._roster_frame(session, start, end)
+        roster = self.roster_frame(session, start, end)
         attribution = attribute_conversations(
             conversations, holds_frame, roster, moment=self.config.attribution.moment, now=now
         )
         return Attributed(conversations, holds_frame, attribution, now)
 
-    def _roster_frame(self, session: Session, start: datetime, end: datetime):
+    def roster_frame(self, session: Session, start: datetime, end: datetime):
         return roster_frame(session, start, end, self.tz)
 
     def standings(self, day: date) -> list[RankedAgent]:
@@ -195,7 +195,3 @@ class LedgerViews:
     def digest_posted(self, kind: str, period: str) -> bool:
         with reading(self.engine) as session:
             return repo.digest_posted(session, kind, period, self.config.team.chat_id)
-
-    def record_digest(self, kind: str, period: str) -> bool:
-        with transaction(self.engine) as session:
-            return repo.mark_digest_posted(session, kind, period, self.config.team.chat_id, self.clock.now())

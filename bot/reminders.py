@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import httpx
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import TelegramError, TimedOut
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot import render_reminders as text
+from bot.telegram_bot import may_have_arrived
 from bot.context import KEY, Deps, deps
 from bot.jobs import MISFIRE_GRACE_SECONDS
 from bot.reminder_actions import AUTO_CLOSED, CLOCK_OFF, LONG_HOLD, activity_before_day_end, auto_close, hold_key
@@ -116,7 +116,7 @@ def _late(d: Deps, now: datetime) -> list[Due]:
     baton = d.baton
     since = now - timedelta(days=2)
     with reading(baton.engine) as session:
-        roster = baton._roster_frame(session, since, now)
+        roster = baton.roster_frame(session, since, now)
         holds = repo.holds_between(session, since, now + timedelta(seconds=1))
         agents = repo.agents_by_id(session)
     if roster is None:
@@ -171,10 +171,6 @@ async def deliver(bot: Bot, d: Deps, notice_id: int, item: Due) -> None:
     with transaction(d.baton.engine) as session:
         notices.mark_sent(session, notice_id, message.message_id)
 
-
-def may_have_arrived(exc: TelegramError) -> bool:
-    """A timeout while waiting for Telegram's answer; one before connecting is a plain failure."""
-    return isinstance(exc, TimedOut) and not isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 def schedule_checks(application: Application) -> None:

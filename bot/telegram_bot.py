@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import httpx
 from telegram import Message
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
@@ -78,6 +78,7 @@ def split_text(text: str, html: bool, limit: int = MAX_TEXT) -> list[str]:
                 _track(open_tags, token)
         fresh = False
     cut()
+    # Nothing shown (blank, or tags only): sent as it is, and Telegram refuses it in its own words.
     return chunks or [text]
 
 
@@ -90,7 +91,12 @@ def _width(token: str, html: bool) -> int:
         return 0
     if html and token.startswith("&") and token.endswith(";") and len(token) > 1:
         return 2 if token.startswith("&#") and _code_point(token) > 0xFFFF else 1
-    return len(token.encode("utf-16-le")) // 2
+    return _units(token)
+
+
+def _units(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _code_point(entity: str) -> int:
@@ -133,6 +139,11 @@ def never_sent(error: NetworkError) -> bool:
             return True
         cause = cause.__cause__
     return False
+
+
+def may_have_arrived(error: TelegramError) -> bool:
+    """A timeout while waiting for Telegram's answer: the message may be posted, so it must not be sent again."""
+    return isinstance(error, TimedOut) and not never_sent(error)
 
 
 async def retrying(call: Callable[[], Awaitable[T]], safe: Callable[[NetworkError], bool], what: str) -> T:

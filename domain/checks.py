@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 # The domain's one implementation of interval arithmetic; it works on any ordered endpoints.
-from domain.collaboration import _subtract, _union
+from domain.collaboration import subtract, union
 from domain.holds import HOLDER, Hold
 from domain.scoring_hours import quiet_spans
 from domain.time import days_between
@@ -47,12 +47,12 @@ def watched_spans(window: Window | None, first_day: date, last_day: date, tz: Zo
     """An account's watched hours on those local days, as UTC instants; none without a window."""
     # quiet_spans cuts any local window out of a day; here the window is the part that counts.
     spans = [span for day in days_between(first_day, last_day) for span in quiet_spans(day, window, tz) if span[1] > span[0]]
-    return _union((start.astimezone(UTC), end.astimezone(UTC)) for start, end in spans)
+    return union((start.astimezone(UTC), end.astimezone(UTC)) for start, end in spans)
 
 
 def uncovered(spans: Iterable[Span], covers: Iterable[Span]) -> list[Span]:
     """The parts of `spans` that none of `covers` touches, merged and sorted."""
-    return _subtract(_union(spans), _union(covers))
+    return subtract(union(spans), union(covers))
 
 
 def unattended_gaps(watched: Mapping[str, Iterable[Span]], holds: Iterable[Hold], now: datetime, longer_than: timedelta) -> list[Gap]:

@@ -121,8 +121,8 @@ def cover_minutes(
     on_duty = {key: _intersect(windows, held.get(key, [])) for key, windows in rostered.items()}
     rows = []
     for (account, agent), intervals in held.items():
-        others = _union([iv for (acc, who), ivs in on_duty.items() if acc == account and who != agent for iv in ivs])
-        covered = _subtract(_subtract(intervals, rostered.get((account, agent), [])), others)
+        others = union([iv for (acc, who), ivs in on_duty.items() if acc == account and who != agent for iv in ivs])
+        covered = subtract(subtract(intervals, rostered.get((account, agent), [])), others)
         for start, end in covered:
             if end - start >= min_minutes * _US_PER_MINUTE:
                 rows.extend(_by_day(agent, account, start, end, tz))
@@ -215,7 +215,7 @@ def peak_help_minutes(
     helped: dict[tuple[object, int], list[Interval]] = defaultdict(list)
     for account, hours in busy.items():
         spans = by_account.get(account, [])
-        for window_start, window_end in _union(hours):
+        for window_start, window_end in union(hours):
             cuts = sorted(
                 {window_start, window_end}
                 | {t for s, e, _ in spans for t in (s, e) if window_start < t < window_end}
@@ -229,7 +229,7 @@ def peak_help_minutes(
                     helped[(account, agent)].append((t0, t1))
     rows = []
     for (account, agent), pieces in helped.items():
-        for start, end in _union(pieces):
+        for start, end in union(pieces):
             rows.extend(_by_day(agent, account, start, end, tz))
     return _minutes_frame(rows)
 
@@ -256,7 +256,7 @@ def collaboration_totals(entries: Iterable[pd.DataFrame], monthly_cap: float | N
 # --- interval arithmetic on [start, end) microsecond pairs -----------------------------
 
 
-def _union(intervals: Iterable[Interval]) -> list[Interval]:
+def union(intervals: Iterable[Interval]) -> list[Interval]:
     merged: list[Interval] = []
     for start, end in sorted(intervals):
         if merged and start <= merged[-1][1]:
@@ -267,10 +267,10 @@ def _union(intervals: Iterable[Interval]) -> list[Interval]:
 
 
 def _intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
-    return _union((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if max(s1, s2) < min(e1, e2))
+    return union((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if max(s1, s2) < min(e1, e2))
 
 
-def _subtract(base: list[Interval], cut: list[Interval]) -> list[Interval]:
+def subtract(base: list[Interval], cut: list[Interval]) -> list[Interval]:
     result = []
     for start, end in base:
         cursor = start
@@ -307,7 +307,7 @@ def _merged(spans: list[tuple[object, int, int, int]]) -> dict[tuple[object, int
     grouped: dict[tuple[object, int], list[Interval]] = defaultdict(list)
     for account, agent, start, end in spans:
         grouped[(account, agent)].append((start, end))
-    return {key: _union(intervals) for key, intervals in grouped.items()}
+    return {key: union(intervals) for key, intervals in grouped.items()}
 
 
 def _by_day(agent: int, account: object, start: int, end: int, tz: ZoneInfo) -> list[tuple]:

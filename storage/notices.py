@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from storage.models import AuditRow, CaseRow, ConversationRow, HoldRow, NoticeRow
 from domain.holds import Hold
-from storage.repositories import _insert_ignoring_conflict, _to_hold, account_ids, account_keys
+from storage.repositories import insert_ignoring_conflict, to_hold, account_ids, account_keys
 
 # `resolution` while nobody has answered: SENDING while a send is in flight (left so by a crash,
 # it is never retried: nobody knows whether it arrived), UNCONFIRMED when Telegram may have
@@ -31,7 +31,7 @@ def claim(session: Session, kind: str, key: str, at: datetime, *, chat_id: int, 
     `sending=False` only records that it is owed, for a later run to send."""
     values = {"kind": kind, "key": key, "sent_at": at, "chat_id": chat_id, "agent_id": agent_id, "hold_id": hold_id,
               "resolution": SENDING if sending else None}
-    if not _insert_ignoring_conflict(session, NoticeRow, values, ["kind", "key"]):
+    if not insert_ignoring_conflict(session, NoticeRow, values, ["kind", "key"]):
         return None
     return session.execute(select(NoticeRow.id).where(NoticeRow.kind == kind, NoticeRow.key == key)).scalar_one()
 
@@ -110,7 +110,7 @@ def end_hold(session: Session, hold_id: int, at: datetime, flag: str | None = No
 
 
 def hold(session: Session, hold_id: int) -> Hold:
-    return _to_hold(session.get(HoldRow, hold_id), account_keys(session))
+    return to_hold(session.get(HoldRow, hold_id), account_keys(session))
 
 
 def auto_closed_holds(session: Session, start: datetime, end: datetime) -> list[int]:

@@ -95,14 +95,14 @@ def find_agent(session: Session, handle: str) -> Agent | None:
     ).scalars().first()
 
 
-def _to_hold(row: HoldRow, keys: dict[int, str]) -> Hold:
+def to_hold(row: HoldRow, keys: dict[int, str]) -> Hold:
     return Hold(account=keys[row.account_id], agent_id=row.agent_id, start=row.started_at, end=row.ended_at, id=row.id, role=row.role)
 
 
 def open_holds(session: Session) -> list[Hold]:
     keys = account_keys(session)
     rows = session.execute(select(HoldRow).where(HoldRow.ended_at.is_(None)).order_by(HoldRow.id)).scalars()
-    return [_to_hold(r, keys) for r in rows]
+    return [to_hold(r, keys) for r in rows]
 
 
 def holds_between(session: Session, start: datetime, end: datetime) -> list[Hold]:
@@ -113,7 +113,7 @@ def holds_between(session: Session, start: datetime, end: datetime) -> list[Hold
         .where(and_(HoldRow.started_at < end, or_(HoldRow.ended_at.is_(None), HoldRow.ended_at > start)))
         .order_by(HoldRow.id)
     ).scalars()
-    return [_to_hold(r, keys) for r in rows]
+    return [to_hold(r, keys) for r in rows]
 
 
 def holds_frame_between(session: Session, start: datetime, end: datetime) -> pd.DataFrame:
@@ -265,7 +265,7 @@ def audit_log(session: Session) -> list[AuditRow]:
     return list(session.execute(select(AuditRow).order_by(AuditRow.id)).scalars())
 
 
-def _insert_ignoring_conflict(session: Session, model, values: dict, index_elements: list[str]) -> bool:
+def insert_ignoring_conflict(session: Session, model, values: dict, index_elements: list[str]) -> bool:
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     key = getattr(model, index_elements[0])
@@ -275,7 +275,7 @@ def _insert_ignoring_conflict(session: Session, model, values: dict, index_eleme
 
 def mark_update_processed(session: Session, update_id: int, at: datetime) -> bool:
     """Record an update id; False when it was already there (a redelivery)."""
-    return _insert_ignoring_conflict(session, ProcessedUpdate, {"update_id": update_id, "processed_at": at}, ["update_id"])
+    return insert_ignoring_conflict(session, ProcessedUpdate, {"update_id": update_id, "processed_at": at}, ["update_id"])
 
 
 def is_update_processed(session: Session, update_id: int) -> bool:
@@ -284,7 +284,7 @@ def is_update_processed(session: Session, update_id: int) -> bool:
 
 def mark_digest_posted(session: Session, kind: str, period: str, chat_id: int, at: datetime) -> bool:
     """Claim (kind, period, chat) before sending; False when it was claimed already, sent or not."""
-    return _insert_ignoring_conflict(
+    return insert_ignoring_conflict(
         session, PostedDigest, {"kind": kind, "period": period, "chat_id": chat_id, "posted_at": at}, ["kind", "period", "chat_id"]
     )
 

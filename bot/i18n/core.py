@@ -138,6 +138,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "主管：发送导出文件并写 /import &lt;账号&gt;；/gaps；/assign；/adjust；/why；/set_weight；/close_month；/reopen_month\n"
             "/roster [周] — 一周排班；/swap 日期 账号 @同事 — 把你的一班让给同事（同事接受、主管批准）\n"
             "主管排班：/shift @客服 账号 星期 HH:MM-HH:MM [from 日期] [to 日期]；或发送排班表（CSV/XLSX）并写 /roster_import\n"
+            "/left HH:MM [账号] — 忘了下班时补记离开时间；/profile — 我的人才档案（私聊）；/skills 技能… — 自述技能\n"
+            "主管：/tag、/untag @客服 技能…；/talent 技能；/audit [条数]\n"
             "/help — 本帮助\n"
             "账号：{keys}"
         ),
@@ -153,6 +155,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Supervisors: send an export with the caption /import &lt;account&gt;; /gaps; /assign; /adjust; /why; /set_weight; /close_month; /reopen_month\n"
             "/roster [week] — the week's roster; /swap DATE account @colleague — offer one of your shifts to a colleague (they accept, a supervisor approves)\n"
             "Supervisors' roster: /shift @agent account weekdays HH:MM-HH:MM [from DATE] [to DATE]; or send a roster sheet (CSV/XLSX) with the caption /roster_import\n"
+            "/left HH:MM [account] — say when you actually left, if you forgot to hand off; /profile — my talent profile (private); /skills skill… — declare your skills\n"
+            "Supervisors: /tag, /untag @agent skill…; /talent skill; /audit [n]\n"
             "/help — this help\n"
             "Accounts: {keys}"
         ),

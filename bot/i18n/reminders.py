@@ -86,4 +86,5 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "• {label}: {count} unattributed conversations (/gaps {day})",
     },
     "attention.no_import": {"zh": "• {label}：{days} 没有导入会话", "en": "• {label}: no conversations imported for {days}"},
+    "command.left": {"zh": "补记下班时间", "en": "Say when you actually left"},
 }

@@ -142,4 +142,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.swap_offerer_only": {"zh": "只有 {name} 可以撤回这次换班", "en": "Only {name} can withdraw this swap"},
     "error.swap_supervisors_only": {"zh": "只有主管可以批准或驳回换班", "en": "Only a supervisor can approve or reject a swap"},
     "error.swap_moved": {"zh": "这次换班现在是“{status}”，未做更改", "en": "This swap is already {status}; nothing changed"},
+    "command.roster": {"zh": "本周排班", "en": "This week's roster"},
+    "command.swap": {"zh": "把一个班次换给同事", "en": "Offer a shift to a colleague"},
 }

@@ -184,7 +184,10 @@ async def test_help_works_with_the_bot_username_and_commands_are_published(live,
     reaction = await live.say(team["wang"], "/help@baton_bot")
     assert "/console" in reaction.texts()[0]
     published = [c for c in live.sandbox.calls if c.method == "setMyCommands"]
-    assert [cmd["command"] for cmd in published[0].params["commands"]] == ["console", "on", "off", "case", "standings", "stats", "thanks", "note", "join", "me", "rules", "help"]
+    assert [cmd["command"] for cmd in published[0].params["commands"]] == [
+        "console", "on", "off", "case", "standings", "stats", "thanks", "note", "join", "me", "rules",
+        "roster", "swap", "left", "profile", "skills", "help",
+    ]
 
 
 async def test_unknown_accounts_and_missing_arguments_get_a_clear_answer(live, team):

@@ -232,7 +232,7 @@ def test_only_a_timeout_after_connecting_counts_as_a_send_that_may_have_arrived(
     import httpx
     from telegram.error import NetworkError, TimedOut
 
-    from bot.digests import may_have_arrived
+    from bot.telegram_bot import may_have_arrived
 
     def raised(error, cause):
         error.__cause__ = cause
