@@ -10,6 +10,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
@@ -20,6 +21,7 @@ from bot import audit_handlers
 from bot import callbacks as cb
 from bot import collab_handlers
 from bot import gate
+from bot import onboarding
 from bot import handlers as h
 from bot import month_handlers as month
 from bot import profile_handlers
@@ -63,7 +65,9 @@ def register_handlers(application: Application) -> None:
     application.add_handler(TypeHandler(Update, h.drop_redelivered), group=-1)
     # Its own group, as a group runs one handler; before -1, which registers whoever writes.
     application.add_handler(TypeHandler(Update, gate.admit), group=-2)
-    application.add_handler(CommandHandler("start", h.help_command))
+    # Ahead of the gate: joining a group not configured yet is how setup starts (see bot/onboarding.py).
+    application.add_handler(ChatMemberHandler(onboarding.bot_added, ChatMemberHandler.MY_CHAT_MEMBER), group=-3)
+    application.add_handler(CommandHandler("start", onboarding.start_command))
     application.add_handler(CommandHandler("help", h.help_command))
     application.add_handler(CommandHandler("console", h.console_command))
     application.add_handler(CommandHandler("on", h.on_command))

@@ -10,7 +10,8 @@ from bot.config import ConfigError, config_path, load_config
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
-ALLOWED_UPDATES = ["message", "callback_query"]
+# my_chat_member: being added to a group posts the setup checklist (bot/onboarding.py).
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,9 +1,11 @@
 """The gate: Baton answers in the team's group and in its members' private chats, nowhere else.
 
 It runs before every other handler, ahead of the group that registers people, so a stranger
-is never written down as an agent. A foreign group hears one short refusal and then silence; a
-button pressed there gets a refusal toast, as every press must be answered; a stranger writing
-privately is told the bot is the team's. Text no database can store is refused here too.
+is never written down as an agent. The one exception, the bot's own my_chat_member updates, is
+taken earlier by bot/onboarding.py: being added to a group not configured yet is how setup
+starts, so it posts its checklist there and stops the update. A foreign group hears one short
+refusal and then silence; a button pressed there gets a refusal toast, as every press must be
+answered; a stranger writing privately is told the bot is the team's. Text no database can store is refused here too.
 """
 from __future__ import annotations
 

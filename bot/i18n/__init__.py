@@ -5,7 +5,7 @@ A key defined twice is a bug, so merging refuses it.
 """
 from __future__ import annotations
 
-from bot.i18n import access, audit, collab, core, explain, month, profile, reminders, roster
+from bot.i18n import access, audit, collab, core, explain, month, onboarding, profile, reminders, roster
 
 CASE_TYPES = ("consult", "presale", "aftersale", "complaint", "other")
 
@@ -20,7 +20,7 @@ def _merged(*modules) -> dict[str, dict[str, str]]:
     return merged
 
 
-MESSAGES = _merged(core, month, collab, explain, audit, access, reminders, profile, roster)
+MESSAGES = _merged(core, month, collab, explain, audit, access, reminders, profile, roster, onboarding)
 
 # Typed case types: what people write after /case, in either language.
 CASE_TYPE_WORDS = {

@@ -19,7 +19,7 @@ _ADMIN_RIGHTS = dict.fromkeys(
      "can_delete_stories", "can_pin_messages"), True)
 
 
-def _chat_member(state: SandboxState, chat_id: int, user_id: int) -> dict:
+def chat_member(state: SandboxState, chat_id: int, user_id: int) -> dict:
     user = state.users.get(user_id) or {"id": user_id, "is_bot": False, "first_name": str(user_id)}
     status = state.status_of(chat_id, user_id)
     member = {"status": status, "user": copy.deepcopy(user)}
@@ -39,7 +39,7 @@ def get_chat_member(state: SandboxState, p: Params) -> dict:
         raise bad_request("PARTICIPANT_ID_INVALID")
     if chat["type"] == "private" and user_id not in (chat["id"], state.bot_user["id"]):
         raise bad_request("user not found")
-    return _chat_member(state, chat["id"], user_id)
+    return chat_member(state, chat["id"], user_id)
 
 
 def get_chat_administrators(state: SandboxState, p: Params) -> list[dict]:
@@ -48,4 +48,4 @@ def get_chat_administrators(state: SandboxState, p: Params) -> list[dict]:
         raise bad_request("there are no administrators in the private chat")
     placed = sorted(uid for (cid, uid), status in state.member_status.items()
                     if cid == chat["id"] and status in ("creator", "administrator"))
-    return [_chat_member(state, chat["id"], uid) for uid in placed]
+    return [chat_member(state, chat["id"], uid) for uid in placed]

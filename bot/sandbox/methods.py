@@ -186,7 +186,7 @@ def get_me(state: SandboxState, p: Params) -> dict:
     return {
         **state.bot_user,
         "can_join_groups": True,
-        "can_read_all_group_messages": False,
+        "can_read_all_group_messages": state.reads_all_group_messages,
         "supports_inline_queries": False,
         "can_connect_to_business": False,
         "has_main_web_app": False,

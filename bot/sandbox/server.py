@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from bot.sandbox.html_text import utf16_len
+from bot.sandbox.membership import chat_member
 from bot.sandbox.state import ApiCall, ApiError, CallbackAnswer, SandboxState, Upload, SystemClock
 from bot.sandbox.transcript import button_text
 from bot.sandbox.transport import SandboxHttpServer
@@ -117,6 +118,32 @@ class BotApiSandbox:
         with self._state.lock:
             self._state.remember_user(user)
             self._state.member_status[(chat_id, user["id"])] = status
+
+    def add_bot_to_group(self, chat: dict, by_user: dict, status: str = "member") -> dict:
+        """`by_user` adds the bot to `chat` (as "member" or "administrator"): a my_chat_member update."""
+        if status not in ("member", "administrator"):
+            raise ValueError(f"the bot joins as a member or an administrator, not {status!r}")
+        with self._state.lock:
+            chat = self._state.register_chat(chat)
+            bot = self.bot_user
+            self._state.remember_user(by_user)
+            self._state.remember_user(bot)
+            self._state.member_status[(chat["id"], bot["id"])] = status
+            change = {"chat": copy.deepcopy(chat), "from": dict(by_user), "date": self._state.unix_now(),
+                      "old_chat_member": {"status": "left", "user": dict(bot)},
+                      "new_chat_member": chat_member(self._state, chat["id"], bot["id"])}
+            self._state.record_event("user", chat["id"], _display_name(by_user), f"(adds @{self.bot_username})")
+            self._enqueue({"my_chat_member": change})
+            return copy.deepcopy(change)
+
+    @property
+    def reads_all_group_messages(self) -> bool:
+        return self._state.reads_all_group_messages
+
+    @reads_all_group_messages.setter
+    def reads_all_group_messages(self, value: bool) -> None:
+        """Privacy mode off in @BotFather; the bot learns it from getMe, so set it before starting the bot."""
+        self._state.reads_all_group_messages = value
 
     # -- playing the users ----------------------------------------------------------------
 

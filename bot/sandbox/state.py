@@ -109,6 +109,8 @@ class SandboxState:
         # test has not placed counts as a member of every group, as the team the tests play is.
         self.member_status: dict[tuple[int, int], str] = {}
         self._failures: dict[str, list[ApiError]] = {}
+        # getMe's can_read_all_group_messages: False while @BotFather's privacy mode is on.
+        self.reads_all_group_messages = False
 
     # -- time -----------------------------------------------------------------------------
 
