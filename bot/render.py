@@ -37,6 +37,9 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
+ECHO_WIDTH = 40
+
+
 def truncate(text: str, width: int) -> str:
     out = ""
     for ch in text:
@@ -91,9 +94,14 @@ class Renderer:
         if "accounts" in params:
             params["labels"] = "、".join(escape(self.label(a)) for a in params["accounts"])
             params["first"] = params["accounts"][0]
-        for text in ("name", "handle", "detail", "preset", "key"):
+        for text in ("name", "detail", "preset"):
             if params.get(text):
                 params[text] = escape(str(params[text]))
+        for typed in ("handle", "key", "value"):
+            if params.get(typed):
+                # What someone typed is echoed only as far as it helps: a 4,000-character argument
+                # must not turn a one-line refusal into several messages.
+                params[typed] = escape(truncate(str(params[typed]), ECHO_WIDTH))
         for listed in ("expected", "found", "missing"):
             if isinstance(params.get(listed), list):
                 params[listed] = escape("、".join(params[listed]) or "—")

@@ -190,6 +190,11 @@ async def test_help_works_with_the_bot_username_and_commands_are_published(live,
     ]
 
 
+async def test_a_huge_argument_is_echoed_shortened_in_a_one_message_refusal(live, team):
+    (refusal,) = (await live.say(team["wang"], "/on " + "京" * 3000)).texts()
+    assert refusal == "没有账号“" + "京" * 19 + "…”。可用账号：jd, vip"
+
+
 async def test_unknown_accounts_and_missing_arguments_get_a_clear_answer(live, team):
     assert (await live.say(team["wang"], "/on tmall")).texts() == ["没有账号“tmall”。可用账号：jd, vip"]
     assert (await live.say(team["wang"], "/on")).texts() == ["用法：/on <账号>。可用账号：jd, vip"]
