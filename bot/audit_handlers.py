@@ -13,7 +13,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.context import deps
 from bot.handlers import reply
-from bot.i18n import MESSAGES
+from bot.i18n import t_or
 from bot.render import Renderer, truncate
 from bot.supervisors import supervisors_only
 from storage import audit
@@ -39,8 +39,7 @@ def parse_count(args: Sequence[str], *, maximum: int | None = MAX_SHOWN) -> int 
 
 def action_label(render: Renderer, action: str) -> str:
     """An action in words; one this catalogue does not know yet, as its stored name."""
-    key = f"audit.action.{action}"
-    return render.t(key) if key in MESSAGES else action
+    return t_or(render.lang, f"audit.action.{action}", action)
 
 
 def detail_text(detail: str) -> str:

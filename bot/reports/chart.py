@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager
 
-from bot.i18n import scheme_name
+from bot.i18n import scheme_name, t
 from domain.snapshot import Snapshot
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -39,16 +39,6 @@ BAR_COLOUR = "#4C78A8"
 LEADER_COLOUR = "#E45756"
 NEGATIVE_COLOUR = "#9D9D9D"
 
-_LABELS: dict[str, dict[str, str]] = {
-    "title": {"zh": "{month} 月度排行", "en": "Standings for {month}"},
-    "pool": {"zh": "奖金池 {amount}", "en": "pool {amount}"},
-    "scheme": {"zh": "方案：{scheme}", "en": "scheme: {scheme}"},
-    "team_fund": {"zh": "团队基金 {amount}", "en": "team fund {amount}"},
-    "checksum": {"zh": "校验码 {checksum}", "en": "checksum {checksum}"},
-    "score_axis": {"zh": "积分", "en": "points"},
-    "points": {"zh": "{score} 分", "en": "{score} pts"},
-    "nobody": {"zh": "本月没有人员", "en": "Nobody was scored this month"},
-}
 
 
 def month_chart(snapshot: Snapshot, names: Mapping[int, str], *, lang: str = "zh", title: str | None = None) -> bytes:
@@ -196,12 +186,7 @@ def _agent(names: Mapping[int, str], agent_id: int) -> str:
 
 
 def _label(lang: str, key: str, **params: object) -> str:
-    return _pick(_LABELS[key], lang).format(**params)
-
-
-def _pick(entry: Mapping[str, str], lang: str) -> str:
-    # Same fallback as bot.i18n: an unknown language gets the Chinese text.
-    return entry.get(lang) or entry["zh"]
+    return t(lang, f"chart.{key}", **params)
 
 
 __all__ = ["month_chart", "yuan"]

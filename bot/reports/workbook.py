@@ -26,7 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.i18n import scheme_name
+from bot.i18n import scheme_name, t, t_or
 from domain.snapshot import Snapshot
 
 YUAN = "0.00"
@@ -44,54 +44,6 @@ DAILY_COLUMNS = ("day", "agent_id", "hours", "conversations", "cases", "points")
 ADJUSTMENT_COLUMNS = ("at", "agent_id", "points", "reason", "by")
 COLLABORATION_COLUMNS = ("day", "agent_id", "kind", "points", "detail")
 
-_LABELS: dict[str, dict[str, str]] = {
-    "sheet.payouts": {"zh": "发放", "en": "payouts"},
-    "sheet.factors": {"zh": "因子", "en": "factors"},
-    "sheet.daily": {"zh": "每日明细", "en": "daily detail"},
-    "sheet.adjustments": {"zh": "调整", "en": "adjustments"},
-    "sheet.collaboration": {"zh": "协作", "en": "collaboration"},
-    "rank": {"zh": "名次", "en": "rank"},
-    "agent": {"zh": "姓名", "en": "agent"},
-    "tier": {"zh": "档位", "en": "tier"},
-    "score": {"zh": "积分", "en": "score"},
-    "payout": {"zh": "发放（元）", "en": "payout"},
-    "payout_cents": {"zh": "发放（分）", "en": "payout_cents"},
-    "team_fund": {"zh": "团队基金", "en": "team fund"},
-    "total": {"zh": "合计", "en": "total"},
-    "factor": {"zh": "因子", "en": "factor"},
-    "raw": {"zh": "原始值", "en": "raw"},
-    "normalised": {"zh": "归一化", "en": "normalised"},
-    "weight": {"zh": "权重", "en": "weight"},
-    "points": {"zh": "积分", "en": "points"},
-    "day": {"zh": "日期", "en": "day"},
-    "hours": {"zh": "接管时长（小时）", "en": "hours"},
-    "conversations": {"zh": "会话", "en": "conversations"},
-    "cases": {"zh": "案例", "en": "cases"},
-    "at": {"zh": "时间", "en": "time"},
-    "reason": {"zh": "原因", "en": "reason"},
-    "by": {"zh": "操作人", "en": "by"},
-    "kind": {"zh": "类型", "en": "kind"},
-    "detail": {"zh": "说明", "en": "detail"},
-    "meta.month": {"zh": "月份", "en": "month"},
-    "meta.rules_version": {"zh": "规则版本", "en": "rules version"},
-    "meta.scheme": {"zh": "发放方案", "en": "scheme"},
-    "meta.pool": {"zh": "奖金池（元）", "en": "pool"},
-    "meta.pool_cents": {"zh": "奖金池（分）", "en": "pool_cents"},
-    "meta.team_fund_cents": {"zh": "团队基金（分）", "en": "team_fund_cents"},
-    "meta.checksum": {"zh": "校验码", "en": "checksum"},
-    "meta.time_zone": {"zh": "时区", "en": "time zone"},
-    "factor.conversations": {"zh": "会话量", "en": "conversations"},
-    "factor.cases": {"zh": "案例数", "en": "cases"},
-    "factor.hours_held": {"zh": "接管时长", "en": "hours held"},
-    "factor.first_response": {"zh": "首次响应（秒）", "en": "first response (s)"},
-    "factor.satisfaction": {"zh": "满意度", "en": "satisfaction"},
-    "factor.conversion": {"zh": "询单转化率", "en": "conversion"},
-    "factor.resolved_rate": {"zh": "解决率", "en": "resolved rate"},
-    "kind.cover": {"zh": "顶班", "en": "cover"},
-    "kind.handover": {"zh": "交接", "en": "handover"},
-    "kind.thanks": {"zh": "感谢", "en": "thanks"},
-    "kind.peak_help": {"zh": "高峰支援", "en": "peak help"},
-}
 
 Cell = object
 Table = list[Sequence[Cell]]
@@ -315,17 +267,11 @@ def _agent(names: Mapping[int, str], agent_id: int) -> str:
 
 
 def _label(lang: str, key: str) -> str:
-    return _pick(_LABELS[key], lang)
+    return t(lang, f"workbook.{key}")
 
 
 def _label_or(lang: str, key: str, fallback: str) -> str:
-    entry = _LABELS.get(key)
-    return _pick(entry, lang) if entry else fallback
-
-
-def _pick(entry: Mapping[str, str], lang: str) -> str:
-    # Same fallback as bot.i18n: an unknown language gets the Chinese text.
-    return entry.get(lang) or entry["zh"]
+    return t_or(lang, f"workbook.{key}", fallback)
 
 
 __all__ = ["ADJUSTMENT_COLUMNS", "COLLABORATION_COLUMNS", "DAILY_COLUMNS", "month_workbook"]
