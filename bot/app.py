@@ -31,10 +31,9 @@ from bot import import_handlers as imports
 from bot import reminder_handlers
 from bot import roster, roster_handlers
 from bot.config import Config
-from bot.context import KEY, Deps
+from bot.context import CONTEXT_TYPES, KEY, Deps
 from bot.jobs import schedule_jobs
 from bot.reminders import schedule_checks
-from bot.render import Renderer
 from bot.services import Baton
 from bot.telegram_bot import make_bot
 from domain.clock import Clock
@@ -95,19 +94,22 @@ def register_handlers(application: Application) -> None:
 
 
 async def publish_commands(application: Application) -> None:
-    render: Renderer = application.bot_data[KEY].render
-    commands = [BotCommand(name, render.t(f"command.{name}")) for name in COMMANDS]
-    try:
-        await application.bot.set_my_commands(commands)
-    except TelegramError as exc:
-        log.warning("setMyCommands failed, carrying on: %s", exc)
+    """The command menu in each language Baton speaks, and in the team's for everyone else."""
+    d: Deps = application.bot_data[KEY]
+    menus = [(None, d.team)] + [(lang, render) for lang, render in d.renderers.items()]
+    for language_code, render in menus:
+        commands = [BotCommand(name, render.t(f"command.{name}")) for name in COMMANDS]
+        try:
+            await application.bot.set_my_commands(commands, language_code=language_code)
+        except TelegramError as exc:
+            log.warning("setMyCommands (%s) failed, carrying on: %s", language_code or "default", exc)
 
 
 def build_application(config: Config, engine, clock: Clock, *, rate_limited: bool = True, jobs: bool = True) -> Application:
     limiter = AIORateLimiter(max_retries=3) if rate_limited else None
     bot = make_bot(config.require_token(), config.bot.base_url, config.bot.base_file_url, limiter)
-    application = ApplicationBuilder().bot(bot).post_init(publish_commands).build()
-    application.bot_data[KEY] = Deps(baton=Baton(config, engine, clock), render=Renderer(config))
+    application = ApplicationBuilder().bot(bot).context_types(CONTEXT_TYPES).post_init(publish_commands).build()
+    application.bot_data[KEY] = Deps.build(Baton(config, engine, clock))
     register_handlers(application)
     if jobs:
         schedule_jobs(application)

@@ -12,6 +12,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot import collab
 from bot.context import deps, person
 from bot.handlers import refuse, reply
+from bot.render import Renderer
 from bot.services import Duplicate, Person, Refused
 
 log = logging.getLogger(__name__)
@@ -61,17 +62,15 @@ async def thanks_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     except Duplicate:
         return
-    line = thanks_line(context, given)
-    await reply(update, line)
+    await reply(update, thanks_line(d.render, given))
     team_chat = d.baton.config.team.chat_id
     if update.effective_chat.id != team_chat:
-        await context.bot.send_message(team_chat, line, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(team_chat, thanks_line(d.team, given), parse_mode=ParseMode.HTML)
     if given.flag is not None:
         await tell_supervisors(context, given.flag)
 
 
-def thanks_line(context: ContextTypes.DEFAULT_TYPE, given: collab.ThanksGiven) -> str:
-    render = deps(context).render
+def thanks_line(render: Renderer, given: collab.ThanksGiven) -> str:
     names = {"giver": escape(given.giver), "receiver": escape(given.receiver)}
     if given.reason:
         return render.t("collab.thanked_for", reason=escape(given.reason), **names)
@@ -81,11 +80,11 @@ def thanks_line(context: ContextTypes.DEFAULT_TYPE, given: collab.ThanksGiven) -
 async def tell_supervisors(context: ContextTypes.DEFAULT_TYPE, flag: collab.ReciprocalFlag) -> None:
     """A private word to each supervisor; one who never started the bot is logged and skipped."""
     d = deps(context)
-    text = d.render.t(
-        "collab.reciprocal_flag", month=flag.month, first=escape(flag.first), second=escape(flag.second),
-        first_to_second=flag.first_to_second, second_to_first=flag.second_to_first, threshold=flag.threshold,
-    )
     for supervisor_id in sorted(d.baton.config.team.supervisors):
+        text = d.for_agent(supervisor_id).t(
+            "collab.reciprocal_flag", month=flag.month, first=escape(flag.first), second=escape(flag.second),
+            first_to_second=flag.first_to_second, second_to_first=flag.second_to_first, threshold=flag.threshold,
+        )
         try:
             await context.bot.send_message(supervisor_id, text, parse_mode=ParseMode.HTML)
         except TelegramError as exc:

@@ -49,7 +49,7 @@ async def post_daily_digest(
     if d.baton.digest_posted(DAILY, due.period):
         return False
     d.baton.compile([day])
-    return await deliver(bot, d, due, d.render.digest_message(d.baton.digest(day)), job_queue)
+    return await deliver(bot, d, due, d.team.digest_message(d.baton.digest(day)), job_queue)
 
 
 async def post_monthly_digest(
@@ -59,7 +59,7 @@ async def post_monthly_digest(
     if d.baton.digest_posted(MONTHLY, month) or month_is_closed(d, month):
         return False
     scored = score_month(d.baton, month, d.baton.config.payout.pool_cents)
-    return await deliver(bot, d, Due(MONTHLY, month, late, attempt), monthly_message(d.render, scored), job_queue)
+    return await deliver(bot, d, Due(MONTHLY, month, late, attempt), monthly_message(d.team, scored), job_queue)
 
 
 def month_is_closed(d: Deps, month: str) -> bool:
@@ -75,7 +75,7 @@ async def deliver(bot: Bot, d: Deps, due: Due, text: str, job_queue: JobQueue | 
         if not repo.mark_digest_posted(session, due.kind, due.period, chat_id, d.baton.clock.now()):
             return False
     if due.late:
-        text += "\n" + d.render.t("digest.late")
+        text += "\n" + d.team.t("digest.late")
     try:
         message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
     except TelegramError as exc:

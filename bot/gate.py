@@ -70,7 +70,8 @@ async def is_team_member(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bo
 async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
     chat, user, query = update.effective_chat, update.effective_user, update.callback_query
-    lang = _language(user.language_code if user else None, d.render.lang)
+    # A stranger is refused in their own language when Baton speaks it, else the team's.
+    lang = d.for_user(user).lang
     private = chat is not None and chat.type == ChatType.PRIVATE
     key = "access.not_member" if private else "access.foreign_chat"
     team = d.baton.config.team.name
@@ -90,9 +91,3 @@ def _first_refusal(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> bool:
         return False
     refused.add(chat_id)
     return True
-
-
-def _language(language_code: str | None, team_language: str) -> str:
-    """A stranger is refused in their own language when Baton speaks it, else the team's."""
-    code = (language_code or "").split("-")[0].lower()
-    return code if code in ("zh", "en") else team_language

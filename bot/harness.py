@@ -98,8 +98,10 @@ class LiveBot:
         finally:
             self.sandbox.stop()
 
-    def user(self, user_id: int, first_name: str, last_name: str | None = None, username: str | None = None) -> dict:
-        return self.sandbox.user(user_id, first_name, last_name=last_name, username=username)
+    def user(
+        self, user_id: int, first_name: str, last_name: str | None = None, username: str | None = None, language_code: str | None = "zh"
+    ) -> dict:
+        return self.sandbox.user(user_id, first_name, last_name=last_name, username=username, language_code=language_code)
 
     async def _handled(self, inject) -> Reaction:
         before = len(self.sandbox.calls)

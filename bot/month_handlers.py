@@ -140,7 +140,7 @@ async def close_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def post_closed_month(bot, d, snapshot, version: int) -> None:
     files = month_files(d.baton, snapshot)
     chat = d.baton.config.team.chat_id
-    await bot.send_message(chat, closed_message(d.render, snapshot, files.names, version), parse_mode=ParseMode.HTML)
+    await bot.send_message(chat, closed_message(d.team, snapshot, files.names, version), parse_mode=ParseMode.HTML)
     await bot.send_photo(chat, InputFile(files.chart_png, filename=f"baton-{snapshot.month}.png"))
     await bot.send_document(chat, InputFile(files.workbook_xlsx, filename=f"baton-{snapshot.month}-v{version}.xlsx"))
 

@@ -48,10 +48,11 @@ async def profile_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     except Refused as refusal:
         await reply(update, refusal_text(d.render, refusal))
         return
-    chart = trend_chart(built.trend, name=built.name, lang=d.render.lang)
+    private = d.for_user(update.effective_user)
+    chart = trend_chart(built.trend, name=built.name, lang=private.lang)
     await send_privately(
-        update, context, profile_text(d.render, built), notice=d.render.t("profile.sent_privately", name=escape(built.name)),
-        command="profile", chart=(chart, d.render.t("profile.chart.caption", name=escape(built.name))),
+        update, context, profile_text(private, built), notice=d.render.t("profile.sent_privately", name=escape(built.name)),
+        command="profile", chart=(chart, private.t("profile.chart.caption", name=escape(built.name))),
     )
 
 
@@ -135,5 +136,5 @@ async def talent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await reply(update, refusal_text(d.render, refusal))
         return
     await send_privately(
-        update, context, talent_text(d.render, found), notice=d.render.t("talent.sent_privately", skill=escape(found.skill)), command="talent",
+        update, context, talent_text(d.for_user(update.effective_user), found), notice=d.render.t("talent.sent_privately", skill=escape(found.skill)), command="talent",
     )

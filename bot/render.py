@@ -77,9 +77,9 @@ def hours(seconds: float) -> str:
 
 
 class Renderer:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, lang: str | None = None) -> None:
         self.config = config
-        self.lang = config.team.language
+        self.lang = lang or config.team.language
         self.tz = config.team.timezone
         self.labels = {a.key: a.label for a in config.accounts}
 

@@ -303,7 +303,8 @@ async def why_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     # One agent's breakdown is theirs and the supervisor's, not the group's.
     try:
-        await context.bot.send_message(update.effective_user.id, explanation_text(d.render, explained), parse_mode=ParseMode.HTML)
+        private = d.for_user(update.effective_user)
+        await context.bot.send_message(update.effective_user.id, explanation_text(private, explained), parse_mode=ParseMode.HTML)
     except (BadRequest, Forbidden):
         bot = f"@{context.bot.username}" if context.bot.username else "Baton"
         await reply(update, d.render.t("access.start_private", bot=escape(bot)))
@@ -339,7 +340,7 @@ async def set_weight_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await reply(update, line + note)
     group = d.baton.config.team.chat_id
     if update.effective_chat.id != group:
-        await context.bot.send_message(group, line, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(group, weight_changed_text(d.team, changed), parse_mode=ParseMode.HTML)
 
 
 def _usage(render: Renderer) -> str:

@@ -42,6 +42,7 @@ class Person:
     tg_user_id: int
     name: str
     username: str | None = None
+    language_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ class Baton(LedgerViews):
 
     def register(self, person: Person) -> None:
         with transaction(self.engine) as session:
-            repo.register_agent(session, person.tg_user_id, person.name, person.username, self.clock.now())
+            repo.register_agent(session, person.tg_user_id, person.name, person.username, self.clock.now(), person.language_code)
 
     def account_key(self, key: str) -> str:
         if self.config.account(key) is None:

@@ -21,6 +21,8 @@ class Agent(SQLModel, table=True):
     name: str = Field(max_length=128)
     username: str | None = Field(default=None, max_length=64)
     registered_at: datetime = Field(sa_column=_utc())
+    # As Telegram last reported it ("en-GB"); the bot writes to them privately in it, if it speaks it.
+    language_code: str | None = Field(default=None, max_length=16)
 
 
 class Account(SQLModel, table=True):

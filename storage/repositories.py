@@ -57,15 +57,20 @@ def account_keys(session: Session) -> dict[int, str]:
     return {id_: key for key, id_ in account_ids(session).items()}
 
 
-def register_agent(session: Session, tg_user_id: int, name: str, username: str | None, at: datetime) -> Agent:
-    """The agent for a Telegram user, created on first sight; a changed display name is followed."""
+def register_agent(
+    session: Session, tg_user_id: int, name: str, username: str | None, at: datetime, language_code: str | None = None
+) -> Agent:
+    """The agent for a Telegram user, created on first sight; a changed name or language is followed."""
+    language_code = (language_code or "")[:16] or None
     agent = session.execute(select(Agent).where(Agent.tg_user_id == tg_user_id)).scalar_one_or_none()
     if agent is None:
-        agent = Agent(tg_user_id=tg_user_id, name=name, username=username, registered_at=at)
+        agent = Agent(tg_user_id=tg_user_id, name=name, username=username, registered_at=at, language_code=language_code)
         session.add(agent)
         session.flush()
-    elif (agent.name, agent.username) != (name, username):
+    elif (agent.name, agent.username) != (name, username) or (language_code and agent.language_code != language_code):
         agent.name, agent.username = name, username
+        # Telegram sends no language_code at times; the last one it did send still holds.
+        agent.language_code = language_code or agent.language_code
     return agent
 
 

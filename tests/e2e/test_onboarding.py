@@ -68,7 +68,7 @@ async def test_a_strangers_private_start_gets_the_gates_refusal(live):
 async def test_start_speaks_english_when_the_team_does(database_url, clock):
     config = team_config(database_url, team={"name": "Team One", "language": "en"})
     async with LiveBot(config, clock) as live:
-        wang = live.user(101, "Fang")
+        wang = live.user(101, "Fang", language_code=None)  # Telegram told no language: the team's
         start = await live.say(wang, "/start", chat=live.sandbox.private_chat(wang))
         intro, panel = start.sent()
         assert shown(intro) == INTRO_EN

@@ -228,8 +228,9 @@ async def test_the_same_flow_in_english_speaks_english(database_url, clock):
         roster=roster(201, 203),
     )
     async with LiveBot(config, clock) as live:
-        ann, bob, cat = live.user(201, "Ann"), live.user(202, "Bob", username="bob"), live.user(203, "Cat")
-        boss = live.user(SUPERVISOR_ID, "Boss", username="boss")
+        ann, bob, cat = (live.user(201, "Ann", language_code="en"), live.user(202, "Bob", username="bob", language_code="en-US"),
+                         live.user(203, "Cat", language_code="en"))
+        boss = live.user(SUPERVISOR_ID, "Boss", username="boss", language_code="en")
         await work_the_day(live, clock, ann, bob, cat, EN_WORDS)
         texts = []
         texts += (await at(live, clock, "17:00", boss, "/tag @bob aftersale jd")).texts()

@@ -58,9 +58,9 @@ def audit(live, action: str) -> list:
         return [row for row in repo.audit_log(session) if row.action == action]
 
 
-async def agent(live, user_id: int, name: str) -> dict:
+async def agent(live, user_id: int, name: str, language_code: str | None = "zh") -> dict:
     """A team member who has opened a private chat with the bot, so it can write to them."""
-    user = live.user(user_id, name)
+    user = live.user(user_id, name, language_code=language_code)
     live.sandbox.private_chat(user)
     return user
 
@@ -101,7 +101,7 @@ async def test_a_long_hold_asks_its_holder_once_and_hand_off_now_ends_it(live, c
 async def test_still_on_keeps_the_hold_and_speaks_the_teams_language(database_url):
     clock = ManualClock(local("2026-11-02", "07:00"))
     async with LiveBot(team_config(database_url, team={"language": "en"}, checks={"max_hold_hours": 2}), clock) as live:
-        alice = await agent(live, 301, "Alice")
+        alice = await agent(live, 301, "Alice", language_code=None)
         await live.say(alice, "/on vip")
         clock.set(local("2026-11-02", "09:30"))
         await run(live)
@@ -113,6 +113,19 @@ async def test_still_on_keeps_the_hold_and_speaks_the_teams_language(database_ur
         (hold,) = holds(live)
         assert hold.ended_at is None
         assert notices(live)[0].resolution == "still_on"
+
+
+async def test_a_reminder_is_written_in_its_holders_language_and_answered_in_it(live, clock):
+    """The team speaks Chinese; Alice's Telegram speaks English, so her private reminder does too."""
+    alice = await agent(live, 301, "Alice", language_code="en-GB")
+    clock.set(local("2026-11-02", "08:00"))
+    await live.say(alice, "/on vip")  # in the group, which hears Chinese
+    clock.set(local("2026-11-02", "18:30"))
+    await run(live)
+    (asked,) = private(live, alice)
+    assert asked["text"] == "⏳ You have held 唯品会店 for 10.5 h (since 08:00). Still on it?"
+    pressed = await live.press(alice, asked, buttons(asked)[0][1])
+    assert pressed.toasts() == ["👍 OK, 唯品会店 stays with you."]
 
 
 async def test_a_reminder_answers_only_its_own_holder(live, clock):

@@ -1,0 +1,98 @@
+"""Which language Baton answers in, over the simulated Bot API.
+
+The group hears the team's language (Chinese here). A private chat hears the person's own
+Telegram language when Baton speaks it, else the team's. A message that a private command
+sends to the group, or to someone else privately, is in that chat's language, not the asker's.
+"""
+import re
+
+import pytest
+
+from tests.factories import GROUP_ID, SUPERVISOR_ID, local
+
+pytestmark = pytest.mark.e2e
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+
+
+def chinese(text: str) -> bool:
+    return bool(HAN.search(text))
+
+
+def english(text: str) -> bool:
+    return not chinese(text) and bool(LATIN_WORD.search(text))
+
+
+@pytest.fixture
+def people(live):
+    return {
+        "wang": live.user(101, "王芳"),
+        "li": live.user(102, "Li", "Lei", username="lilei", language_code="en-GB"),
+        "pierre": live.user(104, "Pierre", language_code="fr"),
+        "boss": live.user(SUPERVISOR_ID, "Boss", username="boss", language_code="en"),
+    }
+
+
+async def test_the_command_menu_is_published_in_each_language_and_in_the_teams_by_default(live):
+    published = {c.params.get("language_code"): c.params["commands"] for c in live.sandbox.calls if c.method == "setMyCommands"}
+    assert set(published) == {None, "zh", "en"}
+    assert [c["command"] for c in published["en"]] == [c["command"] for c in published["zh"]]
+    assert all(english(c["description"]) for c in published["en"]), published["en"]
+    assert all(chinese(c["description"]) for c in published["zh"]), published["zh"]
+    assert published[None] == published["zh"], "the team speaks Chinese, so the default menu is Chinese"
+
+
+async def test_a_private_chat_follows_the_persons_telegram_language_and_the_group_stays_chinese(live, people):
+    li = people["li"]
+    (private,) = (await live.say(li, "/help", chat=live.sandbox.private_chat(li))).texts()
+    (in_group,) = (await live.say(li, "/help")).texts()
+    assert private.startswith("Baton commands") and english(private.split("\n")[0])
+    assert in_group.startswith("Baton 指令")
+
+
+async def test_a_language_baton_does_not_speak_gets_the_teams(live, people):
+    pierre = people["pierre"]
+    (private,) = (await live.say(pierre, "/help", chat=live.sandbox.private_chat(pierre))).texts()
+    assert private.startswith("Baton 指令")
+
+
+async def test_refusals_and_buttons_in_a_private_chat_are_in_the_persons_language(live, people):
+    li = people["li"]
+    chat = live.sandbox.private_chat(li)
+    assert (await live.say(li, "/on tmall", chat=chat)).texts() == ["There is no account “tmall”. Accounts: jd, vip"]
+    (console,) = (await live.say(li, "/console", chat=chat)).sent()
+    buttons = [b["text"] for row in console.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["Take over 京东旗舰店", "Take over 唯品会店"], "account labels are names, kept as configured"
+
+
+async def test_thanks_given_privately_reach_the_group_in_the_teams_language(live, clock, people):
+    li, wang = people["li"], people["wang"]
+    clock.set(local("2026-11-02", "10:00"))
+    await live.say(wang, "/console")  # 王芳 writes in the group, so Baton knows her
+    thanked = await live.say(li, "/thanks 王芳 covered the refunds", chat=live.sandbox.private_chat(li))
+    by_chat = {c.params["chat_id"]: text for c, text in zip(thanked.sent(), thanked.texts(), strict=True)}
+    assert by_chat[li["id"]] == "🙏 Li Lei thanks 王芳: covered the refunds"
+    assert by_chat[GROUP_ID] == "🙏 Li Lei 感谢 王芳：covered the refunds"
+
+
+async def test_a_profile_asked_for_in_the_group_is_sent_privately_in_the_askers_language(live, clock, people):
+    li = people["li"]
+    live.sandbox.private_chat(li)
+    clock.set(local("2026-11-02", "10:00"))
+    reaction = await live.say(li, "/profile")
+    by_chat = {c.params["chat_id"]: text for c, text in zip(reaction.sent(), reaction.texts(), strict=True)}
+    assert chinese(by_chat[GROUP_ID]), "the group's notice is in the team's language"
+    assert english(by_chat[li["id"]].split("\n")[0]), by_chat[li["id"]]
+    (photo,) = [c for c in reaction.calls if c.method == "sendPhoto"]
+    assert english(photo.params["caption"])
+
+
+async def test_the_language_a_person_last_wrote_in_is_kept_for_messages_sent_to_them_later(live, people):
+    boss = people["boss"]
+    await live.say(boss, "/help")
+    assert live.deps.for_agent(boss["id"]).lang == "en"
+    assert live.deps.for_agent(people["wang"]["id"]).lang == "zh", "someone Baton has never seen gets the team's language"
+    silent = live.user(SUPERVISOR_ID, "Boss", username="boss", language_code=None)
+    await live.say(silent, "/help")
+    assert live.deps.for_agent(boss["id"]).lang == "en", "an update without a language_code does not forget it"
