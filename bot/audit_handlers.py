@@ -42,14 +42,17 @@ def action_label(render: Renderer, action: str) -> str:
     return t_or(render.lang, f"audit.action.{action}", action)
 
 
-def detail_text(detail: str) -> str:
+def detail_text(render: Renderer, detail: str) -> str:
+    """The stored details as name=value, each name in words where the catalogue has it."""
     try:
         parsed = json.loads(detail)
     except ValueError:
         return detail
     if not isinstance(parsed, dict):
         return str(parsed)
-    return ", ".join(f"{key}={value}" for key, value in parsed.items() if value not in (None, "", []))
+    return ", ".join(
+        f"{t_or(render.lang, f'audit.field.{key}', key)}={value}" for key, value in parsed.items() if value not in (None, "", [])
+    )
 
 
 def latest_entries(engine, n: int) -> tuple[list[AuditRow], dict[int, str]]:
@@ -84,7 +87,7 @@ def _line(render: Renderer, row: AuditRow, names: dict[int, str]) -> str:
     head = f"<code>#{row.id}</code> {when} {escape(actor)} · {escape(action_label(render, row.action))}"
     if subject:
         head += f" {escape(subject)}"
-    detail = detail_text(row.detail)
+    detail = detail_text(render, row.detail)
     return f"{head}\n    {escape(truncate(detail, DETAIL_WIDTH))}" if detail else head
 
 

@@ -106,7 +106,7 @@ def test_show_prints_the_latest_entries_in_local_time(tmp_path, database_url, ca
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "🧾 审计日志：最近 2 条（Asia/Shanghai 时间）"
     assert lines[1].endswith("2026-11-02 10:20 主管 · 调整积分 王芳")
-    assert lines[2] == "    day=2026-11-02, points=-1, reason=重复记录"
+    assert lines[2] == "    日期=2026-11-02, 积分=-1, 原因=重复记录"
     assert lines[3].endswith("2026-11-02 12:00 王芳 · 交出 jd")
 
 

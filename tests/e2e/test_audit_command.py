@@ -44,7 +44,7 @@ async def test_a_supervisor_sees_the_latest_entries_in_local_time(live, clock):
     # 09:05 in Shanghai is 01:05 UTC: the listing shows the team's clock, not the stored one.
     assert lines[1].endswith("2026-11-02 09:05 王芳 · 接手 jd")
     assert lines[2].endswith("2026-11-02 10:30 主管 · 调整积分 王芳")
-    assert lines[3] == "    day=2026-11-02, points=3.0, reason=帮新人排班"
+    assert lines[3] == "    日期=2026-11-02, 积分=3.0, 原因=帮新人排班"
     assert lines[4].endswith("2026-11-02 11:45 王芳 · 交出 jd")
     assert len(lines) == 5
 

@@ -146,6 +146,7 @@ def console_holder(live) -> str:
     return holder
 
 
+@pytest.mark.sends_foreign_text  # the test itself posts an old console, as an older Baton wrote it
 async def test_a_take_over_button_of_the_previous_format_is_refused_as_stale(live):
     wang = live.user(101, "王芳")
     old = InlineKeyboardMarkup([[InlineKeyboardButton("接管 京东旗舰店", callback_data="t:jd")]])
