@@ -16,7 +16,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot import profile as profiles
 from bot.context import deps, person
 from bot.handlers import reply
-from bot.render_profile import declared_text, own_skills_text, profile_text, refusal_text, tagged_text, talent_text
+from bot.render_profile import declared_text, own_skills_text, profile_text, tagged_text, talent_text
 from bot.reports.trend_chart import trend_chart
 from bot.services import Duplicate, Refused
 from bot.supervisors import is_supervisor, supervisors_only
@@ -46,7 +46,7 @@ async def profile_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     try:
         built = profiles.build_profile(d.baton, asker, handle, supervisor=supervisor)
     except Refused as refusal:
-        await reply(update, refusal_text(d.render, refusal))
+        await reply(update, d.render.refusal(refusal))
         return
     private = d.for_user(update.effective_user)
     chart = trend_chart(built.trend, name=built.name, lang=private.lang)
@@ -89,7 +89,7 @@ async def skills_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     try:
         changed = profiles.declare_skills(d.baton, me, list(context.args), update.update_id)
     except Refused as refusal:
-        await reply(update, refusal_text(d.render, refusal))
+        await reply(update, d.render.refusal(refusal))
         return
     except Duplicate:
         return
@@ -116,7 +116,7 @@ async def _tag(update: Update, context: ContextTypes.DEFAULT_TYPE, *, remove: bo
     try:
         changed = profiles.tag_skills(d.baton, supervisor, words, update.update_id, remove=remove)
     except Refused as refusal:
-        await reply(update, refusal_text(d.render, refusal))
+        await reply(update, d.render.refusal(refusal))
         return
     except Duplicate:
         return
@@ -133,7 +133,7 @@ async def talent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     try:
         found = profiles.find_talent(d.baton, list(context.args))
     except Refused as refusal:
-        await reply(update, refusal_text(d.render, refusal))
+        await reply(update, d.render.refusal(refusal))
         return
     await send_privately(
         update, context, talent_text(d.for_user(update.effective_user), found), notice=d.render.t("talent.sent_privately", skill=escape(found.skill)), command="talent",

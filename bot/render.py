@@ -38,6 +38,8 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
 
 
 ECHO_WIDTH = 40
+# Refusal values shown whole: a diagnostic, and lists the configuration or a file supplies.
+UNCUT = frozenset({"detail", "keys", "presets", "types", "expected", "found", "missing"})
 
 
 def truncate(text: str, width: int) -> str:
@@ -86,25 +88,28 @@ class Renderer:
     def t(self, key: str, /, **params: object) -> str:
         return t(self.lang, key, **params)
 
-    def refusal(self, refusal: Refused) -> str:
-        """Why a command was refused, in the team's language; every user-supplied value escaped."""
-        params = dict(refusal.params)
-        if "account" in params:
-            params["label"] = escape(self.label(params["account"] or ""))
-        if "accounts" in params:
-            params["labels"] = "、".join(escape(self.label(a)) for a in params["accounts"])
-            params["first"] = params["accounts"][0]
-        for text in ("name", "detail", "preset"):
-            if params.get(text):
-                params[text] = escape(str(params[text]))
-        for typed in ("handle", "key", "value"):
-            if params.get(typed):
-                # What someone typed is echoed only as far as it helps: a 4,000-character argument
-                # must not turn a one-line refusal into several messages.
-                params[typed] = escape(truncate(str(params[typed]), ECHO_WIDTH))
-        for listed in ("expected", "found", "missing"):
-            if isinstance(params.get(listed), list):
-                params[listed] = escape("、".join(params[listed]) or "—")
+    def refusal(self, refusal: Refused, /, **rendered: str) -> str:
+        """Why a command was refused, in this renderer's language.
+
+        Every value in the refusal is escaped, and a text is echoed only as far as it helps: a
+        4,000-character argument must not turn a one-line refusal into several messages. Only a
+        diagnostic (`detail`) or a list of names may run longer. `rendered` values are HTML
+        already, and go in as they are.
+        """
+        params: dict[str, object] = {}
+        for name, value in refusal.params.items():
+            if isinstance(value, list):
+                params[name] = escape(self.t("roster.separator").join(map(str, value)) or "—")
+            elif isinstance(value, str):
+                params[name] = escape(value if name in UNCUT else truncate(value, ECHO_WIDTH))
+            else:
+                params[name] = value
+        if "account" in refusal.params:
+            params["label"] = escape(truncate(self.label(refusal.params["account"] or ""), ECHO_WIDTH))
+        if isinstance(refusal.params.get("accounts"), list):
+            params["labels"] = self.t("roster.separator").join(escape(self.label(a)) for a in refusal.params["accounts"])
+            params["first"] = escape(refusal.params["accounts"][0])
+        params.update(rendered)
         key = f"error.{refusal.code}.{params['reason']}" if refusal.code == "export_refused" else f"error.{refusal.code}"
         return self.t(key, **params)
 

@@ -7,14 +7,7 @@ from html import escape
 from bot.config import PLATFORMS
 from bot.profile import Profile, SkillsChanged, Talent
 from bot.render import Renderer, quantity
-from bot.services import Refused
 from domain.profile import SELF, SUPERVISOR, AllRounders, SkillTag
-
-
-def refusal_text(render: Renderer, refusal: Refused) -> str:
-    """Why a profile or skills command was refused; every value a person typed is escaped."""
-    params = {k: escape(v) if isinstance(v, str) else v for k, v in refusal.params.items()}
-    return render.t(f"error.{refusal.code}", **params)
 
 
 def hours(value: float) -> str:

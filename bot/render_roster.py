@@ -24,28 +24,16 @@ _CELLS = {"on": "x", "swapped_in": "s", "away": "~", "off": "."}
 
 
 def refusal_text(render: Renderer, refusal: Refused) -> str:
-    """Why a roster or swap command was refused; every value a person typed is escaped."""
-    params = _escaped(render, refusal.params)
+    """Why a roster or swap command was refused: a refused sheet lists its bad rows."""
     if refusal.code == "roster_sheet_rows":
         problems = refusal.params["problems"]
         lines = [render.t("error.roster_sheet_rows", count=len(problems))]
         for row, code, values in problems[:15]:
-            reason = render.t(f"error.{code}", **_escaped(render, values))
-            lines.append(render.t("roster.sheet_row", row=row, reason=reason))
+            lines.append(render.t("roster.sheet_row", row=row, reason=render.refusal(Refused(code, **values))))
         return "\n".join(lines)
     if refusal.code == "swap_moved":
-        params["status"] = render.t(f"swap.status.{refusal.params['status']}")
-    return render.t(f"error.{refusal.code}", **params)
-
-
-def _escaped(render: Renderer, params: dict) -> dict:
-    shown = {k: escape(v) if isinstance(v, str) else v for k, v in params.items()}
-    if "account" in params:
-        shown["label"] = escape(render.label(params["account"]))
-    for listed in ("missing", "found"):
-        if isinstance(params.get(listed), list):
-            shown[listed] = escape(render.t("roster.separator").join(params[listed]) or "—")
-    return shown
+        return render.refusal(refusal, status=render.t(f"swap.status.{refusal.params['status']}"))
+    return render.refusal(refusal)
 
 
 # -- the notation -------------------------------------------------------------------------------------------

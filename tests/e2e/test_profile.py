@@ -193,7 +193,7 @@ async def test_bad_skills_unknown_names_and_agents_are_refused_and_change_nothin
         await at(live, clock, "08:50", user, "/help")
     refusals = [
         (boss, "/tag @nobody 售后", "找不到客服“@nobody”（用 @用户名 或姓名）"),
-        (boss, "/tag @lilei " + "长" * 33, f"技能“{'长' * 33}”太长（最多 32 个字），未做任何更改"),
+        (boss, "/tag @lilei " + "长" * 33, f"技能“{'长' * 19}…”太长（最多 32 个字），未做任何更改"),  # echoed to 40 columns
         (boss, "/tag @lilei #", "技能不能为空，未做任何更改"),
         (boss, "/tag @lilei", "用法：/tag @客服 技能…，例如 /tag @lilei 售后 京东"),
         (boss, "/talent", "用法：/talent 技能，例如 /talent 京东"),
