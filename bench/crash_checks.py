@@ -269,9 +269,9 @@ def _digest_titles(config: Config, first: datetime, last: datetime) -> dict[str,
     day, end = first.astimezone(tz).date() - timedelta(days=1), last.astimezone(tz).date()
     titles = {}
     while day <= end:
-        titles[plain_text(render.t("digest.title", team=escape(config.team.name), day=day.isoformat()))] = (DAILY, day.isoformat())
+        titles[plain_text(render.t("digest.title", team=escape(config.team.name), day=render.day(day)))] = (DAILY, day.isoformat())
         month = previous_month(day)
-        titles[plain_text(render.t("monthly.title", month=month))] = (MONTHLY, month)
+        titles[plain_text(render.t("monthly.title", month=render.month(month)))] = (MONTHLY, month)
         day += timedelta(days=1)
     return titles
 

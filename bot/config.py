@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.i18n import LANGUAGES
 from bot.settings import (
     TELEGRAM_API,
     TELEGRAM_FILES,
@@ -40,7 +41,6 @@ from domain.rules import Rules, default_rules
 __all__ = ["AccountSettings", "Config", "ConfigError", "config_path", "load_config", "parse_config"]
 
 PLATFORMS = ("jd", "vip", "tmall", "other")
-LANGUAGES = ("zh", "en")
 MODES = ("polling", "webhook")
 BUILTIN_PRESETS = ("jd", "tmall", "generic")
 _ACCOUNT_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,23}$")

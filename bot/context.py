@@ -15,7 +15,7 @@ from telegram import Update, User
 from telegram.constants import ChatType
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
-from bot.i18n import supported
+from bot.i18n import LANGUAGES, supported
 from bot.render import Renderer
 from bot.services import Baton, Person
 from storage import repositories as repo
@@ -32,7 +32,7 @@ class Deps:
 
     @classmethod
     def build(cls, baton: Baton) -> Deps:
-        renderers = {lang: Renderer(baton.config, lang) for lang in ("zh", "en")}
+        renderers = {lang: Renderer(baton.config, lang) for lang in LANGUAGES}
         return cls(baton, renderers[baton.config.team.language], renderers)
 
     @property

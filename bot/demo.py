@@ -25,7 +25,7 @@ from bot import callbacks as cb
 from bot.config import Config, parse_config
 from bot.harness import LiveBot
 from bot.month import frozen_snapshot
-from bot.reports.chart import yuan
+from bot.i18n.formats import money
 from bot.sandbox import format_transcript
 from domain.clock import ManualClock
 from domain.time import day_bounds
@@ -237,7 +237,7 @@ async def close_the_month(live: LiveBot, supervisor: dict, last: date, out) -> N
     snapshot = frozen_snapshot(live.baton, month)
     paid = sum(r.payout_cents for r in snapshot.rows) + snapshot.team_fund_cents
     verdict = "equals" if paid == snapshot.pool_cents else "DOES NOT EQUAL"
-    print(f"\npayouts {yuan(paid)} (team fund {yuan(snapshot.team_fund_cents)}) {verdict} the pool {yuan(snapshot.pool_cents)}; "
+    print(f"\npayouts {money('en', paid)} (team fund {money('en', snapshot.team_fund_cents)}) {verdict} the pool {money('en', snapshot.pool_cents)}; "
           f"checksum {snapshot.checksum}", file=out)
 
 

@@ -14,7 +14,6 @@ from html import escape
 from bot.month import COLLABORATION_KINDS, frozen_snapshot, month_of, month_span, rules_versions, score_month
 from bot.render import Renderer, quantity, truncate
 from bot.render_month import scheme_name
-from bot.reports.chart import yuan
 from bot.services import Baton, Refused
 from domain.ledger import MILLI
 from domain.rules import KNOWN_FACTORS, LOWER_IS_BETTER, Rules
@@ -250,7 +249,7 @@ def signed(points: float) -> str:
 def explanation_text(render: Renderer, e: Explanation) -> str:
     title = "explain.title.closed" if e.closed else "explain.title.open"
     lines = [
-        render.t(title, name=escape(e.name), month=e.month, version=e.rules_version),
+        render.t(title, name=escape(e.name), month=render.month(e.month), version=e.rules_version),
         render.t("explain.rank", rank=e.rank, count=e.team_size, total=f"{e.total:.2f}"),
         render.t("explain.factors"),
     ]
@@ -319,7 +318,7 @@ def _money_line(render: Renderer, e: Explanation) -> str | None:
     if e.pool_cents <= 0:
         return None
     if e.scheme == "team_fund":
-        return render.t("explain.payout_team_fund", pool=yuan(e.pool_cents))
+        return render.t("explain.payout_team_fund", pool=render.money(e.pool_cents))
     tier = render.t("explain.tier", tier=escape(e.tier)) if e.tier else ""
     key = "explain.paid" if e.closed else "explain.payout"
-    return render.t(key, amount=yuan(e.payout_cents), tier=tier, pool=yuan(e.pool_cents), scheme=scheme_name(render, e.scheme))
+    return render.t(key, amount=render.money(e.payout_cents), tier=tier, pool=render.money(e.pool_cents), scheme=scheme_name(render, e.scheme))

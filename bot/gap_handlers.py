@@ -37,7 +37,7 @@ async def gaps_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await reply(update, d.render.t("usage.gaps"))
         return
     gaps = gaps_on(d.baton, day)
-    lines = [d.render.t("gaps.title", day=day.isoformat())]
+    lines = [d.render.t("gaps.title", day=d.render.day(day))]
     if not gaps:
         lines.append(d.render.t("gaps.none"))
     for gap in gaps:

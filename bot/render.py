@@ -5,7 +5,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from html import escape, unescape
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks as cb
 from bot.attention import attention_lines
 from bot.config import Config
-from bot.i18n import CASE_TYPES, case_type_label, t
+from bot.i18n import CASE_TYPES, case_type_label, formats, t
 from bot.imports import ImportReport
 from bot.ledger_service import AgentMetrics, Digest, RankedAgent
 from bot.services import ConsoleLine, Refused
@@ -116,6 +116,20 @@ class Renderer:
     def label(self, account: str) -> str:
         return self.labels.get(account, account)
 
+    # -- numbers, money and dates as the language writes them ------------------------------------
+
+    def money(self, cents: int) -> str:
+        return formats.money(self.lang, cents)
+
+    def number(self, value: float, decimals: int = 0) -> str:
+        return formats.number(self.lang, value, decimals)
+
+    def day(self, day: date) -> str:
+        return formats.long_date(self.lang, day)
+
+    def month(self, month: str) -> str:
+        return formats.month_name(self.lang, month)
+
     def case_type(self, case_type: str) -> str:
         return case_type_label(self.lang, case_type)
 
@@ -170,7 +184,7 @@ class Renderer:
                 hours(r.standing.seconds_held),
                 quantity(r.standing.conversations),
                 str(r.standing.cases),
-                f"{r.standing.points:.2f}",
+                self.number(r.standing.points, 2),
             ]
             for r in ranked
         ]
@@ -178,11 +192,11 @@ class Renderer:
         return "<pre>" + escape("\n".join(lines)) + "</pre>"
 
     def standings_message(self, day, ranked: Sequence[RankedAgent]) -> str:
-        return self.t("standings.title", day=day.isoformat()) + "\n" + self.standings_table(ranked)
+        return self.t("standings.title", day=self.day(day)) + "\n" + self.standings_table(ranked)
 
     def digest_message(self, digest: Digest) -> str:
         parts = [
-            self.t("digest.title", team=escape(self.config.team.name), day=digest.day.isoformat()),
+            self.t("digest.title", team=escape(self.config.team.name), day=self.day(digest.day)),
             self.standings_table(digest.standings),
             self.t("digest.coverage"),
         ]

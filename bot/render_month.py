@@ -6,7 +6,6 @@ from html import escape
 from bot import i18n
 from bot.render import Renderer, display_width, pad, truncate
 from bot.render_profile import all_rounders_section
-from bot.reports.chart import yuan
 from domain.snapshot import Snapshot
 
 def scheme_name(render: Renderer, scheme: str) -> str:
@@ -19,27 +18,27 @@ def payout_table(render: Renderer, snapshot: Snapshot, names: dict[int, str]) ->
     widths = (4, name_width, 7, 5, 12)
     header = render.t("close.header").split()
     body = [header] + [
-        [str(r.rank), truncate(names.get(r.agent_id, f"#{r.agent_id}"), name_width), f"{r.score:.2f}", r.tier or "", yuan(r.payout_cents)]
+        [str(r.rank), truncate(names.get(r.agent_id, f"#{r.agent_id}"), name_width), render.number(r.score, 2), r.tier or "", render.money(r.payout_cents)]
         for r in rows
     ]
     lines = [" ".join(pad(cell, width, right=i in (2, 4)) for i, (cell, width) in enumerate(zip(row, widths))) for row in body]
     parts = ["<pre>" + escape("\n".join(lines)) + "</pre>"]
     if snapshot.team_fund_cents:
-        parts.append(render.t("close.team_fund", amount=yuan(snapshot.team_fund_cents)))
+        parts.append(render.t("close.team_fund", amount=render.money(snapshot.team_fund_cents)))
     paid = sum(r.payout_cents for r in rows) + snapshot.team_fund_cents
-    parts.append(render.t("close.total", amount=yuan(paid), pool=yuan(snapshot.pool_cents)))
+    parts.append(render.t("close.total", amount=render.money(paid), pool=render.money(snapshot.pool_cents)))
     parts.append(render.t("close.checksum", checksum=snapshot.checksum[:12]))
     return "\n".join(parts)
 
 
 def preview_message(render: Renderer, snapshot: Snapshot, names: dict[int, str]) -> str:
-    title = render.t("close.preview_title", month=snapshot.month, version=snapshot.rules_version, scheme=scheme_name(render, snapshot.scheme))
+    title = render.t("close.preview_title", month=render.month(snapshot.month), version=snapshot.rules_version, scheme=scheme_name(render, snapshot.scheme))
     return "\n".join([title, payout_table(render, snapshot, names), render.t("close.confirm_hint")])
 
 
 def closed_message(render: Renderer, snapshot: Snapshot, names: dict[int, str], close_version: int) -> str:
     title = render.t(
-        "close.title", month=snapshot.month, close_version=close_version, version=snapshot.rules_version,
+        "close.title", month=render.month(snapshot.month), close_version=close_version, version=snapshot.rules_version,
         scheme=scheme_name(render, snapshot.scheme),
     )
     return "\n".join([title, payout_table(render, snapshot, names)])
@@ -47,7 +46,7 @@ def closed_message(render: Renderer, snapshot: Snapshot, names: dict[int, str], 
 
 def monthly_message(render: Renderer, scored) -> str:
     snapshot = scored.snapshot
-    parts = [render.t("monthly.title", month=snapshot.month), payout_table(render, snapshot, scored.names)]
+    parts = [render.t("monthly.title", month=render.month(snapshot.month)), payout_table(render, snapshot, scored.names)]
     collaboration = scored.card.standings["collaboration"]
     if len(collaboration) and collaboration.max() > 0:
         top = int(collaboration.idxmax())

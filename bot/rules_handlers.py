@@ -24,7 +24,6 @@ from bot.handlers import reply
 from bot.i18n import t
 from bot.month import MONTH, month_of, month_span, rules_versions
 from bot.render import Renderer
-from bot.reports.chart import yuan
 from bot.services import Baton, Duplicate, Person, Refused
 from bot.supervisors import supervisors_only
 from domain.rules import KNOWN_FACTORS, LOWER_IS_BETTER, Rules, RulesVersion, default_rules, new_version, rules_for_period, rules_in_force
@@ -144,11 +143,10 @@ def factor_named(word: str) -> str:
 
 
 def refusal_text(render: Renderer, refusal: Refused) -> str:
-    params = {k: escape(str(v)) for k, v in refusal.params.items()}
+    rendered = {"factors": factors_listed(render)}
     if refusal.code in ("unknown_factor", "weight_unchanged") and refusal.params.get("factor") in KNOWN_FACTORS:
-        params["factor"] = factor_label(render, refusal.params["factor"])
-    params["factors"] = factors_listed(render)
-    return render.t(f"error.{refusal.code}", **params)
+        rendered["factor"] = factor_label(render, refusal.params["factor"])
+    return render.refusal(refusal, **rendered)
 
 
 def factors_listed(render: Renderer) -> str:
@@ -239,7 +237,7 @@ def _payout_line(render: Renderer, baton: Baton) -> str:
     if policy.scheme == "tiers":
         bands = []
         for band in policy.tiers:
-            amount = f"×{float(band.multiplier):g}" if band.multiplier is not None else yuan(band.fixed_cents or 0)
+            amount = f"×{float(band.multiplier):g}" if band.multiplier is not None else render.money(band.fixed_cents or 0)
             key = "rules.payout.band_rest" if band.up_to_rank is None else "rules.payout.band_up_to"
             bands.append(render.t(key, name=escape(band.name), rank=band.up_to_rank, amount=amount))
         scheme = render.t("rules.payout.tiers", bands=("、" if render.lang == "zh" else ", ").join(bands))
@@ -251,10 +249,10 @@ def _payout_line(render: Renderer, baton: Baton) -> str:
         else:
             scheme = render.t("rules.payout.proportional")
         if policy.floor_cents:
-            scheme += render.t("rules.payout.floor", hours=f"{float(policy.floor_min_hours):g}", amount=yuan(policy.floor_cents))
+            scheme += render.t("rules.payout.floor", hours=f"{float(policy.floor_min_hours):g}", amount=render.money(policy.floor_cents))
         if policy.cap_cents is not None:
-            scheme += render.t("rules.payout.cap", amount=yuan(policy.cap_cents))
-    pool = render.t("rules.pool", amount=yuan(settings.pool_cents)) if settings.pool_cents else render.t("rules.no_pool")
+            scheme += render.t("rules.payout.cap", amount=render.money(policy.cap_cents))
+    pool = render.t("rules.pool", amount=render.money(settings.pool_cents)) if settings.pool_cents else render.t("rules.no_pool")
     return render.t("rules.payout", scheme=scheme, pool=pool)
 
 

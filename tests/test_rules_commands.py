@@ -85,7 +85,7 @@ def test_an_explanation_lists_capped_collaboration_negative_adjustments_ties_and
     render = Renderer(team_config(collaboration={"monthly_cap": 2}))
     text = explanation_text(render, explanation())
     lines = text.splitlines()
-    assert lines[0] == "🧾 <b>&lt;李雷&gt; · 2026-11 暂定得分</b>（规则第 1 版）", "names are escaped"
+    assert lines[0] == "🧾 <b>&lt;李雷&gt; · 2026年11月 暂定得分</b>（规则第 1 版）", "names are escaped"
     assert "🤝 <b>协作</b> +2.00（记录合计 7.50，按每月上限 2 计）" in lines
     assert lines.count("  • 11-01 感谢 +0.50") == 1 and "  • ……另有 3 条" in lines
     assert "  • 11-04 -3.00：迟到 &lt;两次&gt;（主管）" in lines

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager
 
 from bot.i18n import scheme_name, t
+from bot.i18n.formats import money, month_name, number
 from domain.snapshot import Snapshot
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -52,7 +53,7 @@ def month_chart(snapshot: Snapshot, names: Mapping[int, str], *, lang: str = "zh
     FigureCanvasAgg(figure)
 
     top = 1 - MARGIN_INCHES / height
-    heading = title or _label(lang, "title", month=snapshot.month)
+    heading = title or _label(lang, "title", month=month_name(lang, snapshot.month))
     figure.text(0.5, top, heading, ha="center", va="top", fontproperties=font, fontsize=13)
     figure.text(
         0.5,
@@ -75,13 +76,6 @@ def month_chart(snapshot: Snapshot, names: Mapping[int, str], *, lang: str = "zh
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
     return buffer.getvalue()
-
-
-def yuan(cents: int) -> str:
-    """Integer cents as ¥1,234.56, without passing through a float."""
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(int(cents)), 100)
-    return f"{sign}¥{whole:,}.{part:02d}"
 
 
 @cache
@@ -162,21 +156,21 @@ def _fit(axes: Axes, scores: list[float], annotations: list) -> None:
 
 
 def _bar_label(score: float, payout_cents: int, tier: str | None, lang: str) -> str:
-    parts = [_label(lang, "points", score=f"{score:.2f}"), yuan(payout_cents)]
+    parts = [_label(lang, "points", score=number(lang, score, 2)), money(lang, payout_cents)]
     if tier:
         parts.append(tier)
     return " · ".join(parts)
 
 
 def _subtitle(snapshot: Snapshot, lang: str) -> str:
-    money = [
-        snapshot.month,
-        _label(lang, "pool", amount=yuan(snapshot.pool_cents)),
+    heading = [
+        month_name(lang, snapshot.month),
+        _label(lang, "pool", amount=money(lang, snapshot.pool_cents)),
         _label(lang, "scheme", scheme=scheme_name(lang, snapshot.scheme)),
     ]
-    lines = [" · ".join(money)]
+    lines = [" · ".join(heading)]
     if snapshot.team_fund_cents:
-        lines.append(_label(lang, "team_fund", amount=yuan(snapshot.team_fund_cents)))
+        lines.append(_label(lang, "team_fund", amount=money(lang, snapshot.team_fund_cents)))
     lines.append(_label(lang, "checksum", checksum=snapshot.checksum[:12]))
     return "\n".join(lines)
 
@@ -189,4 +183,4 @@ def _label(lang: str, key: str, **params: object) -> str:
     return t(lang, f"chart.{key}", **params)
 
 
-__all__ = ["month_chart", "yuan"]
+__all__ = ["month_chart"]

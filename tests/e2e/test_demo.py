@@ -17,7 +17,7 @@ async def test_the_demo_plays_a_day_and_ends_with_the_digest(tmp_path):
     lines = transcript.splitlines()
     assert "🔁 张伟 从 王芳 接管了 京东旗舰店" in transcript
     assert "📝 李雷 在 唯品会店 记录了 1 个售后案例" in transcript
-    digest_at = next(i for i, line in enumerate(lines) if "日报 · 2026-11-01" in line)
+    digest_at = next(i for i, line in enumerate(lines) if "日报 · 2026年11月1日" in line)
     digest = lines[digest_at:]
     assert digest[0].startswith("22:00 bot: 📊")
     ranked = [line.split()[1] for line in digest[1:] if line.strip()[:1].isdigit()]
@@ -37,7 +37,7 @@ async def test_a_month_of_demo_closes_with_payouts_that_equal_the_pool(tmp_path)
     await play(30, f"sqlite:///{tmp_path / 'month.db'}", out=out)
     text = out.getvalue()
     assert "===== 2026-11-30 (客服一组) =====" in text
-    assert "🔒 2026-11 已结算（第 1 版" in text
+    assert "🔒 2026年11月 已结算（第 1 版" in text
     assert "bot (photo): baton-2026-11.png" in text and "bot (document): baton-2026-11-v1.xlsx" in text
     last = text.strip().splitlines()[-1]
     assert last.startswith("payouts ¥12,000.00") and "equals the pool ¥12,000.00" in last

@@ -180,7 +180,7 @@ async def test_a_digest_missed_while_the_bot_was_down_is_posted_once_on_start_up
         # The start-up catch-up job posts it, on the real job queue.
         await restarted.sandbox.wait_for(lambda _: digests_shown(restarted) and not unconfirmed(restarted.deps), timeout=15)
         (posted,) = digests_shown(restarted)
-        assert posted.splitlines()[0] == "📊 客服一组 日报 · 2026-11-02"
+        assert posted.splitlines()[0] == "📊 客服一组 日报 · 2026年11月2日"
         assert posted.splitlines()[-1] == "⏰ 补发：到点时机器人未在运行"
         (claim,) = rows(restarted, PostedDigest)
         assert claim.message_id == restarted.sandbox.last_message(restarted.group["id"])["message_id"]
@@ -206,7 +206,7 @@ async def test_a_digest_whose_send_failed_is_retried_and_posted_once(live, clock
     await retry.run(live.application)
     retry.schedule_removal()
     (posted,) = digests_shown(live)
-    assert posted.splitlines()[0] == "📊 客服一组 日报 · 2026-11-02"
+    assert posted.splitlines()[0] == "📊 客服一组 日报 · 2026年11月2日"
     assert "补发" not in posted, "a retry a minute later is not a late digest"
     (claim,) = rows(live, PostedDigest)
     assert claim.message_id is not None

@@ -108,7 +108,7 @@ async def test_me_in_a_private_chat_explains_every_point_and_the_estimated_payou
 
     (mine,) = (await live.say(wang, "/me", chat=live.sandbox.private_chat(wang))).texts()
     lines = mine.splitlines()
-    assert lines[0] == "🧾 王芳 · 2026-11 暂定得分（规则第 1 版）"
+    assert lines[0] == "🧾 王芳 · 2026年11月 暂定得分（规则第 1 版）"
     assert lines[1] == f"第 1 名（共 2 人），总分 {wang_total:.2f}"
     assert [line for line in lines if line.startswith("• ")] == WANG_LINES
     assert f"总分 = 因子 {wang_total:.2f} + 0.00（协作）+ 0.00（调整）= {wang_total:.2f}" in lines
@@ -152,13 +152,13 @@ async def test_why_explains_anyone_to_a_supervisor_by_name_or_by_reply(live, clo
     by_name, note = asked.texts()
     assert [c.params["chat_id"] for c in asked.sent()] == [private["id"], live.group["id"]]
     assert note == "📬 李雷 的得分明细已私聊发给你"
-    assert by_name.splitlines()[0] == "🧾 李雷 · 2026-11 暂定得分（规则第 1 版）"
+    assert by_name.splitlines()[0] == "🧾 李雷 · 2026年11月 暂定得分（规则第 1 版）"
     assert [line for line in by_name.splitlines() if line.startswith("• ")] == LI_LINES
 
     await live.say(wang, "/standings")
     wang_message = live.sandbox.last_update["message"]
     by_reply, _ = (await live.say(boss, "/why", reply_to=wang_message)).texts()
-    assert by_reply.splitlines()[0] == "🧾 王芳 · 2026-11 暂定得分（规则第 1 版）"
+    assert by_reply.splitlines()[0] == "🧾 王芳 · 2026年11月 暂定得分（规则第 1 版）"
 
     privately = (await live.say(boss, "/why 王芳", chat=private)).texts()
     assert privately == [by_reply]
@@ -295,7 +295,7 @@ async def test_a_closed_month_is_explained_from_its_frozen_snapshot_even_after_t
 
     (why,) = (await live.say(boss, "/why @lilei 2026-11", chat=live.sandbox.private_chat(boss))).texts()
     lines = why.splitlines()
-    assert lines[0] == "🧾 李雷 · 2026-11 已结算（规则第 1 版）"
+    assert lines[0] == "🧾 李雷 · 2026年11月 已结算（规则第 1 版）"
     assert [line for line in lines if line.startswith("• ")] == LI_LINES, "November keeps version 1's weights"
     (paid,) = [line for line in lines if line.startswith("💰")]
     assert paid.startswith(f"💰 已发放 {frozen_li}（奖金池 ¥1,000.00")

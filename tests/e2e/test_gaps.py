@@ -23,7 +23,7 @@ async def imported_morning(live, clock):
 async def test_gaps_lists_the_unheld_window_with_its_conversations(live, clock):
     _, _, boss = await imported_morning(live, clock)
     (text,) = (await live.say(boss, "/gaps 2026-11-02")).texts()
-    assert text.splitlines()[:2] == ["🕳 2026-11-02 无人接管却有会话的时段", "• 京东旗舰店（jd）14:00–18:00：1 个会话"]
+    assert text.splitlines()[:2] == ["🕳 2026年11月2日 无人接管却有会话的时段", "• 京东旗舰店（jd）14:00–18:00：1 个会话"]
 
 
 async def test_assign_credits_the_window_and_the_conversation_moves_to_the_agent(live, clock):

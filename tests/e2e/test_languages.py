@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from tests.factories import GROUP_ID, SUPERVISOR_ID, local
+from bot.harness import LiveBot
+from tests.factories import GROUP_ID, SUPERVISOR_ID, local, team_config
 
 pytestmark = pytest.mark.e2e
 
@@ -96,3 +97,18 @@ async def test_the_language_a_person_last_wrote_in_is_kept_for_messages_sent_to_
     silent = live.user(SUPERVISOR_ID, "Boss", username="boss", language_code=None)
     await live.say(silent, "/help")
     assert live.deps.for_agent(boss["id"]).lang == "en", "an update without a language_code does not forget it"
+
+
+async def test_dates_and_money_are_written_as_the_readers_language_writes_them(database_url, clock):
+    async with LiveBot(team_config(database_url, payout={"pool": 123456.78}), clock) as live:
+        li = live.user(102, "Li", "Lei", username="lilei", language_code="en-GB")
+        chat = live.sandbox.private_chat(li)
+        clock.set(local("2026-11-26", "10:00"))
+        (mine,) = (await live.say(li, "/standings", chat=chat)).texts()
+        (group,) = (await live.say(li, "/standings")).texts()
+        assert mine.splitlines()[0] == "🏆 Standings for 26 Nov 2026"
+        assert group.splitlines()[0] == "🏆 2026年11月26日 排行"
+        (rules_en,) = (await live.say(li, "/rules", chat=chat)).texts()
+        (rules_zh,) = (await live.say(li, "/rules")).texts()
+        assert "pool ¥123,456.78" in rules_en
+        assert "奖金池 ¥123,456.78" in rules_zh

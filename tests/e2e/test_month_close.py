@@ -51,7 +51,7 @@ async def test_a_month_is_adjusted_previewed_confirmed_frozen_and_posted(live, c
     clock.set(local("2026-11-02", "10:00"))
     preview = await live.say(boss, "/close_month 2026-10 10000")
     (text,) = preview.texts()
-    assert text.startswith("🧮 2026-10 结算预览（规则第 1 版")
+    assert text.startswith("🧮 2026年10月 结算预览（规则第 1 版")
     assert "合计：¥10,000.00（奖金池 ¥10,000.00）" in text
     confirm, cancel = confirm_button(live.sandbox.last_message(live.group["id"]))
     with reading(live.baton.engine) as session:
@@ -63,7 +63,7 @@ async def test_a_month_is_adjusted_previewed_confirmed_frozen_and_posted(live, c
     done = await live.press(boss, live.sandbox.last_message(live.group["id"]), confirm)
     assert done.toasts() == ["2026-10 已结算"]
     posted = done.texts()
-    assert len(posted) == 1 and posted[0].startswith("🔒 2026-10 已结算（第 1 版")
+    assert len(posted) == 1 and posted[0].startswith("🔒 2026年10月 已结算（第 1 版")
     payouts = {line.split()[1]: line.split()[-1] for line in posted[0].splitlines() if line[:1].isdigit()}
     assert set(payouts) == {"王芳", "李雷", "张伟"}
     cents = [int(round(float(v.strip("¥").replace(",", "")) * 100)) for v in payouts.values()]
@@ -118,7 +118,7 @@ async def test_reopening_allows_a_correction_and_closing_again_keeps_version_1(l
     await live.say(boss, "/adjust @lilei +10 2026-10 加班补录")
     await live.say(boss, "/close_month 2026-10 10000")
     done = await live.press(boss, live.sandbox.last_message(live.group["id"]), confirm_button(live.sandbox.last_message(live.group["id"]))[0])
-    assert done.texts()[0].startswith("🔒 2026-10 已结算（第 2 版")
+    assert done.texts()[0].startswith("🔒 2026年10月 已结算（第 2 版")
     with reading(live.baton.engine) as session:
         first, second = months.month_closes(session, "2026-10")
     assert (first.version, second.version) == (1, 2)
@@ -167,7 +167,7 @@ async def test_the_monthly_digest_posts_provisional_standings_once_and_reminds_s
     clock.set(local("2026-11-01", "10:00"))
     await monthly_digest(JobContext(live.application))
     text = live.sandbox.last_message(live.group["id"])["text"]
-    assert text.startswith("🗓 2026-10 月度排行（暂定）")
+    assert text.startswith("🗓 2026年10月 月度排行（暂定）")
     assert "主管请核对后结算：/close_month 2026-10" in text
     before = len(live.sandbox.messages(live.group["id"]))
     await catch_up(JobContext(live.application))

@@ -139,9 +139,9 @@ async def test_group_admins_supervise_when_configured_and_lose_it_within_ten_min
         live.sandbox.set_member(live.group, admin, "administrator")
         clock.set(local("2026-11-02", "10:00"))
 
-        for day in ("2026-11-01", "2026-11-02"):
+        for day, shown in (("2026-11-01", "2026年11月1日"), ("2026-11-02", "2026年11月2日")):
             (answer,) = (await live.say(admin, f"/gaps {day}")).texts()
-            assert answer.startswith(f"🕳 {day} 无人接管却有会话的时段")
+            assert answer.startswith(f"🕳 {shown} 无人接管却有会话的时段")
         assert (await live.say(agent, "/gaps")).texts() == ["只有主管可以使用 /gaps，未做任何更改"]
         assert calls_of(live, "getChatAdministrators") == 1, "the admin list is cached"
 

@@ -56,7 +56,7 @@ async def test_after_downtime_the_missed_digests_are_posted_once(database_url):
         before = len(live.sandbox.messages(live.group["id"]))
         await catch_up(JobContext(live.application))
         posted = [m["text"] for m in live.sandbox.messages(live.group["id"])[before:]]
-        assert [line.splitlines()[0] for line in posted] == ["📊 客服一组 日报 · 2026-11-02", "📊 客服一组 日报 · 2026-11-03"]
+        assert [line.splitlines()[0] for line in posted] == ["📊 客服一组 日报 · 2026年11月2日", "📊 客服一组 日报 · 2026年11月3日"]
         await catch_up(JobContext(live.application))
         assert len(live.sandbox.messages(live.group["id"])) == before + 2
 

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from matplotlib.font_manager import fontManager
 
-from bot.reports.chart import CJK_FONT_FILE, cjk_font, month_chart, yuan
+from bot.i18n.formats import money
+from bot.reports.chart import CJK_FONT_FILE, cjk_font, month_chart
 from domain.payouts import PayoutPolicy, compute_payouts
 from domain.rules import RulesVersion, default_rules
 from domain.scoring import score_period
@@ -113,4 +114,4 @@ def test_rendering_leaves_pyplot_and_the_global_settings_alone():
     [(0, "¥0.00"), (5, "¥0.05"), (123_456, "¥1,234.56"), (100_000_000, "¥1,000,000.00")],
 )
 def test_payouts_are_shown_in_yuan_from_whole_cents(cents, shown):
-    assert yuan(cents) == shown
+    assert money("zh", cents) == shown == money("en", cents)
