@@ -69,10 +69,6 @@ def percent(rate: float) -> str:
     return "—" if math.isnan(rate) else f"{100 * rate:.0f}%"
 
 
-def seconds(value: float) -> str:
-    return "—" if math.isnan(value) else f"{value:.0f}s"
-
-
 def hours(seconds: float) -> str:
     minutes = round(seconds / 60)
     return f"{minutes // 60}:{minutes % 60:02d}"
@@ -123,6 +119,9 @@ class Renderer:
 
     def number(self, value: float, decimals: int = 0) -> str:
         return formats.number(self.lang, value, decimals)
+
+    def seconds(self, value: float) -> str:
+        return "—" if math.isnan(value) else self.t("metrics.seconds", value=f"{value:.0f}")
 
     def day(self, day: date) -> str:
         return formats.long_date(self.lang, day)
@@ -250,7 +249,7 @@ class Renderer:
         header = self.t("metrics.header").split()
         body = [header] + [
             [
-                truncate(r.name, name_width), quantity(r.conversations), seconds(r.avg_first_response_s),
+                truncate(r.name, name_width), quantity(r.conversations), self.seconds(r.avg_first_response_s),
                 percent(r.first_reply_30s_rate), percent(r.satisfaction), percent(r.inquiry_conversion), percent(r.resolved_rate),
             ]
             for r in rows

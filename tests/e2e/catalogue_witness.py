@@ -28,6 +28,7 @@ LETTERS = re.compile(r"[^\W\d_]+")
 HAN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 PRE = re.compile(r"<pre>(.*?)</pre>", re.S)
 TAG = re.compile(r"<[^>]+>")
+URL_OR_PATH = re.compile(r"\S*/\S*")
 DIGEST = re.compile(r"[0-9a-f]{16,}")  # the audit chain's hashes: letters, but no words
 
 
@@ -143,7 +144,8 @@ def vocabulary(sandbox: BotApiSandbox, config: Config) -> set[str]:
 
 def _strings(value: object) -> Iterator[str]:
     if isinstance(value, str):
-        yield value
+        if not URL_OR_PATH.fullmatch(value):  # a database URL's path is no word anyone reads
+            yield value
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for field in dataclasses.fields(value):
             yield from _strings(getattr(value, field.name))

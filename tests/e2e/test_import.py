@@ -122,8 +122,8 @@ async def test_stats_shows_each_agents_service_metrics_from_the_export(live, clo
     rows = {line.split()[0]: line.split()[1:] for line in text.splitlines()[2:4]}
     # 王芳: JD-1..3, 8 s first responses, ratings very satisfied, satisfied, dissatisfied.
     # Team rate 2/3 with prior 5: (2 + 5·2/3) / (3 + 5) = 66.7%.
-    assert rows["王芳"] == ["3", "8s", "100%", "67%", "—", "100%"]
+    assert rows["王芳"] == ["3", "8秒", "100%", "67%", "—", "100%"]
     # 李雷: JD-4 (12:00) and JD-5, one inquiry that paid; no ratings, so the team rate.
-    assert rows["李雷"] == ["2", "8s", "100%", "67%", "100%", "100%"]
+    assert rows["李雷"] == ["2", "8秒", "100%", "67%", "100%", "100%"]
     assert (await live.say(wang, "/stats 2026-11")).texts()[0].startswith("📈 2026-11 服务指标")
     assert (await live.say(wang, "/stats yesterday")).texts() == ["用法：/stats [YYYY-MM-DD 或 YYYY-MM]"]
