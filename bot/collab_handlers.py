@@ -11,9 +11,9 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot import collab
 from bot.context import deps, person
-from bot.handlers import refuse, reply
+from bot.handlers import attempt, refuse, reply
 from bot.render import Renderer
-from bot.services import Duplicate, Person, Refused
+from bot.services import Person, Refused
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +55,8 @@ async def thanks_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if receiver in (None, False) and not words:
         await reply(update, d.render.t("usage.thanks"))
         return
-    try:
-        given = collab.give_thanks(d.baton, person(update.effective_user), receiver or None, words, update.update_id)
-    except Refused as refusal:
-        await refuse(update, context, refusal)
-        return
-    except Duplicate:
+    given = await attempt(update, d.render.refusal, lambda: collab.give_thanks(d.baton, person(update.effective_user), receiver or None, words, update.update_id))
+    if given is None:
         return
     await reply(update, thanks_line(d.render, given))
     team_chat = d.baton.config.team.chat_id
@@ -103,12 +99,8 @@ async def note_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not text.strip():
         await reply(update, d.render.t("usage.note", minutes=minutes))
         return
-    try:
-        noted = collab.add_note(d.baton, person(update.effective_user), text, update.update_id)
-    except Refused as refusal:
-        await refuse(update, context, refusal)
-        return
-    except Duplicate:
+    noted = await attempt(update, d.render.refusal, lambda: collab.add_note(d.baton, person(update.effective_user), text, update.update_id))
+    if noted is None:
         return
     labels = "、".join(escape(d.render.label(a)) for a in noted.accounts)
     await reply(update, d.render.t("collab.noted", name=escape(noted.agent), labels=labels, note=escape(noted.note)))
@@ -122,12 +114,8 @@ async def join_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not context.args:
         await reply(update, d.render.t("usage.join", keys=", ".join(a.key for a in d.baton.config.accounts)))
         return
-    try:
-        joined = collab.join_account(d.baton, person(update.effective_user), context.args[0].lower(), update.update_id)
-    except Refused as refusal:
-        await refuse(update, context, refusal)
-        return
-    except Duplicate:
+    joined = await attempt(update, d.render.refusal, lambda: collab.join_account(d.baton, person(update.effective_user), context.args[0].lower(), update.update_id))
+    if joined is None:
         return
     await reply(
         update,

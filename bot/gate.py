@@ -19,6 +19,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.context import deps
 from bot.i18n import t
+from bot.render import toast_text
 from bot.supervisors import membership
 from storage import repositories as repo
 from storage.db import reading
@@ -77,7 +78,7 @@ async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     team = d.baton.config.team.name
     try:
         if query is not None:
-            await query.answer(t(lang, key, team=team)[:200], show_alert=True)
+            await query.answer(toast_text(t(lang, key, team=escape(team))), show_alert=True)
         elif update.effective_message is not None and (private or _first_refusal(context, chat.id)):
             await update.effective_message.reply_text(t(lang, key, team=escape(team)), parse_mode=ParseMode.HTML, do_quote=False)
     except TelegramError as exc:

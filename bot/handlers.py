@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 from html import escape
 
 from telegram import Update
@@ -14,11 +16,13 @@ from bot import callbacks as cb
 from bot.context import deps, person
 from bot.i18n import CASE_TYPE_WORDS
 from bot.month import MONTH, month_span
-from bot.render import plain_text
+from bot.render import toast_text
 from bot.services import Duplicate, Refused
 from domain.time import day_bounds
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 # -- every update ----------------------------------------------------------------------------
@@ -51,6 +55,17 @@ async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: Re
     await reply(update, refusal_text(context, refusal))
 
 
+async def attempt(update: Update, refusal_text: Callable[[Refused], str], call: Callable[[], T]) -> T | None:
+    """What the service returned; None once a refusal has been answered, or for an update seen before."""
+    try:
+        return call()
+    except Refused as refusal:
+        await reply(update, refusal_text(refusal))
+    except Duplicate:
+        pass
+    return None
+
+
 def refusal_text(context: ContextTypes.DEFAULT_TYPE, refusal: Refused) -> str:
     return deps(context).render.refusal(refusal)
 
@@ -81,27 +96,17 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not context.args:
         await reply(update, d.render.t("usage.on", keys=", ".join(a.key for a in d.baton.config.accounts)))
         return
-    try:
-        result = d.baton.take_over(person(update.effective_user), context.args[0].lower(), update.update_id)
-    except Refused as refusal:
-        await refuse(update, context, refusal)
-        return
-    except Duplicate:
-        return
-    await reply(update, took_over_text(context, result))
+    result = await attempt(update, d.render.refusal, lambda: d.baton.take_over(person(update.effective_user), context.args[0].lower(), update.update_id))
+    if result is not None:
+        await reply(update, took_over_text(context, result))
 
 
 async def off_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
     account = context.args[0].lower() if context.args else None
-    try:
-        result = d.baton.hand_off(person(update.effective_user), account, update.update_id)
-    except Refused as refusal:
-        await refuse(update, context, refusal)
-        return
-    except Duplicate:
-        return
-    await reply(update, handed_off_text(context, result))
+    result = await attempt(update, d.render.refusal, lambda: d.baton.hand_off(person(update.effective_user), account, update.update_id))
+    if result is not None:
+        await reply(update, handed_off_text(context, result))
 
 
 def parse_case_args(args: list[str], accounts: set[str]) -> tuple[str | None, str | None, str | None]:
@@ -118,14 +123,9 @@ def parse_case_args(args: list[str], accounts: set[str]) -> tuple[str | None, st
 async def case_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
     account, case_type, note = parse_case_args(context.args or [], {a.key for a in d.baton.config.accounts})
-    try:
-        result = d.baton.log_case(person(update.effective_user), account, case_type, note, update.update_id)
-    except Refused as refusal:
-        await refuse(update, context, refusal)
-        return
-    except Duplicate:
-        return
-    await reply(update, case_logged_text(context, result))
+    result = await attempt(update, d.render.refusal, lambda: d.baton.log_case(person(update.effective_user), account, case_type, note, update.update_id))
+    if result is not None:
+        await reply(update, case_logged_text(context, result))
 
 
 async def standings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -195,7 +195,7 @@ async def console_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     try:
         toast, announcement, picking = handle_press(context, press, who, update.update_id)
     except Refused as refusal:
-        await query.answer(plain_text(refusal_text(context, refusal))[:200], show_alert=True)
+        await query.answer(toast_text(refusal_text(context, refusal)), show_alert=True)
         return
     except Duplicate:
         return

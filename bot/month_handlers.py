@@ -10,10 +10,10 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot.context import deps, person
-from bot.handlers import refuse, reply
+from bot.handlers import attempt, refuse, reply
 from bot.month import MONTH, adjust, close_month, month_of, parse_pool, previous_month, reopen_month, score_month
 from bot.month_report import month_files
-from bot.render import plain_text
+from bot.render import toast_text
 from bot.render_month import closed_message, preview_message
 from bot.services import Refused
 from bot.supervisors import is_supervisor, supervisors_only
@@ -51,10 +51,8 @@ async def adjust_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await reply(update, d.render.t("usage.adjust"))
         return
     handle, points, month, reason = parsed
-    try:
-        done = adjust(d.baton, person(update.effective_user), handle, points, reason, month, update.update_id)
-    except Refused as refusal:
-        await refuse(update, context, refusal)
+    done = await attempt(update, d.render.refusal, lambda: adjust(d.baton, person(update.effective_user), handle, points, reason, month, update.update_id))
+    if done is None:
         return
     await reply(
         update,
@@ -127,7 +125,7 @@ async def close_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     try:
         scored = close_month(d.baton, person(query.from_user), press.month, press.pool_cents, press.checksum, update.update_id)
     except Refused as refusal:
-        await query.answer(plain_text(d.render.refusal(refusal))[:200], show_alert=True)
+        await query.answer(toast_text(d.render.refusal(refusal)), show_alert=True)
         return
     await query.answer(d.render.t("toast.closed", month=press.month))
     with reading(d.baton.engine) as session:
@@ -157,9 +155,7 @@ async def reopen_month_command(update: Update, context: ContextTypes.DEFAULT_TYP
         return
     month, reason = args[0], " ".join(args[1:])
     who = person(update.effective_user)
-    try:
-        version = reopen_month(d.baton, who, month, reason, update.update_id)
-    except Refused as refusal:
-        await refuse(update, context, refusal)
+    version = await attempt(update, d.render.refusal, lambda: reopen_month(d.baton, who, month, reason, update.update_id))
+    if version is None:
         return
     await reply(update, d.render.t("reopened", by=escape(who.name), month=month, version=version, reason=escape(reason)))

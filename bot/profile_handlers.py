@@ -15,10 +15,9 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot import profile as profiles
 from bot.context import deps, person
-from bot.handlers import reply
+from bot.handlers import attempt, reply
 from bot.render_profile import declared_text, own_skills_text, profile_text, tagged_text, talent_text
 from bot.reports.trend_chart import trend_chart
-from bot.services import Duplicate, Refused
 from bot.supervisors import is_supervisor, supervisors_only
 
 COMMANDS = ("profile", "skills", "tag", "untag", "talent")
@@ -43,10 +42,8 @@ async def profile_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     asker = person(update.effective_user)
     supervisor = await is_supervisor(context, asker.tg_user_id)
     d.baton.compile([d.baton.today()])  # as /standings: the compile job keeps the other days
-    try:
-        built = profiles.build_profile(d.baton, asker, handle, supervisor=supervisor)
-    except Refused as refusal:
-        await reply(update, d.render.refusal(refusal))
+    built = await attempt(update, d.render.refusal, lambda: profiles.build_profile(d.baton, asker, handle, supervisor=supervisor))
+    if built is None:
         return
     private = d.for_user(update.effective_user)
     chart = trend_chart(built.trend, name=built.name, lang=private.lang)
@@ -86,14 +83,9 @@ async def skills_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not context.args:
         await reply(update, own_skills_text(d.render, me.name, profiles.own_skills(d.baton, me)))
         return
-    try:
-        changed = profiles.declare_skills(d.baton, me, list(context.args), update.update_id)
-    except Refused as refusal:
-        await reply(update, d.render.refusal(refusal))
-        return
-    except Duplicate:
-        return
-    await reply(update, declared_text(d.render, changed))
+    changed = await attempt(update, d.render.refusal, lambda: profiles.declare_skills(d.baton, me, list(context.args), update.update_id))
+    if changed is not None:
+        await reply(update, declared_text(d.render, changed))
 
 
 @supervisors_only("tag")
@@ -113,14 +105,9 @@ async def _tag(update: Update, context: ContextTypes.DEFAULT_TYPE, *, remove: bo
         await reply(update, d.render.t("usage.untag" if remove else "usage.tag"))
         return
     supervisor = person(update.effective_user)
-    try:
-        changed = profiles.tag_skills(d.baton, supervisor, words, update.update_id, remove=remove)
-    except Refused as refusal:
-        await reply(update, d.render.refusal(refusal))
-        return
-    except Duplicate:
-        return
-    await reply(update, tagged_text(d.render, supervisor.name, changed, removed=remove))
+    changed = await attempt(update, d.render.refusal, lambda: profiles.tag_skills(d.baton, supervisor, words, update.update_id, remove=remove))
+    if changed is not None:
+        await reply(update, tagged_text(d.render, supervisor.name, changed, removed=remove))
 
 
 @supervisors_only("talent")
@@ -130,10 +117,8 @@ async def talent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await reply(update, d.render.t("usage.talent"))
         return
     d.baton.compile([d.baton.today()])
-    try:
-        found = profiles.find_talent(d.baton, list(context.args))
-    except Refused as refusal:
-        await reply(update, d.render.refusal(refusal))
+    found = await attempt(update, d.render.refusal, lambda: profiles.find_talent(d.baton, list(context.args)))
+    if found is None:
         return
     await send_privately(
         update, context, talent_text(d.for_user(update.effective_user), found), notice=d.render.t("talent.sent_privately", skill=escape(found.skill)), command="talent",

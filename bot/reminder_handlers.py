@@ -13,7 +13,8 @@ from bot import reminder_actions as actions
 from bot import reminder_callbacks as rcb
 from bot import render_reminders as text
 from bot.context import deps, person
-from bot.render import Renderer, plain_text
+from bot.handlers import attempt, reply
+from bot.render import Renderer, toast_text
 from bot.services import Duplicate, Refused
 
 # 18:30, 9:05 or 18：30 (a Chinese keyboard's colon).
@@ -49,12 +50,12 @@ async def reminder_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         else:
             answered = actions.clock_off(d.baton, who, press.notice_id, press.at, update.update_id)
     except Refused as refusal:
-        await query.answer(plain_text(refusal_text(d.render, refusal, d.baton.clock.now()))[:200], show_alert=True)
+        await query.answer(toast_text(refusal_text(d.render, refusal, d.baton.clock.now())), show_alert=True)
         return
     except Duplicate:
         return
     done = text.outcome(d.render, _DONE[press.action], answered.account, answered.ended_at, d.baton.clock.now())
-    await query.answer(plain_text(done)[:200])
+    await query.answer(toast_text(done))
     await _edit_quietly(query.edit_message_text(f"{query.message.text_html}\n\n{done}", parse_mode=ParseMode.HTML))
 
 
@@ -65,7 +66,7 @@ async def left_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     wall = next((w for w in map(parse_wall_time, words) if w is not None), None)
     rest = [w for w in words if parse_wall_time(w) is None]
     if wall is None or len(rest) > 1:
-        await _reply(update, d.render.t("usage.left"))
+        await reply(update, d.render.t("usage.left"))
         return
     await _answer_typed(update, context, wall, account=rest[0].lower() if rest else None)
 
@@ -88,23 +89,18 @@ async def _answer_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, wall
     if wall is None:
         if where.get("replied_to") is not None and not actions.is_question(d.baton, *where["replied_to"]):
             return
-        await _reply(update, d.render.t("usage.left"))
+        await reply(update, d.render.t("usage.left"))
         return
-    try:
-        answered = actions.clock_off_typed(d.baton, person(update.effective_user), wall, update_id=update.update_id, **where)
-    except Refused as refusal:
-        await _reply(update, refusal_text(d.render, refusal, d.baton.clock.now()))
+    answered = await attempt(
+        update, lambda refusal: refusal_text(d.render, refusal, d.baton.clock.now()),
+        lambda: actions.clock_off_typed(d.baton, person(update.effective_user), wall, update_id=update.update_id, **where),
+    )
+    if answered is None:
         return
-    except Duplicate:
-        return
-    await _reply(update, text.outcome(d.render, "reminder.clocked_off", answered.account, answered.ended_at, d.baton.clock.now()))
+    await reply(update, text.outcome(d.render, "reminder.clocked_off", answered.account, answered.ended_at, d.baton.clock.now()))
     if answered.message_id is not None:
         # The question's button would now close an ended hold; take it away.
         await _edit_quietly(context.bot.edit_message_reply_markup(answered.chat_id, answered.message_id, reply_markup=None))
-
-
-async def _reply(update: Update, html: str) -> None:
-    await update.effective_message.reply_text(html, parse_mode=ParseMode.HTML, do_quote=False)
 
 
 async def _edit_quietly(edit) -> None:

@@ -27,6 +27,13 @@ def plain_text(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", html))
 
 
+TOAST_LIMIT = 200  # characters Telegram shows in a callback query's answer
+
+
+def toast_text(html: str) -> str:
+    return plain_text(html)[:TOAST_LIMIT]
+
+
 def display_width(text: str) -> int:
     """Columns a string takes in a monospace font: CJK characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)

@@ -4,8 +4,7 @@
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from functools import partial
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -15,9 +14,9 @@ from bot import roster as rosters
 from bot import roster_callbacks as rcb
 from bot import swaps
 from bot.context import deps, person
-from bot.handlers import reply
+from bot.handlers import attempt, reply
 from bot.import_handlers import MAX_FILE_BYTES
-from bot.render import Renderer, plain_text
+from bot.render import toast_text
 from bot.render_roster import imported_text, refusal_text, shift_ended_text, shift_set_text, swap_keyboard, swap_status, swap_text, week_text
 from bot.services import Duplicate, Refused
 from bot.supervisors import is_supervisor, supervisors_only
@@ -25,8 +24,6 @@ from domain.roster import parse_week
 
 _REGISTERED = "roster_handlers_registered"
 CAPTION = r"^/roster_import(@\w+)?(\s|$)"
-TOAST_LIMIT = 200
-T = TypeVar("T")
 
 
 def register(application: Application) -> None:
@@ -54,20 +51,9 @@ async def roster_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 @supervisors_only("shift")
 async def shift_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
-    done = await _attempt(update, d.render, lambda: rosters.set_shift(d.baton, person(update.effective_user), list(context.args or []), update.update_id))
+    done = await attempt(update, partial(refusal_text, d.render), lambda: rosters.set_shift(d.baton, person(update.effective_user), list(context.args or []), update.update_id))
     if done is not None:
         await reply(update, shift_set_text(d.render, done) if isinstance(done, rosters.ShiftSet) else shift_ended_text(d.render, done))
-
-
-async def _attempt(update: Update, render: Renderer, call: Callable[[], T]) -> T | None:
-    """What the service returned; None once a refusal has been answered, or for an update seen before."""
-    try:
-        return call()
-    except Refused as refusal:
-        await reply(update, refusal_text(render, refusal))
-    except Duplicate:
-        pass
-    return None
 
 
 @supervisors_only("roster_import")
@@ -79,7 +65,7 @@ async def roster_import_document(update: Update, context: ContextTypes.DEFAULT_T
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     name = document.file_name or "roster"
-    done = await _attempt(update, d.render, lambda: rosters.import_roster(d.baton, person(update.effective_user), data, name, update.update_id))
+    done = await attempt(update, partial(refusal_text, d.render), lambda: rosters.import_roster(d.baton, person(update.effective_user), data, name, update.update_id))
     if done is not None:
         await reply(update, imported_text(d.render, done))
 
@@ -91,7 +77,7 @@ async def roster_import_without_file(update: Update, context: ContextTypes.DEFAU
 
 async def swap_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
-    offered = await _attempt(update, d.render, lambda: swaps.offer(d.baton, person(update.effective_user), list(context.args or []), update.update_id))
+    offered = await attempt(update, partial(refusal_text, d.render), lambda: swaps.offer(d.baton, person(update.effective_user), list(context.args or []), update.update_id))
     if offered is None:
         return
     message = await update.effective_message.reply_text(
@@ -106,17 +92,17 @@ async def swap_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     d = deps(context)
     press = rcb.decode(query.data)
     if press is None or query.message is None:
-        await query.answer(plain_text(refusal_text(d.render, Refused("swap_stale"))), show_alert=True)
+        await query.answer(toast_text(refusal_text(d.render, Refused("swap_stale"))), show_alert=True)
         return
     supervisor = press.action in (swaps.APPROVE, swaps.REJECT) and await is_supervisor(context, query.from_user.id)
     where = (query.message.chat.id, query.message.message_id)
     try:
         view = swaps.press(d.baton, person(query.from_user), press.swap_id, press.action, where, update.update_id, supervisor=supervisor)
     except Refused as refusal:
-        await query.answer(plain_text(refusal_text(d.render, refusal))[:TOAST_LIMIT], show_alert=True)
+        await query.answer(toast_text(refusal_text(d.render, refusal)), show_alert=True)
         return
     except Duplicate:
         await query.answer()
         return
-    await query.answer(plain_text(swap_status(d.render, view))[:TOAST_LIMIT])
+    await query.answer(toast_text(swap_status(d.render, view)))
     await query.edit_message_text(swap_text(d.render, view), parse_mode=ParseMode.HTML, reply_markup=swap_keyboard(d.render, view))

@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 from html import escape
 
 from telegram import Update
@@ -20,11 +21,11 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.context import deps, person
 from bot.explain import explain_handle, explain_member, explain_replied_to, explanation_text, factor_label, factor_value, in_display_order
-from bot.handlers import reply
+from bot.handlers import attempt, reply
 from bot.i18n import t
 from bot.month import MONTH, month_of, month_span, rules_versions
 from bot.render import Renderer
-from bot.services import Baton, Duplicate, Person, Refused
+from bot.services import Baton, Person, Refused
 from bot.supervisors import supervisors_only
 from domain.rules import KNOWN_FACTORS, LOWER_IS_BETTER, Rules, RulesVersion, default_rules, new_version, rules_for_period, rules_in_force
 from storage import month as months
@@ -270,12 +271,9 @@ async def me_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if len(args) > 1 or (args and not MONTH.match(args[0])):
         await reply(update, d.render.t("usage.me"))
         return
-    try:
-        explained = explain_member(d.baton, update.effective_user.id, args[0] if args else None)
-    except Refused as refusal:
-        await reply(update, refusal_text(d.render, refusal))
-        return
-    await reply(update, explanation_text(d.render, explained))
+    explained = await attempt(update, partial(refusal_text, d.render), lambda: explain_member(d.baton, update.effective_user.id, args[0] if args else None))
+    if explained is not None:
+        await reply(update, explanation_text(d.render, explained))
 
 
 @supervisors_only("why")
@@ -324,12 +322,8 @@ async def set_weight_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await reply(update, _usage(d.render))
         return
     word, weight, day = parsed
-    try:
-        changed = set_weight(d.baton, person(update.effective_user), factor_named(word), weight, day, update.update_id)
-    except Refused as refusal:
-        await reply(update, refusal_text(d.render, refusal))
-        return
-    except Duplicate:
+    changed = await attempt(update, partial(refusal_text, d.render), lambda: set_weight(d.baton, person(update.effective_user), factor_named(word), weight, day, update.update_id))
+    if changed is None:
         return
     line = weight_changed_text(d.render, changed)
     note = ""
