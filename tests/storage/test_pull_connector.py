@@ -168,7 +168,9 @@ async def test_an_answer_slower_than_the_timeout_is_retried(engine, platform, sl
     started = time.monotonic()
     report = await pull(engine, platform, sleep, timeout_seconds=0.2)
 
-    assert time.monotonic() - started < 1.0
+    # The slow answer would take 5 s (fake_pull_api): finishing well before proves the client gave up
+    # after its 0.2 s timeout. Not a speed check, so a loaded machine still passes.
+    assert time.monotonic() - started < 4.0
     assert report.error is None
     assert report.new == len(platform.conversations)
     assert sleep.requested == [settings_for(platform).backoff_seconds]
