@@ -3,8 +3,8 @@
 The group hears the team's language. A private chat hears the person's own Telegram language
 when Baton speaks it, else the team's. A handler's context knows which applies to its update, so
 `deps(context).render` answers in the right one; a message sent elsewhere (to the group from a
-private chat, to a supervisor, from a job) picks its renderer with `team`, `for_user` or
-`for_agent`.
+private chat, to a supervisor, from a job) picks its renderer with `team`, `for_user`,
+`for_agent` or `speaking_to`.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from bot.render import Renderer
 from bot.services import Baton, Person
 from storage import repositories as repo
 from storage.db import reading
+from storage.models import Agent
 
 KEY = "baton"
 
@@ -50,21 +51,18 @@ class Deps:
         """For a private message to the person behind the current update."""
         return self.in_language(user.language_code if user else None)
 
-    def for_agent(self, tg_user_id: int) -> Renderer:
-        """For a private message to someone else: in the language Telegram last reported for them."""
-        with reading(self.baton.engine) as session:
-            agent = repo.agent_by_tg_id(session, tg_user_id)
+    def speaking_to(self, agent: Agent | None) -> Renderer:
+        """For a private message to an agent: in the language Telegram last reported for them."""
         return self.in_language(agent.language_code if agent else None)
 
+    def for_agent(self, tg_user_id: int) -> Renderer:
+        with reading(self.baton.engine) as session:
+            return self.speaking_to(repo.agent_by_tg_id(session, tg_user_id))
 
-def answer_language(update: object, team_language: str) -> str:
-    """The group hears the team's language; a private chat its person's, when Baton speaks it."""
-    if not isinstance(update, Update):
-        return team_language
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or chat.type != ChatType.PRIVATE or user is None:
-        return team_language
-    return supported(user.language_code) or team_language
+    def answering(self, update: object) -> Renderer:
+        """The group hears the team's language; a private chat its person's, when Baton speaks it."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        return self.for_user(update.effective_user) if chat is not None and chat.type == ChatType.PRIVATE else self.team
 
 
 class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -75,9 +73,9 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
     @classmethod
     def from_update(cls, update: object, application) -> BatonContext:
         context = super().from_update(update, application)
-        found = application.bot_data.get(KEY)
+        found: Deps | None = application.bot_data.get(KEY)
         if found is not None:
-            context.language = answer_language(update, found.baton.config.team.language)
+            context.language = found.answering(update).lang
         return context
 
 

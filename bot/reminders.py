@@ -70,15 +70,11 @@ def due_now(d: Deps, now: datetime) -> list[Due]:
         forgotten = forgotten_clock_offs(open_holds, now, checks.day_end, checks.morning, baton.tz)
         activities = {c.hold.id: activity_before_day_end(session, baton, c.hold) for c in forgotten}
         told = _auto_closes_to_tell(session, now)
-    # Each notice here goes to one agent's private chat, in their language.
-    def speaking_to(agent_id: int):
-        return d.in_language(agents[agent_id].language_code)
-
     due: list[Due] = []
     for hold in told:
-        due.append(Due(AUTO_CLOSED, hold_key(hold.id), agents[hold.agent_id].tg_user_id, text.auto_closed(speaking_to(hold.agent_id), hold, now)))
+        due.append(Due(AUTO_CLOSED, hold_key(hold.id), agents[hold.agent_id].tg_user_id, text.auto_closed(d.speaking_to(agents[hold.agent_id]), hold, now)))
     for c in forgotten:
-        activity, render = activities[c.hold.id], speaking_to(c.hold.agent_id)
+        activity, render = activities[c.hold.id], d.speaking_to(agents[c.hold.agent_id])
         due.append(Due(
             CLOCK_OFF, hold_key(c.hold.id), agents[c.hold.agent_id].tg_user_id, text.clock_off(render, c.hold, activity, now),
             c.hold.agent_id, c.hold.id, lambda notice_id, a=activity, r=render: text.clock_off_keyboard(r, notice_id, a, now),
@@ -86,7 +82,7 @@ def due_now(d: Deps, now: datetime) -> list[Due]:
     asked = {c.hold.id for c in forgotten}
     for hold in long_holds(open_holds, now, timedelta(hours=checks.max_hold_hours)):
         if hold.id not in asked:  # the morning question covers it
-            render = speaking_to(hold.agent_id)
+            render = d.speaking_to(agents[hold.agent_id])
             due.append(Due(
                 LONG_HOLD, hold_key(hold.id), agents[hold.agent_id].tg_user_id, text.long_hold(render, hold, now),
                 hold.agent_id, hold.id, lambda notice_id, r=render: text.long_hold_keyboard(r, notice_id),
@@ -132,7 +128,7 @@ def _late(d: Deps, now: datetime) -> list[Due]:
     ]
     return [
         Due(LATE_START, f"{s.agent_id}:{s.account}:{_stamp(s.start)}", agents[s.agent_id].tg_user_id,
-            text.late_start(d.in_language(agents[s.agent_id].language_code), s, now), s.agent_id)
+            text.late_start(d.speaking_to(agents[s.agent_id]), s, now), s.agent_id)
         for s in late_starts(shifts, holds, now, timedelta(minutes=baton.config.checks.late_minutes))
     ]
 

@@ -61,10 +61,6 @@ def t(lang: str, key: str, /, **params: object) -> str:
     return (entry.get(lang) or entry[DEFAULT_LANGUAGE]).format(**params)
 
 
-def has(key: str) -> bool:
-    return key in MESSAGES
-
-
 def t_or(lang: str, key: str, fallback: str, /, **params: object) -> str:
     """The text for `key`, or `fallback` where the catalogue has no such key (a config-defined name)."""
     return t(lang, key, **params) if key in MESSAGES else fallback
