@@ -85,8 +85,7 @@ def attention_lines(render: Renderer, attention: Attention | None, day: date) ->
     for account, count in attention.unattributed.items():
         lines.append(render.t("attention.unattributed", label=label(account), count=count, day=day.isoformat()))
     for account, days in attention.missing_imports.items():
-        listed = ("、" if render.lang == "zh" else ", ").join(d.strftime("%m-%d") for d in days)
-        lines.append(render.t("attention.no_import", label=label(account), days=listed))
+        lines.append(render.t("attention.no_import", label=label(account), days=render.listed(d.strftime("%m-%d") for d in days)))
     if attention.empty:
         lines.append(render.t("attention.none"))
     return lines

@@ -102,7 +102,7 @@ async def note_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     noted = await attempt(update, d.render.refusal, lambda: collab.add_note(d.baton, person(update.effective_user), text, update.update_id))
     if noted is None:
         return
-    labels = "、".join(escape(d.render.label(a)) for a in noted.accounts)
+    labels = d.render.listed(escape(d.render.label(a)) for a in noted.accounts)
     await reply(update, d.render.t("collab.noted", name=escape(noted.agent), labels=labels, note=escape(noted.note)))
 
 

@@ -169,7 +169,7 @@ def took_over_text(context: ContextTypes.DEFAULT_TYPE, result) -> str:
 def handed_off_text(context: ContextTypes.DEFAULT_TYPE, result) -> str:
     """The hand-off line, with the invitation to leave a note: a clean handover earns points."""
     render = deps(context).render
-    labels = "、".join(escape(render.label(a)) for a in result.accounts)
+    labels = render.listed(escape(render.label(a)) for a in result.accounts)
     return render.t("handed_off", name=escape(result.agent), labels=labels) + "\n" + render.t("collab.ask_note")
 
 

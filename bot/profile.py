@@ -212,7 +212,7 @@ def tag_skills(baton: Baton, supervisor: Person, words: list[str], update_id: in
         if remove:
             done = [s for s in skills if store.remove_skill(session, agent.id, s, SUPERVISOR)]
             if not done:
-                raise Refused("untag_missing", name=agent.name, skills="、".join(skills))
+                raise Refused("untag_missing", name=agent.name, skills=list(skills))
         else:
             done = [s for s in skills if store.add_skill(session, agent.id, s, SUPERVISOR, actor.id, now)]
         if done:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from html import escape, unescape
 from zoneinfo import ZoneInfo
@@ -102,15 +102,14 @@ class Renderer:
         params: dict[str, object] = {}
         for name, value in refusal.params.items():
             if isinstance(value, list):
-                params[name] = escape(self.t("roster.separator").join(map(str, value)) or "—")
-            elif isinstance(value, str):
-                params[name] = escape(value if name in UNCUT else truncate(value, ECHO_WIDTH))
-            else:
-                params[name] = value
+                value = self.listed(map(str, value)) or "—"
+            if isinstance(value, str):
+                value = escape(value if name in UNCUT else truncate(value, ECHO_WIDTH))
+            params[name] = value
         if "account" in refusal.params:
             params["label"] = escape(truncate(self.label(refusal.params["account"] or ""), ECHO_WIDTH))
         if isinstance(refusal.params.get("accounts"), list):
-            params["labels"] = self.t("roster.separator").join(escape(self.label(a)) for a in refusal.params["accounts"])
+            params["labels"] = self.listed(escape(self.label(a)) for a in refusal.params["accounts"])
             params["first"] = escape(refusal.params["accounts"][0])
         params.update(rendered)
         key = f"error.{refusal.code}.{params['reason']}" if refusal.code == "export_refused" else f"error.{refusal.code}"
@@ -118,6 +117,10 @@ class Renderer:
 
     def label(self, account: str) -> str:
         return self.labels.get(account, account)
+
+    def listed(self, items: Iterable[str]) -> str:
+        """Texts (HTML already) as a list the language reads: 京东、唯品会 · JD, Vipshop."""
+        return self.t("list.separator").join(items)
 
     # -- numbers, money and dates as the language writes them ------------------------------------
 

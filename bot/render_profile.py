@@ -15,7 +15,7 @@ def hours(value: float) -> str:
 
 
 def listed(render: Renderer, items: Iterable[str]) -> str:
-    return render.t("profile.separator").join(escape(i) for i in items)
+    return render.listed(escape(i) for i in items)
 
 
 def platform_name(render: Renderer, platform: str) -> str:

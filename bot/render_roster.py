@@ -51,7 +51,7 @@ def days_text(render: Renderer, weekdays: Iterable[int]) -> str:
     for run in runs:
         names = [render.t(f"weekday.long.{d}") for d in run]
         parts += [render.t("roster.day_range", first=names[0], last=names[-1])] if len(run) > 2 else names
-    return render.t("roster.separator").join(parts)
+    return render.listed(parts)
 
 
 def hours_text(render: Renderer, start: time, end: time) -> str:

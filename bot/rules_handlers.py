@@ -241,7 +241,7 @@ def _payout_line(render: Renderer, baton: Baton) -> str:
             amount = f"×{float(band.multiplier):g}" if band.multiplier is not None else render.money(band.fixed_cents or 0)
             key = "rules.payout.band_rest" if band.up_to_rank is None else "rules.payout.band_up_to"
             bands.append(render.t(key, name=escape(band.name), rank=band.up_to_rank, amount=amount))
-        scheme = render.t("rules.payout.tiers", bands=("、" if render.lang == "zh" else ", ").join(bands))
+        scheme = render.t("rules.payout.tiers", bands=render.listed(bands))
     elif policy.scheme == "team_fund":
         scheme = render.t("rules.payout.team_fund")
     else:

@@ -112,3 +112,17 @@ async def test_dates_and_money_are_written_as_the_readers_language_writes_them(d
         (rules_zh,) = (await live.say(li, "/rules")).texts()
         assert "pool ¥123,456.78" in rules_en
         assert "奖金池 ¥123,456.78" in rules_zh
+
+
+async def test_a_list_is_joined_as_the_readers_language_joins_it(live, clock, people):
+    li = people["li"]
+    chat = live.sandbox.private_chat(li)
+    clock.set(local("2026-11-02", "09:00"))
+    await live.say(li, "/on jd", chat=chat)
+    await live.say(li, "/on vip", chat=chat)
+    (mine,) = (await live.say(li, "/off", chat=chat)).texts()
+    assert mine.splitlines()[0] == "👋 Li Lei handed off 京东旗舰店, 唯品会店"
+    await live.say(li, "/on jd")
+    await live.say(li, "/on vip")
+    (group,) = (await live.say(li, "/off")).texts()
+    assert group.splitlines()[0] == "👋 Li Lei 交出了 京东旗舰店、唯品会店"
