@@ -9,6 +9,7 @@ Times attribute_conversations in memory (best of 3), then compares it on a 50,00
 sample with a naive per-conversation scan of that account's holds, checking both agree.
 The last line printed is one JSON object for CI.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,9 +28,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain.attribution import Attribution, attribute_conversations  # noqa: E402
-from domain.roster import RosterEntry, expand_roster  # noqa: E402
-from domain.time import TS_DTYPE, month_bounds  # noqa: E402
+from domain.attribution import Attribution, attribute_conversations
+from domain.roster import RosterEntry, expand_roster
+from domain.time import TS_DTYPE, month_bounds
 
 TEAM_ZONE = ZoneInfo("Asia/Shanghai")
 ACCOUNTS = 20
@@ -84,8 +85,7 @@ def generate(n_conversations: int, seed: int) -> tuple[pd.DataFrame, pd.DataFram
         }
     )
     plan = [
-        RosterEntry(int(agents_of[i][0]), str(accounts[i]), frozenset(range(7)), clock_time(9), clock_time(18))
-        for i in range(ACCOUNTS)
+        RosterEntry(int(agents_of[i][0]), str(accounts[i]), frozenset(range(7)), clock_time(9), clock_time(18)) for i in range(ACCOUNTS)
     ]
     roster = expand_roster(plan, date(2024, 3, 1), date(2024, 3, 31), TEAM_ZONE)
     return conversations, holds, roster
@@ -110,11 +110,12 @@ def time_from_db(conversations: pd.DataFrame, holds: pd.DataFrame, roster: pd.Da
 
     from sqlalchemy import insert
 
-    from storage import repositories as repo
+    from storage.accounts import AccountSpec
     from storage.conversations import conversation_moments
     from storage.db import make_engine, transaction
     from storage.migrate import migrate
     from storage.models import Agent, ConversationRow, HoldRow
+    from storage.uow import Tables
 
     with tempfile.TemporaryDirectory(prefix="baton-bench-") as scratch:
         engine = make_engine(f"sqlite:///{scratch}/bench.db")
@@ -122,14 +123,20 @@ def time_from_db(conversations: pd.DataFrame, holds: pd.DataFrame, roster: pd.Da
         first = conversations["start"].min()
         with transaction(engine) as session:
             keys = sorted(set(conversations["account"]) | set(holds["account"]))
-            repo.sync_accounts(session, [repo.AccountSpec(k, k.split(":")[0], k) for k in keys])
-            ids = repo.account_ids(session)
+            tables = Tables(session)
+            tables.accounts.sync([AccountSpec(k, k.split(":")[0], k) for k in keys])
+            ids = tables.accounts.ids
             agent_ids = sorted(set(holds["agent_id"]))
             session.execute(insert(Agent), [{"id": a, "tg_user_id": a, "name": f"agent {a}", "registered_at": first} for a in agent_ids])
             session.execute(
                 insert(HoldRow),
                 [
-                    {"account_id": ids[r.account], "agent_id": r.agent_id, "started_at": r.start, "ended_at": None if pd.isna(r.end) else r.end}
+                    {
+                        "account_id": ids[r.account],
+                        "agent_id": r.agent_id,
+                        "started_at": r.start,
+                        "ended_at": None if pd.isna(r.end) else r.end,
+                    }
                     for r in holds.sort_values("start").itertuples(index=False)
                 ],
             )
@@ -140,14 +147,24 @@ def time_from_db(conversations: pd.DataFrame, holds: pd.DataFrame, roster: pd.Da
                 session.execute(
                     insert(ConversationRow),
                     [
-                        {"account_id": ids[a], "platform": "jd", "external_id": str(i), "started_at": t, "first_response_s": None if pd.isna(f) else f,
-                         "inquiry": False, "paid": False, "raw": "{}", "imported_at": first, "source": "bench"}
-                        for i, a, t, f in zip(part["conversation_id"], part["account"], part["start"], replies)
+                        {
+                            "account_id": ids[a],
+                            "platform": "jd",
+                            "external_id": str(i),
+                            "started_at": t,
+                            "first_response_s": None if pd.isna(f) else f,
+                            "inquiry": False,
+                            "paid": False,
+                            "raw": "{}",
+                            "imported_at": first,
+                            "source": "bench",
+                        }
+                        for i, a, t, f in zip(part["conversation_id"], part["account"], part["start"], replies, strict=True)
                     ],
                 )
         started = time.perf_counter()
         with transaction(engine) as session:
-            stored_holds = repo.holds_frame_between(session, first.to_pydatetime(), now)
+            stored_holds = Tables(session).holds.frame_between(first.to_pydatetime(), now)
             stored = conversation_moments(session, first.to_pydatetime(), now)
         result = attribute_conversations(stored, stored_holds, roster, now=now)
         seconds = time.perf_counter() - started
@@ -163,7 +180,7 @@ def naive_tables(holds, roster, now) -> tuple[dict, dict]:
         table = defaultdict(list)
         starts = frame["start"].to_numpy(dtype="datetime64[us]").view(np.int64).tolist()
         ends = frame["end"].fillna(pd.Timestamp(now)).to_numpy(dtype="datetime64[us]").view(np.int64).tolist()
-        for account, agent, start, end in zip(frame["account"], frame["agent_id"].tolist(), starts, ends):
+        for account, agent, start, end in zip(frame["account"], frame["agent_id"].tolist(), starts, ends, strict=True):
             table[account].append((start, end, agent))
         return table
 
@@ -174,7 +191,7 @@ def naive_attribution(conversations, hold_table, roster_table) -> tuple[dict[int
     """The obvious loop: for each conversation, scan every hold of its account."""
     moments = conversations["start"].to_numpy(dtype="datetime64[us]").view(np.int64).tolist()
     statuses, credits = {}, []
-    for cid, account, ts in zip(conversations["conversation_id"].tolist(), conversations["account"], moments):
+    for cid, account, ts in zip(conversations["conversation_id"].tolist(), conversations["account"], moments, strict=True):
         status = "held"
         chosen = sorted({agent for start, end, agent in hold_table[account] if start <= ts < end})
         if not chosen:
@@ -188,11 +205,13 @@ def naive_attribution(conversations, hold_table, roster_table) -> tuple[dict[int
 
 
 def agrees(result: Attribution, statuses: dict, credits: list) -> bool:
-    mine = dict(zip(result.statuses["conversation_id"].tolist(), result.statuses["status"].astype(str).tolist()))
+    mine = dict(zip(result.statuses["conversation_id"].tolist(), result.statuses["status"].astype(str).tolist(), strict=True))
     theirs = sorted(credits)
-    ours = list(zip(*(result.credits[c].tolist() for c in ("conversation_id", "agent_id", "share"))))
-    return mine == statuses and len(ours) == len(theirs) and all(
-        a[:2] == b[:2] and abs(a[2] - b[2]) < 1e-12 for a, b in zip(ours, theirs)
+    ours = list(zip(*(result.credits[c].tolist() for c in ("conversation_id", "agent_id", "share")), strict=True))
+    return (
+        mine == statuses
+        and len(ours) == len(theirs)
+        and all(a[:2] == b[:2] and abs(a[2] - b[2]) < 1e-12 for a, b in zip(ours, theirs, strict=True))
     )
 
 

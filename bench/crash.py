@@ -18,6 +18,7 @@ The agents use private chats rather than the team group because `baton run` send
 AIORateLimiter, which lets 20 requests a minute into a group: a few hundred console edits there
 would take half an hour. Digests still go to the group, which therefore holds nothing else.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,15 +34,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.crash_bot import (  # noqa: E402
-    ACCOUNTS, TEAM_CHAT, TEAM_NAME, TOKEN, BotProcess, kill_at_first_digest, seed_yesterday, write_config,
+from bench.crash_bot import (
+    ACCOUNTS,
+    TEAM_CHAT,
+    TEAM_NAME,
+    TOKEN,
+    BotProcess,
+    kill_at_first_digest,
+    seed_yesterday,
+    write_config,
 )
-from bench.crash_checks import CrashReport, check_digests, check_holds, check_ledger, check_updates, is_digest, read_rows  # noqa: E402
-from bot import callbacks as cb  # noqa: E402
-from bot.app import prepare_database  # noqa: E402
-from bot.config import load_config  # noqa: E402
-from bot.i18n import CASE_TYPES  # noqa: E402
-from bot.sandbox import ApiCall, BotApiSandbox  # noqa: E402
+from bench.crash_checks import CrashReport, check_digests, check_holds, check_ledger, check_updates, is_digest, read_rows
+from bot.console import callbacks as cb
+from bot.core.config import load_config
+from bot.core.setup import prepare_database
+from bot.sandbox import ApiCall, BotApiSandbox
+from bot.text.i18n import CASE_TYPES
 
 AGENTS = ((7001, "王芳"), (7002, "李娜"), (7003, "张伟"), (7004, "刘洋"))
 CASE_COMMAND_SHARE = 0.15  # of the scripted actions; the rest are presses
@@ -127,7 +135,7 @@ class Team:
             found: list[int] = []
             # A /console is retried only if the bot died with it; long after the restart, so that
             # one still coming is not taken for the retry's (the retry's reply then marks the start).
-            if self._await(lambda: self._console_reply(person["id"], start, found), patience_after_restart=3.0):
+            if self._await(lambda found=found: self._console_reply(person["id"], start, found), patience_after_restart=3.0):
                 self.settled[person["id"]] = found[0]
                 return found[0]
         raise RuntimeError(f"five /console in a row went unanswered:\n{self.bot.log_tail()}")
@@ -177,7 +185,8 @@ class Team:
             if sent.window is not None:
                 first, last = sent.window
                 sent.replies = [
-                    c for c in self.log[first + 1:last]
+                    c
+                    for c in self.log[first + 1 : last]
                     if c.method.lower() == "sendmessage" and c.params.get("chat_id") == sent.user_id and "reply_markup" not in c.params
                 ]
 
@@ -229,7 +238,7 @@ class Team:
         return False
 
     def _sync(self) -> None:
-        for call in self.sandbox.calls[len(self.log):]:
+        for call in self.sandbox.calls[len(self.log) :]:
             self.log.append(call)
             if call.method.lower() == "answercallbackquery":
                 query_id = str(call.params.get("callback_query_id"))
@@ -314,8 +323,14 @@ def run_crash(settings: CrashSettings) -> CrashReport:
 
 def _report(settings, config, engine, sandbox, bot, team, started, play_seconds, updates) -> CrashReport:
     report = CrashReport(
-        backend=engine.dialect.name, kills=bot.kills, restarts=bot.starts - 1, startup_seconds=bot.startup_seconds,
-        play_seconds=play_seconds, updates_sent=updates, problems=list(bot.unexpected_exits), events=list(bot.events),
+        backend=engine.dialect.name,
+        kills=bot.kills,
+        restarts=bot.starts - 1,
+        startup_seconds=bot.startup_seconds,
+        play_seconds=play_seconds,
+        updates_sent=updates,
+        problems=list(bot.unexpected_exits),
+        events=list(bot.events),
     )
     rows = read_rows(engine)
     counts, problems = check_updates(team.sent, rows, config, dict(AGENTS))
@@ -349,8 +364,15 @@ def main(argv: list[str] | None = None) -> int:
         report = run_crash(CrashSettings(url, work / "crash", args.actions, args.kills, args.seed))
         for line in report.lines() + report.problems:
             print(line)
-        figures = {"backend": report.backend, "kills": report.kills, "restarts": report.restarts, **report.counts,
-                   "digests": report.digests, "updates_per_s": round(report.updates_per_second, 1), "problems": len(report.problems)}
+        figures = {
+            "backend": report.backend,
+            "kills": report.kills,
+            "restarts": report.restarts,
+            **report.counts,
+            "digests": report.digests,
+            "updates_per_s": round(report.updates_per_second, 1),
+            "problems": len(report.problems),
+        }
         if not args.no_baseline:
             # The same script and seed with no kills at all; compare like with like by giving both URLs.
             baseline_url = args.baseline_database_url or f"sqlite:///{work / 'baseline.db'}"

@@ -1,6 +1,7 @@
 """The bot under test in the crash bench: its config, its seeded history, its process, and the
 tripwire that kills it as a digest goes out. bench/crash.py plays the team against it.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,12 +14,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.config import Config
+from bot.core.config import Config
 from bot.sandbox import BotApiSandbox
 from domain.holds import Hold
 from domain.time import day_bounds, local_day
-from storage import repositories as repo
 from storage.db import transaction
+from storage.uow import Tables
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "123456:CRASH-BENCH"
@@ -58,7 +59,12 @@ class BotProcess:
             with open(self._log(self.starts), "wb") as log:
                 self.proc = subprocess.Popen(
                     [sys.executable, "-m", "bot.cli", "--config", str(self.config_path), "run"],
-                    cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                    cwd=REPO,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
                 )
 
     def kill(self, why: str) -> None:
@@ -68,7 +74,9 @@ class BotProcess:
                 self.proc.send_signal(signal.SIGKILL)
                 self.proc.wait(timeout=30)
                 self.kills += 1
-                self.events.append(f"{datetime.now(UTC):%H:%M:%S.%f}, {time.monotonic() - self._spawned:.2f} s after start {self.starts}: killed {why}")
+                self.events.append(
+                    f"{datetime.now(UTC):%H:%M:%S.%f}, {time.monotonic() - self._spawned:.2f} s after start {self.starts}: killed {why}"
+                )
 
     def supervise(self) -> None:
         """Start the bot again if it is dead, whoever killed it."""
@@ -85,7 +93,7 @@ class BotProcess:
         """Polling again: a getUpdates after this process's getMe (so not a dead process's late request)."""
         if self._ready_at is None:
             seen_get_me = False
-            for call in self.sandbox.calls[self._calls_at_spawn:]:
+            for call in self.sandbox.calls[self._calls_at_spawn :]:
                 method = call.method.lower()
                 seen_get_me = seen_get_me or method == "getme"
                 if seen_get_me and method == "getupdates":
@@ -120,8 +128,16 @@ def write_config(path: Path, sandbox: BotApiSandbox, database_url: str) -> Path:
         return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
 
     lines = [
-        "[bot]", f"token = {q(TOKEN)}", f"base_url = {q(sandbox.base_url)}", f"base_file_url = {q(sandbox.base_file_url)}",
-        "", "[team]", f"name = {q(TEAM_NAME)}", f"chat_id = {TEAM_CHAT}", 'timezone = "Asia/Shanghai"', 'language = "zh"',
+        "[bot]",
+        f"token = {q(TOKEN)}",
+        f"base_url = {q(sandbox.base_url)}",
+        f"base_file_url = {q(sandbox.base_file_url)}",
+        "",
+        "[team]",
+        f"name = {q(TEAM_NAME)}",
+        f"chat_id = {TEAM_CHAT}",
+        'timezone = "Asia/Shanghai"',
+        'language = "zh"',
     ]
     for key, platform, label in ACCOUNTS:
         lines += ["", "[[accounts]]", f"key = {q(key)}", f"platform = {q(platform)}", f"label = {q(label)}"]
@@ -136,8 +152,9 @@ def seed_yesterday(config: Config, engine, tg_user_id: int, name: str) -> None:
     tz = config.team.timezone
     start = day_bounds(local_day(datetime.now(UTC), tz) - timedelta(days=1), tz)[0] + timedelta(hours=10)
     with transaction(engine) as session:
-        agent = repo.register_agent(session, tg_user_id, name, None, start)
-        repo.add_assigned_hold(session, Hold(ACCOUNTS[0][0], agent.id, start, start + timedelta(hours=2)), assigned_by=agent.id)
+        tables = Tables(session)
+        agent = tables.agents.register(tg_user_id, name, None, start)
+        tables.holds.add(Hold(ACCOUNTS[0][0], agent.id, start, start + timedelta(hours=2)), assigned_by=agent.id)
 
 
 def kill_at_first_digest(sandbox: BotApiSandbox, bot: BotProcess, is_digest) -> None:
@@ -153,8 +170,13 @@ def kill_at_first_digest(sandbox: BotApiSandbox, bot: BotProcess, is_digest) -> 
     def record_then_trip(method: str, params: dict) -> None:
         record(method, params)
         text = params.get("text")
-        if (not fired.is_set() and method.lower() == "sendmessage" and params.get("chat_id") == TEAM_CHAT
-                and isinstance(text, str) and is_digest(text)):
+        if (
+            not fired.is_set()
+            and method.lower() == "sendmessage"
+            and params.get("chat_id") == TEAM_CHAT
+            and isinstance(text, str)
+            and is_digest(text)
+        ):
             fired.set()
             bot.kill("as it sent a digest")
 

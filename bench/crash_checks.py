@@ -6,8 +6,10 @@ never acknowledged may have been applied (killed after the commit) but never twi
 an account must chain without overlap, the ledger must equal a compile from scratch, and no
 digest may have been posted twice.
 """
+
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,18 +18,20 @@ from html import escape
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 
-from bot import callbacks as cb
-from bot.clock import SystemClock
-from bot.config import Config
-from bot.month import previous_month
-from bot.render import Renderer, plain_text
-from bot.services import Baton
+from bot.console import callbacks as cb
+from bot.core.baton import Baton
+from bot.core.clock import SystemClock
+from bot.core.config import Config
+from bot.ledger.service import compile_days
+from bot.text.layout import plain_text
+from bot.text.renderer import Renderer
 from domain.holds import HOLDER
 from domain.ledger import DERIVED_KINDS
+from domain.time import previous_month
 from storage.db import reading, transaction
-from storage.models import Account, Agent, CaseRow, HoldRow, LedgerRow, PostedDigest
+from storage.models import Account, Agent, CaseRow, HoldRow, LedgerRow, OutboxRow
 
-# posted_digests.kind values (bot/jobs.py, bot/digests.py)
+# the outbox kinds of the daily and monthly digests (bot/digest/, bot/month/)
 DAILY, MONTHLY = "daily", "monthly"
 CLOCK_SLACK = timedelta(milliseconds=2)  # the bot's and the sandbox's clocks are one clock; stored times are rounded
 
@@ -70,7 +74,7 @@ class CrashReport:
 class Rows:
     holds: list[HoldRow]
     cases: list[CaseRow]
-    digests: list[PostedDigest]
+    digests: list[OutboxRow]
     agent_of_user: dict[int, int]
     account_key: dict[int, str]
 
@@ -80,7 +84,7 @@ def read_rows(engine: Engine) -> Rows:
         return Rows(
             holds=list(session.execute(select(HoldRow).order_by(HoldRow.id)).scalars()),
             cases=list(session.execute(select(CaseRow).order_by(CaseRow.id)).scalars()),
-            digests=list(session.execute(select(PostedDigest)).scalars()),
+            digests=list(session.execute(select(OutboxRow).where(OutboxRow.kind.in_((DAILY, MONTHLY)))).scalars()),
             agent_of_user={a.tg_user_id: a.id for a in session.execute(select(Agent)).scalars()},
             account_key={a.id: a.key for a in session.execute(select(Account)).scalars()},
         )
@@ -113,8 +117,14 @@ def check_updates(sent: list, rows: Rows, config: Config, names: dict[int, str])
             elif press.action == cb.TAKE:
                 problems += _exactly_one(holds_of[s.update_id], where, agent, press.account, rows, "started_at", window)
             elif press.action == cb.HAND_OFF:
-                if not any(h.agent_id == agent and rows.account_key[h.account_id] == press.account and h.taken_over_by is None
-                           and h.ended_at is not None and window[0] <= h.ended_at <= window[1] for h in rows.holds):
+                if not any(
+                    h.agent_id == agent
+                    and rows.account_key[h.account_id] == press.account
+                    and h.taken_over_by is None
+                    and h.ended_at is not None
+                    and window[0] <= h.ended_at <= window[1]
+                    for h in rows.holds
+                ):
                     problems.append(f"{where} was answered {answer.params.get('text')!r} but no hold of theirs ended then")
             elif press.action == cb.CASE_TYPE:
                 problems += _exactly_one(cases_of[s.update_id], where, agent, press.account, rows, "logged_at", window)
@@ -158,15 +168,21 @@ def check_holds(rows: Rows) -> list[str]:
             per_account[rows.account_key[hold.account_id]].append(hold)
     for account, holds in per_account.items():
         holds.sort(key=lambda h: (h.started_at, h.id))
-        for before, after in zip(holds, holds[1:]):
+        for before, after in itertools.pairwise(holds):
             if before.ended_at is None or before.ended_at > after.started_at:
-                problems.append(f"{account}: hold {before.id} ({before.started_at}–{before.ended_at}) overlaps hold {after.id} from {after.started_at}")
+                problems.append(
+                    f"{account}: hold {before.id} ({before.started_at}–{before.ended_at}) overlaps hold {after.id} from {after.started_at}"
+                )
             elif before.taken_over_by is not None and (before.ended_at != after.started_at or after.agent_id != before.taken_over_by):
-                problems.append(f"{account}: hold {before.id} was taken over by agent {before.taken_over_by}, but hold {after.id} is agent {after.agent_id}'s from {after.started_at}")
+                problems.append(
+                    f"{account}: hold {before.id} was taken over by agent {before.taken_over_by}, but hold {after.id} is agent {after.agent_id}'s from {after.started_at}"
+                )
     return problems
 
 
-def check_digests(group_messages: list[dict], rows: Rows, config: Config, first: datetime, last: datetime) -> tuple[dict[str, int], list[str]]:
+def check_digests(
+    group_messages: list[dict], rows: Rows, config: Config, first: datetime, last: datetime
+) -> tuple[dict[str, int], list[str]]:
     """Each digest in the group at most once, each with its claim; a confirmed claim names its message."""
     titles = _digest_titles(config, first, last)
     posted: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -177,9 +193,12 @@ def check_digests(group_messages: list[dict], rows: Rows, config: Config, first:
             others += 1
         else:
             posted[period].append(message["message_id"])
-    problems = [f"the {kind} digest for {period} was posted {len(ids)} times (messages {ids})"
-                for (kind, period), ids in posted.items() if len(ids) > 1]
-    claims = {(d.kind, d.period): d for d in rows.digests if d.chat_id == config.team.chat_id}
+    problems = [
+        f"the {kind} digest for {period} was posted {len(ids)} times (messages {ids})"
+        for (kind, period), ids in posted.items()
+        if len(ids) > 1
+    ]
+    claims = {(d.kind, d.key.split("@")[0]): d for d in rows.digests if d.chat_id == config.team.chat_id}
     problems += [f"the {kind} digest for {period} was posted with no claim row" for kind, period in posted if (kind, period) not in claims]
     for key, claim in claims.items():
         if claim.message_id is not None and claim.message_id not in posted.get(key, []):
@@ -204,7 +223,7 @@ def check_ledger(engine: Engine, config: Config) -> tuple[int, list[str]]:
     stored = _ledger(engine)
     with transaction(engine) as session:
         session.execute(delete(LedgerRow).where(LedgerRow.kind.in_(DERIVED_KINDS)))
-    Baton(config, engine, SystemClock()).compile()
+    Baton(config, engine, SystemClock()).run(compile_days)
     rebuilt = _ledger(engine)
     missing, extra = rebuilt - stored, stored - rebuilt
     problems = [f"ledger lacks {entry} ×{n} that a compile from scratch makes" for entry, n in sorted(missing.items(), key=str)]
@@ -243,7 +262,12 @@ def _rows_have_authors(sent: list, rows: Rows) -> list[str]:
             if row.update_id is None:
                 continue
             s = by_id.get(row.update_id)
-            if s is None or _what(s) not in makers or rows.agent_of_user.get(s.user_id) != row.agent_id or s.account != rows.account_key[row.account_id]:
+            if (
+                s is None
+                or _what(s) not in makers
+                or rows.agent_of_user.get(s.user_id) != row.agent_id
+                or s.account != rows.account_key[row.account_id]
+            ):
                 problems.append(f"{table} {row.id} carries update {row.update_id}, which could not have made it")
     return problems
 
@@ -257,7 +281,7 @@ def _what(s) -> str | None:
 
 
 def _case_logged(config: Config, s, name: str) -> str:
-    """The reply of a /case that was logged (bot/handlers.py case_logged_text)."""
+    """The reply of a /case that was logged (bot/console/render.py case_logged_text)."""
     render = Renderer(config)
     return render.t("case_logged", name=escape(name), label=escape(render.label(s.account)), case_type=render.case_type(s.case_type))
 
@@ -279,6 +303,5 @@ def _digest_titles(config: Config, first: datetime, last: datetime) -> dict[str,
 def _ledger(engine: Engine) -> Counter:
     with reading(engine) as session:
         return Counter(
-            (r.agent_id, r.day, r.kind, r.source, r.millipoints, round(r.quantity, 6))
-            for r in session.execute(select(LedgerRow)).scalars()
+            (r.agent_id, r.day, r.kind, r.source, r.millipoints, round(r.quantity, 6)) for r in session.execute(select(LedgerRow)).scalars()
         )

@@ -1,1 +1,1 @@
-"""Baton's Telegram side: handlers, jobs, rendering, i18n and the command line."""
+"""Baton's bot: the Telegram side (features on a small core), the command line, the simulated Bot API and the demo."""

@@ -30,6 +30,7 @@ composite (account, time) key, the vectorised form of ``merge_asof(by="account")
 the ``ts < end`` filter: a moment in a gap lands in a segment with no holders, never with the
 previous holder.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -74,9 +75,7 @@ class Attribution:
 
     def shares_by_agent(self) -> pd.DataFrame:
         """Credited conversations per agent, split into held and roster: index agent_id."""
-        table = self.credits.pivot_table(
-            index="agent_id", columns="status", values="share", aggfunc="sum", observed=False
-        )
+        table = self.credits.pivot_table(index="agent_id", columns="status", values="share", aggfunc="sum", observed=False)
         return table.reindex(columns=list(STATUSES[:2])).fillna(0.0)
 
 
@@ -166,9 +165,7 @@ def _credit(
     return Attribution(statuses, _credits_frame(ids, pieces, id_column), id_column)
 
 
-def find_gaps(
-    attribution: Attribution, holds: pd.DataFrame, *, now: datetime | pd.Timestamp | None = None
-) -> pd.DataFrame:
+def find_gaps(attribution: Attribution, holds: pd.DataFrame, *, now: datetime | pd.Timestamp | None = None) -> pd.DataFrame:
     """Windows with nobody on an account while its conversations went unattributed.
 
     Returns account, start, end, conversations: each maximal no-holder window [start, end) between
@@ -183,17 +180,18 @@ def find_gaps(
     ends = pd.DataFrame({"code": codes[bounded], "t": held["end"][bounded]})
     starts = pd.DataFrame({"code": codes, "t": held["start"]})
     moments = pd.DataFrame(
-        {"account": lost["account"].to_numpy(dtype=object), "code": accounts.get_indexer(lost["account"]),
-         "t": _as_us(as_ts(lost["at"]))}
+        {"account": lost["account"].to_numpy(dtype=object), "code": accounts.get_indexer(lost["account"]), "t": _as_us(as_ts(lost["at"]))}
     ).sort_values("t", kind="stable")
     # Every hold lies wholly before or wholly after an uncovered moment, so its gap runs from the
     # latest hold end at or before it to the earliest hold start after it.
+    gaps = pd.merge_asof(moments, ends.assign(start=_from_us(ends["t"])).sort_values("t"), on="t", by="code", direction="backward")
     gaps = pd.merge_asof(
-        moments, ends.assign(start=_from_us(ends["t"])).sort_values("t"), on="t", by="code", direction="backward"
-    )
-    gaps = pd.merge_asof(
-        gaps, starts.assign(end=_from_us(starts["t"])).sort_values("t"), on="t", by="code",
-        direction="forward", allow_exact_matches=False,
+        gaps,
+        starts.assign(end=_from_us(starts["t"])).sort_values("t"),
+        on="t",
+        by="code",
+        direction="forward",
+        allow_exact_matches=False,
     )
     windows = gaps.groupby(["account", "start", "end"], dropna=False).size().rename("conversations").reset_index()
     return pd.DataFrame(
@@ -366,7 +364,7 @@ def _order_by_id(ids: np.ndarray) -> np.ndarray | None:
 
 def _credits_frame(ids: np.ndarray, pieces: list, id_column: str) -> pd.DataFrame:
     nothing = (np.array([], dtype=np.int64),) * 2 + (np.array([], dtype=np.float64), np.array([], dtype=np.int8))
-    positions, agents, shares, codes = (np.concatenate(part) for part in zip(*pieces, nothing))
+    positions, agents, shares, codes = (np.concatenate(part) for part in zip(*pieces, nothing, strict=True))
     if len(pieces) > 1:
         # Agents are already ascending within each event, so a stable sort on position suffices.
         order = np.argsort(positions, kind="stable")

@@ -3,13 +3,14 @@
 Changing how an entry is hashed breaks every chain already stored, so `entry_hash` is frozen:
 a new format needs a new version prefix, never an edit.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 GENESIS = "0" * 64
 VERSION = "v1"
@@ -33,7 +34,7 @@ def entry_hash(prev_hash: str, at: datetime, actor_agent_id: int | None, action:
     if at.tzinfo is None:
         raise ValueError("audit times are UTC-aware")
     content = json.dumps(
-        [VERSION, prev_hash, at.astimezone(timezone.utc).isoformat(timespec="microseconds"), actor_agent_id, action, subject, detail],
+        [VERSION, prev_hash, at.astimezone(UTC).isoformat(timespec="microseconds"), actor_agent_id, action, subject, detail],
         ensure_ascii=False,
         separators=(",", ":"),
     )

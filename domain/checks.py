@@ -1,7 +1,7 @@
 """Checks on holds and on the day's data: what the reminders ask about and what the digest flags.
 
 Plain functions over holds, shifts and instants; nothing here sends, stores or reads a clock.
-The scheduler (bot/reminders.py) decides whom to tell and remembers what it told.
+The scheduler (bot/reminders/jobs.py) decides whom to tell and remembers what it told.
 
 - an **unattended gap** is a stretch inside an account's watched hours (its platform's scoring
   hours) that no hold covers;
@@ -10,6 +10,7 @@ The scheduler (bot/reminders.py) decides whom to tell and remembers what it told
   the next morning when they left, and the answer (or, unanswered, the last activity) closes it;
 - a **late start** is a rostered shift its agent has not taken over some minutes after its start.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -199,7 +200,7 @@ def overlapping_holds(holds: Iterable[Hold], now: datetime) -> list[Overlap]:
         ordered = sorted(by_account[account], key=lambda h: (h.start, h.id or 0))
         for i, first in enumerate(ordered):
             first_end = first.end if first.end is not None else now
-            for second in ordered[i + 1:]:
+            for second in ordered[i + 1 :]:
                 if second.start >= first_end:
                     break
                 pairs.append(Overlap(first, second))
@@ -223,7 +224,23 @@ def missing_import_days(days: Iterable[date], first_import: Mapping[str, date], 
 
 
 __all__ = [
-    "Activity", "ClockOff", "Gap", "Overlap", "Shift", "clock_off_of", "closing_refusal", "forgotten_clock_offs",
-    "last_activity", "late_starts", "long_holds", "missing_import_days", "next_local", "over_long_holds",
-    "overlapping_holds", "read_left_time", "unattended_gaps", "uncovered", "watched_spans",
+    "Activity",
+    "ClockOff",
+    "Gap",
+    "Overlap",
+    "Shift",
+    "clock_off_of",
+    "closing_refusal",
+    "forgotten_clock_offs",
+    "last_activity",
+    "late_starts",
+    "long_holds",
+    "missing_import_days",
+    "next_local",
+    "over_long_holds",
+    "overlapping_holds",
+    "read_left_time",
+    "unattended_gaps",
+    "uncovered",
+    "watched_spans",
 ]

@@ -1,4 +1,5 @@
 """Time enters the domain only through a Clock, so tests and the demo can drive it."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta

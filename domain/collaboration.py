@@ -16,14 +16,16 @@ CollaborationPolicy, read from config.
   in the hour than `peak_threshold`), every concurrent holder except the one who took the
   account first is helping. Equal start instants are ordered by agent id.
 """
+
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from numbers import Real
-from typing import Literal
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -153,9 +155,7 @@ def handover_points(handovers: pd.DataFrame, policy: CollaborationPolicy, tz: Zo
 # --- thanks ----------------------------------------------------------------------------
 
 
-def check_thanks(
-    giver: int, receiver: int, at_day: date, history: pd.DataFrame, policy: ThanksPolicy | None = None
-) -> ThanksDecision:
+def check_thanks(giver: int, receiver: int, at_day: date, history: pd.DataFrame, policy: ThanksPolicy | None = None) -> ThanksDecision:
     """May `giver` thank `receiver` on `at_day`? history: giver, receiver, day of accepted thanks."""
     policy = policy or ThanksPolicy()
     if giver == receiver:
@@ -177,7 +177,7 @@ def reciprocal_pairs(history: pd.DataFrame, month: str, threshold: int) -> list[
     other a lot look exactly like this. counts = (a thanked b, b thanked a).
     """
     in_month = history[_days(history["day"]).map(lambda d: f"{d:%Y-%m}") == month]
-    counts = defaultdict(int)
+    counts: defaultdict[tuple[int, int], int] = defaultdict(int)
     for giver, receiver in zip(in_month["giver"], in_month["receiver"], strict=True):
         counts[(int(giver), int(receiver))] += 1
     flagged = []
@@ -198,9 +198,7 @@ def thanks_points(history: pd.DataFrame, policy: ThanksPolicy) -> pd.DataFrame:
 # --- peak help -------------------------------------------------------------------------
 
 
-def peak_help_minutes(
-    holds: pd.DataFrame, load: pd.DataFrame, threshold: float, *, now: datetime, tz: ZoneInfo
-) -> pd.DataFrame:
+def peak_help_minutes(holds: pd.DataFrame, load: pd.DataFrame, threshold: float, *, now: datetime, tz: ZoneInfo) -> pd.DataFrame:
     """Minutes of help at peak load: (agent_id, account, day, minutes).
 
     load: account, hour_start, conversations; an hour is busy when conversations > threshold.
@@ -216,11 +214,8 @@ def peak_help_minutes(
     for account, hours in busy.items():
         spans = by_account.get(account, [])
         for window_start, window_end in union(hours):
-            cuts = sorted(
-                {window_start, window_end}
-                | {t for s, e, _ in spans for t in (s, e) if window_start < t < window_end}
-            )
-            for t0, t1 in zip(cuts, cuts[1:], strict=False):
+            cuts = sorted({window_start, window_end} | {t for s, e, _ in spans for t in (s, e) if window_start < t < window_end})
+            for t0, t1 in itertools.pairwise(cuts):
                 joined: dict[int, int] = {}
                 for s, e, agent in spans:
                     if s <= t0 and e >= t1:
@@ -253,11 +248,13 @@ def collaboration_totals(entries: Iterable[pd.DataFrame], monthly_cap: float | N
     return totals.rename("collaboration")
 
 
-# --- interval arithmetic on [start, end) microsecond pairs -----------------------------
+# --- interval arithmetic on [start, end) pairs: microseconds here, aware instants in domain.checks ---
+
+Point = TypeVar("Point", int, datetime)
 
 
-def union(intervals: Iterable[Interval]) -> list[Interval]:
-    merged: list[Interval] = []
+def union(intervals: Iterable[tuple[Point, Point]]) -> list[tuple[Point, Point]]:
+    merged: list[tuple[Point, Point]] = []
     for start, end in sorted(intervals):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
@@ -270,8 +267,8 @@ def _intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
     return union((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if max(s1, s2) < min(e1, e2))
 
 
-def subtract(base: list[Interval], cut: list[Interval]) -> list[Interval]:
-    result = []
+def subtract(base: list[tuple[Point, Point]], cut: list[tuple[Point, Point]]) -> list[tuple[Point, Point]]:
+    result: list[tuple[Point, Point]] = []
     for start, end in base:
         cursor = start
         for cut_start, cut_end in cut:

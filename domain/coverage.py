@@ -1,4 +1,5 @@
 """Coverage: how much of a day each account was held."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

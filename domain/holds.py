@@ -13,6 +13,7 @@ An open hold has no end yet. The rules enforced here:
 
 Functions decide; they never persist. The caller stores what they return.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping

@@ -5,6 +5,7 @@ compiles to the same ledger, on SQLite and PostgreSQL alike.
 Each derived entry carries a `source` that names what it was derived from; together with
 agent, day and kind it is the entry's identity, so recompiling never duplicates.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -88,9 +89,7 @@ def compile_day(
             if piece_day != day or stop <= start:
                 continue
             seconds = (stop - start).total_seconds()
-            entries.append(
-                Entry(hold.agent_id, day, HOURS, f"hold:{hold.id}", to_millipoints(rates.per_hour * seconds / 3600), seconds)
-            )
+            entries.append(Entry(hold.agent_id, day, HOURS, f"hold:{hold.id}", to_millipoints(rates.per_hour * seconds / 3600), seconds))
     for case in cases:
         if local_day(case.at, tz) == day and case.at < now:
             entries.append(Entry(case.agent_id, day, CASE, f"case:{case.id}", to_millipoints(rates.per_case), 1.0))
@@ -115,6 +114,13 @@ def conversation_entries(attribution: Attribution, tz: ZoneInfo, rates: PointRat
     for (agent_id, day, account, status), share in grouped.items():
         if day in wanted:
             entries.append(
-                Entry(int(agent_id), day, CONVERSATION, f"conversations:{account}:{status}", to_millipoints(rates.per_conversation * share), round(float(share), 6))
+                Entry(
+                    int(agent_id),
+                    day,
+                    CONVERSATION,
+                    f"conversations:{account}:{status}",
+                    to_millipoints(rates.per_conversation * share),
+                    round(float(share), 6),
+                )
             )
     return entries

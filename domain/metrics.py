@@ -41,6 +41,7 @@ resolved_rate
 A rate whose denominator is zero is NaN: no data, not zero. The result is indexed by agent_id,
 sorted, and carries the team's satisfaction rate in ``attrs["team_satisfaction"]``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -124,9 +125,7 @@ def agent_metrics(
     table["first_reply_30s_rate"] = _rate(sums["fast_replies"], sums["response_conversations"])
     table["rated"] = sums["rated"]
     table["satisfaction_raw"] = _rate(sums["good"], sums["rated"])
-    table["satisfaction"] = _rate(
-        sums["good"] + satisfaction_prior * team_rate, sums["rated"] + satisfaction_prior
-    )
+    table["satisfaction"] = _rate(sums["good"] + satisfaction_prior * team_rate, sums["rated"] + satisfaction_prior)
     table["inquiries"] = sums["inquiries"]
     table["inquiry_conversion"] = _rate(sums["paid_inquiries"], sums["inquiries"])
     table["resolved_rate"] = _rate(sums["resolved"], sums["resolution_known"])
@@ -140,8 +139,7 @@ def in_quiet_hours(local_times: pd.Series, window: tuple[time, time] | None) -> 
         return np.zeros(len(local_times), dtype=bool)
     start, end = (_seconds_of_day(moment) for moment in window)
     seconds = (
-        local_times.dt.hour * 3600 + local_times.dt.minute * 60 + local_times.dt.second
-        + local_times.dt.microsecond / 1e6
+        local_times.dt.hour * 3600 + local_times.dt.minute * 60 + local_times.dt.second + local_times.dt.microsecond / 1e6
     ).to_numpy()
     if start < end:
         return (seconds >= start) & (seconds < end)

@@ -29,8 +29,10 @@ Every scheme ends in split_pool_cents: exact arithmetic (fractions, never floats
 each share, then one cent each to the largest remainders, ties to the lower agent id.
 So payouts plus the team fund always equal the pool, and none is negative.
 """
+
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -172,15 +174,27 @@ def compute_payouts(
         return team_fund_payouts(pool_cents, scores)
     if policy.scheme == "tiers":
         return tier_payouts(pool_cents, scores, policy.tiers)
-    proportional = dict(
-        floor_cents=policy.floor_cents,
-        floor_min_hours=policy.floor_min_hours,
-        hours_held=hours_held,
-        cap_cents=policy.cap_cents,
-    )
+    limits = Limits(policy.floor_cents, policy.floor_min_hours, hours_held, policy.cap_cents)
     if policy.scheme == "hybrid":
-        return hybrid_payouts(pool_cents, scores, policy.team_fund_percent, **proportional)
-    return proportional_payouts(pool_cents, scores, **proportional)
+        return hybrid_payouts(pool_cents, scores, policy.team_fund_percent, limits)
+    return proportional_payouts(
+        pool_cents,
+        scores,
+        floor_cents=limits.floor_cents,
+        floor_min_hours=limits.floor_min_hours,
+        hours_held=limits.hours_held,
+        cap_cents=limits.cap_cents,
+    )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The floor and cap a proportional split keeps to."""
+
+    floor_cents: int = 0
+    floor_min_hours: Real | Fraction | Decimal | int = 0
+    hours_held: Mapping[int, Real | Fraction | Decimal] | None = None
+    cap_cents: int | None = None
 
 
 def proportional_payouts(
@@ -188,7 +202,7 @@ def proportional_payouts(
     scores: Mapping[int, Real | Fraction | Decimal],
     *,
     floor_cents: int = 0,
-    floor_min_hours: Real | Fraction = 0,
+    floor_min_hours: Real | Fraction | Decimal | int = 0,
     hours_held: Mapping[int, Real | Fraction | Decimal] | None = None,
     cap_cents: int | None = None,
     scheme: str = "proportional",
@@ -217,14 +231,23 @@ def hybrid_payouts(
     pool_cents: int,
     scores: Mapping[int, Real | Fraction | Decimal],
     team_fund_percent: Real | Fraction | Decimal,
-    **proportional: object,
+    limits: Limits | None = None,
 ) -> PayoutResult:
     pool = _cents(pool_cents, "pool_cents")
     percent = _non_negative(team_fund_percent, "team_fund_percent")
     if percent > 100:
         raise ValueError("team_fund_percent is at most 100")
     fund = math.floor(pool * percent / 100)
-    rest = proportional_payouts(pool - fund, scores, scheme="hybrid", **proportional)  # type: ignore[arg-type]
+    limits = limits or Limits()
+    rest = proportional_payouts(
+        pool - fund,
+        scores,
+        scheme="hybrid",
+        floor_cents=limits.floor_cents,
+        floor_min_hours=limits.floor_min_hours,
+        hours_held=limits.hours_held,
+        cap_cents=limits.cap_cents,
+    )
     return PayoutResult("hybrid", pool, rest.per_agent, fund + rest.team_fund_cents)
 
 
@@ -261,9 +284,7 @@ def assign_tiers(scores: Mapping[int, Real | Fraction | Decimal], bands: tuple[T
     return assigned
 
 
-def _fill(
-    pool: Fraction, weights: dict[int, Fraction], floors: dict[int, int], cap: Fraction | None
-) -> dict[int, Fraction]:
+def _fill(pool: Fraction, weights: dict[int, Fraction], floors: dict[int, int], cap: Fraction | None) -> dict[int, Fraction]:
     """clamp(k x weight, floor, cap) per agent, with k found exactly so the amounts spend the pool.
 
     This is the fixed point of "raise everyone to their floor, cap the top, hand the
@@ -326,12 +347,12 @@ def _check_bands(bands: tuple[TierBand, ...]) -> None:
     if any(b.up_to_rank is None for b in bands[:-1]):
         raise ValueError("only the last tier may take everyone left")
     limits = [b.up_to_rank for b in bands[:-1]]
-    if any(later <= earlier for earlier, later in zip(limits, limits[1:], strict=False)):  # type: ignore[operator]
+    if any(later <= earlier for earlier, later in itertools.pairwise(limits)):  # type: ignore[operator]
         raise ValueError("tiers must cover increasing ranks")
     if len({b.multiplier is None for b in bands}) != 1:
         raise ValueError("tiers must all use multipliers or all use fixed amounts")
     amounts = [b.amount for b in bands]
-    if any(later > earlier for earlier, later in zip(amounts, amounts[1:], strict=False)):
+    if any(later > earlier for earlier, later in itertools.pairwise(amounts)):
         # Otherwise moving up a band could lower someone's pay.
         raise ValueError("a better tier cannot pay less than a worse one")
     if amounts[0] <= 0:

@@ -20,6 +20,7 @@ All-rounders (多面手) of a month: among the agents who held at least two acco
 ALL_ROUNDER_MIN_HOURS each, those with the most platforms, then the most accounts; and the
 agents with the most minutes of cover. Everyone tied at the top is named.
 """
+
 from __future__ import annotations
 
 import re
@@ -130,7 +131,8 @@ def skill_accounts(skill: str, accounts: Iterable[AccountRef]) -> frozenset[str]
     """The account keys a skill names: by platform (PLATFORM_NAMES), account key or account label."""
     platforms = {platform for platform, names in PLATFORM_NAMES.items() if skill in names}
     return frozenset(
-        a.key for a in accounts
+        a.key
+        for a in accounts
         if a.platform in platforms or a.key.lower() == skill or unicodedata.normalize("NFKC", a.label).strip().lower() == skill
     )
 
@@ -153,10 +155,18 @@ def held_hours(holds: pd.DataFrame, *, now: datetime, start: datetime | None = N
     if end is not None:
         ended = ended.clip(upper=pd.Timestamp(end).tz_convert("UTC"))
     seconds = (ended - began).dt.total_seconds().clip(lower=0.0)
-    frame = pd.DataFrame({"agent_id": holds["agent_id"].astype("int64").to_numpy(), "account": holds["account"].to_numpy(dtype=object), "seconds": seconds.to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "agent_id": holds["agent_id"].astype("int64").to_numpy(),
+            "account": holds["account"].to_numpy(dtype=object),
+            "seconds": seconds.to_numpy(),
+        }
+    )
     summed = frame.groupby(["agent_id", "account"], as_index=False, sort=True)["seconds"].sum()
     summed = summed[summed["seconds"] > 0]
-    return pd.DataFrame({"agent_id": summed["agent_id"].astype("int64"), "account": summed["account"], "hours": summed["seconds"] / 3600}).reset_index(drop=True)
+    return pd.DataFrame(
+        {"agent_id": summed["agent_id"].astype("int64"), "account": summed["account"], "hours": summed["seconds"] / 3600}
+    ).reset_index(drop=True)
 
 
 def platform_hours(account_hours: Mapping[str, float], platforms: Mapping[str, str]) -> list[tuple[str, float]]:

@@ -15,6 +15,7 @@ Saturday morning. A plan entry is valid on the days [valid_from, valid_to] (open
 valid_to), so its occurrences start only on those days, and none on its skipped days (an
 occurrence given to a colleague in an approved swap).
 """
+
 from __future__ import annotations
 
 import re
@@ -133,7 +134,9 @@ def supersede(old: RosterEntry, new: RosterEntry) -> Superseded | None:
     pieces = []
     others = old.weekdays - new.weekdays
     if others:
-        pieces.append(replace(old, weekdays=others, valid_from=_later(old.valid_from, new.valid_from), valid_to=_earlier(old.valid_to, new.valid_to)))
+        pieces.append(
+            replace(old, weekdays=others, valid_from=_later(old.valid_from, new.valid_from), valid_to=_earlier(old.valid_to, new.valid_to))
+        )
     if new.valid_to is not None and (old.valid_to is None or old.valid_to > new.valid_to):
         pieces.append(replace(old, valid_from=new.valid_to + timedelta(days=1)))
     return Superseded(keep_until, tuple(pieces))
@@ -171,7 +174,7 @@ def overlaps(windows: pd.DataFrame) -> list[Overlap]:
     for account, group in windows.groupby("account", sort=True):
         rows = sorted(group.itertuples(index=False), key=lambda r: (r.start, r.agent_id))
         for i, first in enumerate(rows):
-            for second in rows[i + 1:]:
+            for second in rows[i + 1 :]:
                 if second.start >= first.end:
                     break
                 if second.agent_id != first.agent_id:
@@ -183,8 +186,17 @@ def overlaps(windows: pd.DataFrame) -> list[Overlap]:
 # -- the notation people type -------------------------------------------------------------------------
 
 _DAY_WORDS = {
-    "daily": "1-7", "everyday": "1-7", "all": "1-7", "每天": "1-7", "每日": "1-7", "天天": "1-7",
-    "weekdays": "1-5", "工作日": "1-5", "weekend": "6-7", "weekends": "6-7", "周末": "6-7",
+    "daily": "1-7",
+    "everyday": "1-7",
+    "all": "1-7",
+    "每天": "1-7",
+    "每日": "1-7",
+    "天天": "1-7",
+    "weekdays": "1-5",
+    "工作日": "1-5",
+    "weekend": "6-7",
+    "weekends": "6-7",
+    "周末": "6-7",
 }
 _DAY_CHARS = {**{str(n): n for n in range(1, 8)}, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7, "七": 7}
 _RANGE = re.compile(r"[~～至到—–]")
@@ -259,6 +271,15 @@ def parse_week(text: str, today: date) -> date | None:
 
 
 __all__ = [
-    "ROSTER_COLUMNS", "Overlap", "RosterEntry", "Superseded", "expand_roster", "overlaps", "parse_hours", "parse_week",
-    "parse_weekdays", "supersede", "weekdays_text",
+    "ROSTER_COLUMNS",
+    "Overlap",
+    "RosterEntry",
+    "Superseded",
+    "expand_roster",
+    "overlaps",
+    "parse_hours",
+    "parse_week",
+    "parse_weekdays",
+    "supersede",
+    "weekdays_text",
 ]

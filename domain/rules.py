@@ -19,6 +19,7 @@ Units the metrics hand in: volumes are counts or hours, `first_response` is seco
 Rules change by adding a version that takes effect from a date; old versions stay, so any
 past period can be scored again exactly as it was.
 """
+
 from __future__ import annotations
 
 import math
@@ -192,10 +193,7 @@ def new_version(
     month: a closed month is frozen, so a version may not reach back into it.
     """
     if not_before is not None and effective_from < not_before:
-        raise ValueError(
-            f"rules cannot take effect on {effective_from.isoformat()}: "
-            f"periods before {not_before.isoformat()} are closed"
-        )
+        raise ValueError(f"rules cannot take effect on {effective_from.isoformat()}: periods before {not_before.isoformat()} are closed")
     latest = max((v.version for v in versions), default=0)
     return RulesVersion(latest + 1, effective_from, rules, note)
 

@@ -21,6 +21,7 @@ Every points figure is rounded to 2 decimals, and totals are the sum of the roun
 rounded again, so a breakdown shown to a supervisor adds up to the total shown. Ranks and
 gaps are computed on those rounded totals: two agents who show the same total share a rank.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -71,9 +72,7 @@ class ScoreCard:
 
 def normalise(rule: FactorRule, raw: pd.Series) -> pd.Series:
     """The factor's raw values on 0..1, with the no-data policy of this module applied."""
-    values = pd.Series(
-        pd.to_numeric(raw).to_numpy(dtype="float64", na_value=np.nan), index=raw.index, dtype="float64"
-    )
+    values = pd.Series(pd.to_numeric(raw).to_numpy(dtype="float64", na_value=np.nan), index=raw.index, dtype="float64")
     if np.isinf(values).any():
         raise ValueError(f"{rule.name}: infinite values")
     if rule.is_volume:
@@ -190,9 +189,7 @@ def _empty_breakdown() -> pd.DataFrame:
 def _per_agent(points: pd.Series | None, what: str) -> pd.Series:
     if points is None or len(points) == 0:
         return pd.Series(dtype="float64")
-    values = pd.Series(
-        pd.to_numeric(points).to_numpy(dtype="float64", na_value=np.nan), index=[int(a) for a in points.index]
-    )
+    values = pd.Series(pd.to_numeric(points).to_numpy(dtype="float64", na_value=np.nan), index=[int(a) for a in points.index])
     if np.isinf(values).any():
         raise ValueError(f"{what}: infinite points")
     # Several lines per agent (one per kind or per adjustment) simply add up.
@@ -203,10 +200,7 @@ def gaps_to_next_rank(totals: Mapping[int, float]) -> dict[int, float]:
     """Points each agent needs to draw level with the nearest better total; 0 for the leaders."""
     distinct = sorted(set(totals.values()))
     better = {value: distinct[i + 1] for i, value in enumerate(distinct[:-1])}
-    return {
-        agent: round(better[total] - total, POINT_DECIMALS) if total in better else 0.0
-        for agent, total in totals.items()
-    }
+    return {agent: round(better[total] - total, POINT_DECIMALS) if total in better else 0.0 for agent, total in totals.items()}
 
 
 __all__ = [

@@ -5,6 +5,7 @@ the account at night is not what the month is scored on. A platform's quiet wind
 [start, end), wrapping midnight when end <= start) is cut out of every hold; platforms
 without one count every hour.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

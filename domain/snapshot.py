@@ -11,6 +11,7 @@ the last decimal slip through. Whole-number quantities (ranks, cents, ids) are i
 point and factor values are always floats, so 3 and 3.0 cannot checksum differently.
 A missing raw value (no data, NaN) is written as null; any other non-finite number is refused.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -147,9 +148,7 @@ def snapshot_rows(card: ScoreCard, payouts: PayoutResult) -> tuple[SnapshotRow, 
     lines: dict[int, list[FactorLine]] = {}
     for line in card.breakdown.itertuples(index=False):
         lines.setdefault(int(line.agent_id), []).append(
-            FactorLine(
-                str(line.factor), float(line.raw), float(line.normalised), float(line.weight), float(line.points)
-            )
+            FactorLine(str(line.factor), float(line.raw), float(line.normalised), float(line.weight), float(line.points))
         )
     tiers = payouts.tiers or {}
     rows = []
@@ -218,8 +217,14 @@ def snapshot_from_json(text: str, checksum: str) -> Snapshot:
     )
     rules = None if payload["rules"] is None else Rules.from_mapping(payload["rules"])
     snapshot = Snapshot(
-        payload["month"], payload["rules_version"], rules, payload["pool_cents"], payload["scheme"],
-        payload["team_fund_cents"], tuple(sorted(rows, key=lambda r: (r.rank, r.agent_id))), checksum,
+        payload["month"],
+        payload["rules_version"],
+        rules,
+        payload["pool_cents"],
+        payload["scheme"],
+        payload["team_fund_cents"],
+        tuple(sorted(rows, key=lambda r: (r.rank, r.agent_id))),
+        checksum,
     )
     if not verify(snapshot):
         raise ValueError(f"snapshot of {snapshot.month} does not match its checksum")

@@ -1,9 +1,11 @@
 """Standings: per agent, the hours held, the cases, the points and the rank."""
+
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 from domain.ledger import CASE, CONVERSATION, HOURS, MILLI, Entry
 
@@ -26,7 +28,7 @@ class Standing:
         return self.millipoints / MILLI
 
 
-def competition_ranks(scores: Mapping[int, int | float]) -> dict[int, int]:
+def competition_ranks(scores: Mapping[int, float | Fraction]) -> dict[int, int]:
     """Standard competition ranking (1, 2, 2, 4): equal scores share a rank."""
     ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     ranks: dict[int, int] = {}

@@ -1,6 +1,8 @@
 """Calendar helpers: the team lives in one time zone, the data lives in UTC."""
+
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -44,3 +46,23 @@ def split_by_day(start: datetime, end: datetime, tz: ZoneInfo) -> list[tuple[dat
 
 
 __all__ = ["TS_DTYPE", "UTC", "day_bounds", "days_between", "local_day", "month_bounds", "split_by_day"]
+
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")  # a month as people type it: 2026-11
+
+
+def month_days(month: str) -> tuple[date, date]:
+    """The first and last day of "YYYY-MM"; ValueError for anything else."""
+    if not MONTH.match(month or ""):
+        raise ValueError(f"not a month: {month!r}")
+    first = date.fromisoformat(month + "-01")
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def month_of(day: date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def previous_month(today: date) -> str:
+    return month_of(today.replace(day=1) - timedelta(days=1))

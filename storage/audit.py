@@ -1,4 +1,5 @@
 """The audit log: append-only, each entry sealed to the one before it (domain.audit_chain)."""
+
 from __future__ import annotations
 
 import json
@@ -6,10 +7,10 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy import select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from domain.audit_chain import GENESIS, Break, Sealed, entry_hash, first_break
-from storage.models import AuditRow
+from storage.models import AuditRow, stored_id
 
 # Any constant works; it only has to be the same for every writer of the chain.
 _CHAIN_LOCK = 0x6261746F6E  # "baton"
@@ -25,33 +26,47 @@ def _lock_tail(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
 
 
-def append(session: Session, at: datetime, action: str, *, actor_agent_id: int | None = None, subject: str = "",
-           detail: dict[str, object] | None = None) -> AuditRow:
+def append(
+    session: Session,
+    at: datetime,
+    action: str,
+    *,
+    actor_agent_id: int | None = None,
+    subject: str = "",
+    detail: dict[str, object] | None = None,
+) -> AuditRow:
     _lock_tail(session)
     session.flush()
-    tail = session.execute(select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)).scalar()
+    tail = session.execute(select(col(AuditRow.hash)).order_by(col(AuditRow.id).desc()).limit(1)).scalar()
     prev = tail or GENESIS
     body = detail_json(detail or {})
-    row = AuditRow(at=at, actor_agent_id=actor_agent_id, action=action, subject=subject, detail=body, prev_hash=prev,
-                   hash=entry_hash(prev, at, actor_agent_id, action, subject, body))
+    row = AuditRow(
+        at=at,
+        actor_agent_id=actor_agent_id,
+        action=action,
+        subject=subject,
+        detail=body,
+        prev_hash=prev,
+        hash=entry_hash(prev, at, actor_agent_id, action, subject, body),
+    )
     session.add(row)
     session.flush()
     return row
 
 
 def _sealed(row: AuditRow) -> Sealed:
-    return Sealed(row.id, row.at, row.actor_agent_id, row.action, row.subject, row.detail, row.prev_hash, row.hash)
+    return Sealed(stored_id(row), row.at, row.actor_agent_id, row.action, row.subject, row.detail, row.prev_hash, row.hash)
 
 
 def entries(session: Session, batch: int = 5000) -> Iterator[Sealed]:
     last = 0
     while True:
-        rows = session.execute(select(AuditRow).where(AuditRow.id > last).order_by(AuditRow.id).limit(batch)).scalars().all()
+        rows = session.execute(select(AuditRow).where(col(AuditRow.id) > last).order_by(col(AuditRow.id)).limit(batch)).scalars().all()
         if not rows:
             return
         for row in rows:
             yield _sealed(row)
-        last = rows[-1].id
+        last = stored_id(rows[-1])
 
 
 def verify(session: Session) -> Break | None:
@@ -59,5 +74,22 @@ def verify(session: Session) -> Break | None:
 
 
 def latest(session: Session, n: int) -> list[AuditRow]:
-    rows = session.execute(select(AuditRow).order_by(AuditRow.id.desc()).limit(n)).scalars().all()
+    rows = session.execute(select(AuditRow).order_by(col(AuditRow.id).desc()).limit(n)).scalars().all()
     return list(reversed(rows))
+
+
+class Audit:
+    """The audit_log table, as a unit of work writes and reads it."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def __call__(self, at: datetime, action: str, *, actor_agent_id: int | None = None, subject: str = "", **detail: object) -> AuditRow:
+        """Append an entry: `uow.audit(now, "take_over", actor_agent_id=…, subject=…, previous=…)`."""
+        return append(self.session, at, action, actor_agent_id=actor_agent_id, subject=subject, detail=detail)
+
+    def latest(self, n: int) -> list[AuditRow]:
+        return latest(self.session, n)
+
+    def all(self) -> list[AuditRow]:
+        return list(self.session.execute(select(AuditRow).order_by(col(AuditRow.id))).scalars())

@@ -4,6 +4,7 @@ SQLite: the backup API copies every page in one step, under one read transaction
 mode that blocks no writer, and the copy is the database as of the step's start.
 PostgreSQL: pg_dump, which reads everything in one snapshot.
 """
+
 from __future__ import annotations
 
 import os

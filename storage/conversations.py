@@ -1,4 +1,5 @@
 """Conversation records: storing imported ones once, and loading them as frames for attribution."""
+
 from __future__ import annotations
 
 import json
@@ -6,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import func, select
+from sqlmodel import Session, col
 
-from storage.models import ConnectorCursor, ConversationRow
-from storage.repositories import account_ids
+from storage.accounts import Accounts
+from storage.models import ConnectorCursor, ConversationRow, stored_id
 from storage.types import fetch_raw, raw, utc_series
 
 # Large IN lists are slow or refused (SQLite caps bound parameters); look ids up in slices.
@@ -31,6 +32,10 @@ class StoredConversations:
         return len(self.duplicate_rows)
 
 
+def _account_ids(session: Session) -> dict[str, int]:
+    return Accounts(session).ids
+
+
 def _none_if_missing(value):
     return None if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else value
 
@@ -41,15 +46,19 @@ def existing_external_ids(session: Session, account_id: int, external_ids: list[
         chunk = external_ids[i : i + _ID_CHUNK]
         found.update(
             session.execute(
-                select(ConversationRow.external_id).where(ConversationRow.account_id == account_id, ConversationRow.external_id.in_(chunk))
+                select(col(ConversationRow.external_id)).where(
+                    col(ConversationRow.account_id) == account_id, col(ConversationRow.external_id).in_(chunk)
+                )
             ).scalars()
         )
     return found
 
 
-def store_conversations(session: Session, account: str, platform: str, records: pd.DataFrame, at: datetime, source: str) -> StoredConversations:
+def store_conversations(
+    session: Session, account: str, platform: str, records: pd.DataFrame, at: datetime, source: str
+) -> StoredConversations:
     """Insert the records not stored before for this account; (account, external id) is the identity."""
-    account_id = account_ids(session)[account]
+    account_id = _account_ids(session)[account]
     ids = [str(x) for x in records["external_id"]]
     known = existing_external_ids(session, account_id, ids)
     rows, duplicates = [], []
@@ -79,12 +88,21 @@ def store_conversations(session: Session, account: str, platform: str, records: 
         )
     session.add_all(rows)
     session.flush()
-    return StoredConversations([r.id for r in rows], duplicates)
+    return StoredConversations([stored_id(r) for r in rows], duplicates)
 
 
 CONVERSATION_COLUMNS = [
-    "conversation_id", "account", "platform", "start", "first_reply_at", "first_response_s", "avg_response_s",
-    "rating", "resolved", "inquiry", "paid",
+    "conversation_id",
+    "account",
+    "platform",
+    "start",
+    "first_reply_at",
+    "first_response_s",
+    "avg_response_s",
+    "rating",
+    "resolved",
+    "inquiry",
+    "paid",
 ]
 
 
@@ -95,15 +113,15 @@ def conversation_moments(session: Session, start: datetime, end: datetime) -> pd
     million rows, per-row conversion would cost more than the attribution itself, and the
     attribution orders its input anyway.
     """
-    table = ConversationRow.__table__
+    started_at = col(ConversationRow.started_at)
     rows = fetch_raw(
         session,
-        select(table.c.id, table.c.account_id, raw(table.c.started_at), table.c.first_response_s).where(
-            table.c.started_at >= start, table.c.started_at < end
+        select(col(ConversationRow.id), col(ConversationRow.account_id), raw(started_at), col(ConversationRow.first_response_s)).where(
+            started_at >= start, started_at < end
         ),
     )
     frame = pd.DataFrame.from_records(rows, columns=["conversation_id", "account_id", "start", "first_response_s"])
-    keys = {id_: key for key, id_ in account_ids(session).items()}
+    keys = {id_: key for key, id_ in _account_ids(session).items()}
     return pd.DataFrame(
         {
             "conversation_id": frame["conversation_id"].astype("int64"),
@@ -117,13 +135,18 @@ def conversation_moments(session: Session, start: datetime, end: datetime) -> pd
 def conversations_frame(session: Session, start: datetime, end: datetime) -> pd.DataFrame:
     """The moments plus the facts metrics are computed from."""
     moments = conversation_moments(session, start, end)
-    table = ConversationRow.__table__
     rows = fetch_raw(
         session,
         select(
-            table.c.id, table.c.platform, table.c.first_response_s, table.c.avg_response_s, table.c.rating,
-            table.c.resolved, table.c.inquiry, table.c.paid,
-        ).where(table.c.started_at >= start, table.c.started_at < end),
+            col(ConversationRow.id),
+            col(ConversationRow.platform),
+            col(ConversationRow.first_response_s),
+            col(ConversationRow.avg_response_s),
+            col(ConversationRow.rating),
+            col(ConversationRow.resolved),
+            col(ConversationRow.inquiry),
+            col(ConversationRow.paid),
+        ).where(col(ConversationRow.started_at) >= start, col(ConversationRow.started_at) < end),
     )
     facts = pd.DataFrame.from_records(
         rows, columns=["conversation_id", "platform", "first_response_s", "avg_response_s", "rating", "resolved", "inquiry", "paid"]
@@ -138,15 +161,60 @@ def conversations_frame(session: Session, start: datetime, end: datetime) -> pd.
 
 
 def get_cursor(session: Session, account: str) -> str | None:
-    row = session.get(ConnectorCursor, account_ids(session)[account])
+    row = session.get(ConnectorCursor, _account_ids(session)[account])
     return row.cursor if row else None
 
 
 def set_cursor(session: Session, account: str, cursor: str, at: datetime) -> None:
-    account_id = account_ids(session)[account]
+    account_id = _account_ids(session)[account]
     row = session.get(ConnectorCursor, account_id)
     if row is None:
         session.add(ConnectorCursor(account_id=account_id, cursor=cursor, updated_at=at))
     else:
         row.cursor, row.updated_at = cursor, at
     session.flush()
+
+
+class Conversations:
+    """The conversations table, with what the checks and digests ask of it."""
+
+    def __init__(self, session: Session, accounts: Accounts) -> None:
+        self.session = session
+        self.accounts = accounts
+
+    def moments(self, start: datetime, end: datetime) -> pd.DataFrame:
+        return conversation_moments(self.session, start, end)
+
+    def frame(self, start: datetime, end: datetime) -> pd.DataFrame:
+        return conversations_frame(self.session, start, end)
+
+    def store(self, account: str, platform: str, records: pd.DataFrame, at: datetime, source: str) -> StoredConversations:
+        return store_conversations(self.session, account, platform, records, at, source)
+
+    def last_at(self, account: str, start: datetime, end: datetime) -> datetime | None:
+        return self.session.execute(
+            select(func.max(col(ConversationRow.started_at))).where(
+                col(ConversationRow.account_id) == self.accounts.ids[account],
+                col(ConversationRow.started_at) >= start,
+                col(ConversationRow.started_at) < end,
+            )
+        ).scalar()
+
+    def first_at(self, account: str) -> datetime | None:
+        return self.session.execute(
+            select(func.min(col(ConversationRow.started_at))).where(col(ConversationRow.account_id) == self.accounts.ids[account])
+        ).scalar()
+
+    def any_between(self, account: str, start: datetime, end: datetime) -> bool:
+        return (
+            self.session.execute(
+                select(col(ConversationRow.id))
+                .where(
+                    col(ConversationRow.account_id) == self.accounts.ids[account],
+                    col(ConversationRow.started_at) >= start,
+                    col(ConversationRow.started_at) < end,
+                )
+                .limit(1)
+            ).first()
+            is not None
+        )

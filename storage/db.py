@@ -1,11 +1,15 @@
 """Engines and transactions. SQLite on a file by default; PostgreSQL with the same code."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -52,13 +56,41 @@ def _tune_sqlite(engine: Engine) -> None:
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back everything on any exception."""
-    with Session(engine, expire_on_commit=False) as session:
-        with session.begin():
-            session.connection(execution_options={WRITE_OPTION: True})
-            yield session
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        session.connection(execution_options={WRITE_OPTION: True})
+        yield session
 
 
 @contextmanager
 def reading(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+def insert_ignoring_conflict(session: Session, model, values: dict, index_elements: list[str]) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING on either database; False when the row was there already."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    key = getattr(model, index_elements[0])
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=index_elements).returning(key)
+    return session.execute(statement).first() is not None
+
+
+# SQLite names the columns of the unique index a write broke, PostgreSQL the index itself.
+_SQLITE_UNIQUE_COLUMNS: dict[str, str] = {}
+
+
+def name_unique_index(name: str, sqlite_columns: str) -> str:
+    """Register how SQLite reports a unique index, so `broken_constraint` names it on both databases."""
+    _SQLITE_UNIQUE_COLUMNS[sqlite_columns] = name
+    return name
+
+
+def broken_constraint(exc: IntegrityError) -> str | None:
+    """The unique index or constraint an IntegrityError names, on PostgreSQL and SQLite alike."""
+    diag = getattr(exc.orig, "diag", None)
+    if diag is not None and getattr(diag, "constraint_name", None):
+        return diag.constraint_name
+    message = str(exc.orig)
+    prefix = "UNIQUE constraint failed: "
+    return _SQLITE_UNIQUE_COLUMNS.get(message[len(prefix) :].strip()) if message.startswith(prefix) else None

@@ -1,4 +1,5 @@
 """Run the Alembic migrations from code, so `baton migrate` and `baton run` need no alembic.ini."""
+
 from __future__ import annotations
 
 from pathlib import Path

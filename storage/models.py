@@ -1,9 +1,11 @@
 """The tables. Times are UTCDateTime; Telegram ids are 64-bit; points are integer millipoints."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Protocol
 
-from sqlalchemy import BigInteger, Column, Date, ForeignKey, Index, Integer, String, Time, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -11,6 +13,19 @@ from storage.types import UTCDateTime
 
 def _utc(nullable: bool = False, index: bool = False) -> Column:
     return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(row: _Identified) -> int:
+    """The id the database gave a row. Models declare `id` optional only because a new row has
+    none until it is flushed; every row read back or flushed has one."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id: it was never flushed")
+    return row.id
 
 
 class Agent(SQLModel, table=True):
@@ -123,33 +138,29 @@ class ProcessedUpdate(SQLModel, table=True):
     processed_at: datetime = Field(sa_column=_utc())
 
 
-class PostedDigest(SQLModel, table=True):
-    """What was posted, so a restart can catch up instead of silently skipping a digest."""
+class OutboxRow(SQLModel, table=True):
+    """A message the bot owes a chat: claimed once by (kind, key), then sent and confirmed.
 
-    __tablename__ = "posted_digests"
+    Digests, reminders and alerts all go through it (storage/outbox.py). A reminder that asks a
+    question also records its answer here (`resolution`, `resolved_at`) and what it is about.
+    """
 
-    kind: str = Field(primary_key=True, max_length=16)
-    period: str = Field(primary_key=True, max_length=16)
-    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
-    posted_at: datetime = Field(sa_column=_utc())
-    # Claimed before sending, set after: a row without it is a send that may not have happened.
-    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
-
-
-class NoticeRow(SQLModel, table=True):
-    """A reminder or alert the bot sent, keyed so that the same one is never sent twice."""
-
-    __tablename__ = "notices"
-    __table_args__ = (UniqueConstraint("kind", "key", name="uq_notices_kind_key"),)
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_outbox_kind_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=24)
     key: str = Field(max_length=128)
-    sent_at: datetime = Field(sa_column=_utc(index=True))
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    created_at: datetime = Field(sa_column=_utc(index=True))
+    # owed (to be sent), sending (a send is in flight, or a crash left it so: never sent again),
+    # sent (message_id known) or unconfirmed (Telegram may have delivered it without saying so).
+    state: str = Field(sa_column=Column(String(12), nullable=False, index=True))
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # HTML, when fixed at the claim
     agent_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("agents.id"), nullable=True))
     hold_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("holds.id"), nullable=True))
-    chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
-    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     resolved_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     resolution: str | None = Field(default=None, max_length=24)
 
@@ -178,13 +189,16 @@ class ConversationRow(SQLModel, table=True):
     source: str = Field(default="file", max_length=64)
 
 
+CURSOR_LENGTH = 512
+
+
 class ConnectorCursor(SQLModel, table=True):
     """Where a pull connector got to, so a restart resumes instead of re-reading everything."""
 
     __tablename__ = "connector_cursors"
 
     account_id: int = Field(sa_column=Column(Integer, ForeignKey("accounts.id"), primary_key=True, autoincrement=False))
-    cursor: str = Field(default="", max_length=512)
+    cursor: str = Field(default="", max_length=CURSOR_LENGTH)
     updated_at: datetime = Field(sa_column=_utc())
 
 

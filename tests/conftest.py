@@ -1,4 +1,5 @@
 """Shared fixtures. Databases are real: a SQLite file, and PostgreSQL when BATON_TEST_DATABASE_URL is set."""
+
 from __future__ import annotations
 
 import os

@@ -1,10 +1,11 @@
 """Small builders the tests share, so they read in the domain's words."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.config import parse_config
+from bot.core.config import parse_config
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 GROUP_ID = -1001234567890
@@ -31,3 +32,9 @@ def team_config(database_url: str = "sqlite:///:memory:", **overrides):
     for section, values in overrides.items():
         raw[section] = {**raw.get(section, {}), **values} if isinstance(values, dict) else values
     return parse_config(raw)
+
+
+def act(baton, person, use_case, *args, update_id: int | None = None, **kwargs):
+    """`use_case` as `person`'s command, the way a handler runs it: one transaction, the update id recorded."""
+    with baton.command(update_id, person) as uow:
+        return use_case(uow, *args, **kwargs)

@@ -1,4 +1,5 @@
 """`baton backup` taken while another thread keeps writing, on SQLite and PostgreSQL; and `baton health`."""
+
 from __future__ import annotations
 
 import os
@@ -68,7 +69,7 @@ class Writer(threading.Thread):
                 with transaction(self.engine) as session:
                     audit.append(session, NINE + timedelta(hours=1, milliseconds=self.written), "import", subject=f"during-{self.written}")
                 self.written += 1
-        except BaseException as exc:  # noqa: BLE001 - reported on the test's thread
+        except BaseException as exc:
             self.error = exc
 
     def wait_for(self, n: int) -> None:
@@ -183,10 +184,13 @@ def test_health_is_ok_when_the_database_answers(tmp_path, database_url, capsys, 
     assert capsys.readouterr().out.strip() == "ok"
 
 
-@pytest.mark.parametrize("url, problem", [
-    ("sqlite:///{tmp}/missing.db", "no SQLite database file"),
-    ("postgresql+psycopg://postgres@127.0.0.1:1/test", "the database does not answer"),
-])
+@pytest.mark.parametrize(
+    "url, problem",
+    [
+        ("sqlite:///{tmp}/missing.db", "no SQLite database file"),
+        ("postgresql+psycopg://postgres@127.0.0.1:1/test", "the database does not answer"),
+    ],
+)
 def test_health_fails_when_there_is_no_database(tmp_path, capsys, monkeypatch, url, problem):
     monkeypatch.delenv("BATON_HEARTBEAT", raising=False)
     assert main(["--config", config_for(tmp_path, url.format(tmp=tmp_path)), "health"]) == 1

@@ -1,4 +1,5 @@
 """The message catalogues: one PO file per language, every key in both, the same placeholders in each."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import i18n
-from bot.i18n import CATALOGUES, LANGUAGES, MESSAGES, catalogue_path, read_catalogue
+from bot.text import i18n
+from bot.text.i18n import CATALOGUES, LANGUAGES, MESSAGES, catalogue_path, read_catalogue
 
 BOT = Path(i18n.__file__).parents[1]
 

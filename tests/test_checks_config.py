@@ -1,10 +1,11 @@
 """[checks]: defaults, validation naming the key, and the reminders' callback_data."""
+
 from datetime import UTC, datetime, time
 
 import pytest
 
-from bot import reminder_callbacks as rcb
-from bot.config import ConfigError, parse_config
+from bot.core.config import ConfigError, parse_config
+from bot.reminders import callbacks as rcb
 from tests.test_config import EXAMPLE, minimal
 
 
@@ -23,8 +24,16 @@ def test_a_platform_can_be_watched_until_midnight_or_not_at_all():
 
 def test_the_example_documents_every_checks_key():
     text = EXAMPLE.read_text(encoding="utf-8")
-    for key in ("every_minutes", "max_hold_hours", "auto_close_hours", "unattended_minutes", "late_minutes",
-                "day_end", "morning", "scoring_hours"):
+    for key in (
+        "every_minutes",
+        "max_hold_hours",
+        "auto_close_hours",
+        "unattended_minutes",
+        "late_minutes",
+        "day_end",
+        "morning",
+        "scoring_hours",
+    ):
         assert f"{key} =" in text, key
 
 
@@ -49,7 +58,11 @@ def test_a_bad_checks_value_is_refused_naming_its_key(checks, key, words):
 
 def test_reminder_buttons_round_trip_and_stay_under_64_bytes():
     at = datetime(2026, 11, 2, 10, 5, tzinfo=UTC)
-    for press in (rcb.ReminderPress(rcb.STILL_ON, 2**31), rcb.ReminderPress(rcb.HAND_OFF_NOW, 7), rcb.ReminderPress(rcb.LEFT_AT, 2**31, at)):
+    for press in (
+        rcb.ReminderPress(rcb.STILL_ON, 2**31),
+        rcb.ReminderPress(rcb.HAND_OFF_NOW, 7),
+        rcb.ReminderPress(rcb.LEFT_AT, 2**31, at),
+    ):
         data = rcb.encode(press)
         assert len(data.encode()) <= 64 and rcb.decode(data) == press
     assert rcb.decode("t:jd:0") is None and rcb.decode("rm:l:3") is None and rcb.decode("rm:s:x") is None

@@ -1,20 +1,23 @@
 """`baton audit verify` and `baton audit show`, on SQLite and PostgreSQL, before and after someone edits a row by hand."""
+
 import subprocess
 import sys
 from pathlib import Path
 
 from sqlalchemy import text
 
-from bot.app import prepare_database
 from bot.cli import main
-from bot.config import load_config
-from bot.month import adjust
-from bot.services import Baton, Person
-from domain.clock import ManualClock
+from bot.console.service import hand_off_account, take_over_account
+from bot.core.baton import Baton
+from bot.core.config import load_config
+from bot.core.person import Person
+from bot.core.setup import prepare_database
+from bot.month.service import adjust
 from domain.audit_chain import GENESIS, entry_hash
+from domain.clock import ManualClock
 from storage import audit
 from storage.db import make_engine, reading
-from tests.factories import SUPERVISOR_ID, local
+from tests.factories import SUPERVISOR_ID, act, local
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,13 +43,13 @@ def a_day(tmp_path, database_url, language="zh") -> Path:
     clock = ManualClock(local("2026-11-02", "09:00"))
     baton = Baton(config, prepare_database(config), clock)
     wang, boss = Person(1, "王芳", "wangfang"), Person(SUPERVISOR_ID, "主管", "boss")
-    baton.take_over(wang, "jd")
+    act(baton, wang, take_over_account, "jd")
     clock.set(local("2026-11-02", "10:15"))
-    adjust(baton, boss, "@wangfang", 2, "夜班补录", None, None)
+    act(baton, boss, adjust, "@wangfang", 2, "夜班补录")
     clock.set(local("2026-11-02", "10:20"))
-    adjust(baton, boss, "@wangfang", -1, "重复记录", None, None)
+    act(baton, boss, adjust, "@wangfang", -1, "重复记录")
     clock.set(local("2026-11-02", "12:00"))
-    baton.hand_off(wang)
+    act(baton, wang, hand_off_account)
     baton.engine.dispose()
     return path
 
@@ -123,8 +126,12 @@ def test_the_installed_command_exits_non_zero_on_a_tampered_sqlite_file(tmp_path
     first = chain(url)[0]
     tamper(url, "UPDATE audit_log SET subject = 'vip' WHERE id = :id", id=first.id)
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "--config", str(config), "audit", "verify"], capture_output=True, text=True, timeout=120,
-        cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        [sys.executable, "-m", "bot.cli", "--config", str(config), "audit", "verify"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
     )
     assert done.returncode == 1
     assert done.stderr.strip() == (
@@ -140,7 +147,14 @@ def reseal_from(database_url, index: int, detail: str) -> None:
     for position, entry in enumerate(entries[index:], start=index):
         body = detail if position == index else entry.detail
         sealed = entry_hash(prev, entry.at, entry.actor_agent_id, entry.action, entry.subject, body)
-        tamper(database_url, "UPDATE audit_log SET detail = :d, prev_hash = :p, hash = :h WHERE id = :id", d=body, p=prev, h=sealed, id=entry.id)
+        tamper(
+            database_url,
+            "UPDATE audit_log SET detail = :d, prev_hash = :p, hash = :h WHERE id = :id",
+            d=body,
+            p=prev,
+            h=sealed,
+            id=entry.id,
+        )
         prev = sealed
 
 

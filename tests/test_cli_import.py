@@ -1,4 +1,5 @@
 """`baton import FILE --account KEY`: the same import, from the command line."""
+
 import subprocess
 import sys
 from datetime import datetime
@@ -35,7 +36,11 @@ def baton(tmp_path, *args, language="zh"):
     config.write_text(CONFIG.format(url=f"sqlite:///{tmp_path / 'baton.db'}", language=language), encoding="utf-8")
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "--config", str(config), *args],
-        capture_output=True, text=True, cwd=tmp_path, timeout=120, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
     )
 
 

@@ -1,4 +1,5 @@
 """`baton close-month` and `baton export` from the command line, on a real SQLite file."""
+
 import json
 import subprocess
 import sys
@@ -6,11 +7,13 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from bot.app import prepare_database
-from bot.config import load_config
-from bot.services import Baton, Person
+from bot.console.service import hand_off_account, log_case, take_over_account
+from bot.core.baton import Baton
+from bot.core.config import load_config
+from bot.core.person import Person
+from bot.core.setup import prepare_database
 from domain.clock import ManualClock
-from tests.factories import local
+from tests.factories import act, local
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,20 +39,24 @@ def team(tmp_path, scheme="proportional"):
     clock = ManualClock(local("2026-10-05", "09:00"))
     baton = Baton(config, prepare_database(config), clock)
     wang, li = Person(1, "王芳"), Person(2, "李雷")
-    baton.take_over(wang, "jd")
+    act(baton, wang, take_over_account, "jd")
     clock.set(local("2026-10-05", "13:00"))
-    baton.take_over(li, "jd")
-    baton.log_case(li, None, "consult")
+    act(baton, li, take_over_account, "jd")
+    act(baton, li, log_case, None, "consult")
     clock.set(local("2026-10-05", "15:00"))
-    baton.hand_off(li)
+    act(baton, li, hand_off_account)
     baton.engine.dispose()
     return path
 
 
 def baton_cli(config, *args):
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "--config", str(config), *args], capture_output=True, text=True, timeout=120,
-        cwd=config.parent, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        [sys.executable, "-m", "bot.cli", "--config", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=config.parent,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
     )
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_config, parse_config
+from bot.core.config import ConfigError, load_config, parse_config
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 
@@ -20,12 +20,50 @@ def test_the_example_config_is_valid_and_documents_every_key():
     assert [a.key for a in config.accounts] == ["jd", "vip"]
     assert config.schedule.daily_digest == time(22, 0)
     text = EXAMPLE.read_text(encoding="utf-8")
-    for key in ("token", "base_url", "base_file_url", "mode", "chat_id", "timezone", "language", "supervisors",
-                "platform", "label", "daily_digest", "compile_every_minutes", "per_case", "per_hour", "url",
-                "preset", "pull", "per_conversation", "moment", "satisfaction_prior", "quiet_hours", "columns",
-                "ratings", "booleans", "agent", "account", "weekdays", "from", "to", "monthly_digest_day",
-                "monthly_digest_time", "scheme", "pool", "floor_cents", "cap_cents", "team_fund_percent", "tiers",
-                "daily_allowance", "pair_monthly_cap", "handover_points", "peak_threshold", "cover_points_per_hour"):
+    for key in (
+        "token",
+        "base_url",
+        "base_file_url",
+        "mode",
+        "chat_id",
+        "timezone",
+        "language",
+        "supervisors",
+        "platform",
+        "label",
+        "daily_digest",
+        "compile_every_minutes",
+        "per_case",
+        "per_hour",
+        "url",
+        "preset",
+        "pull",
+        "per_conversation",
+        "moment",
+        "satisfaction_prior",
+        "quiet_hours",
+        "columns",
+        "ratings",
+        "booleans",
+        "agent",
+        "account",
+        "weekdays",
+        "from",
+        "to",
+        "monthly_digest_day",
+        "monthly_digest_time",
+        "scheme",
+        "pool",
+        "floor_cents",
+        "cap_cents",
+        "team_fund_percent",
+        "tiers",
+        "daily_allowance",
+        "pair_monthly_cap",
+        "handover_points",
+        "peak_threshold",
+        "cover_points_per_hour",
+    ):
         assert f"{key} =" in text, key
 
 
@@ -57,7 +95,11 @@ def test_the_environment_token_overrides_the_file():
         ({**minimal(), "attribution": {"quiet_hours": {"jd": "late"}}}, "attribution.quiet_hours.jd", "23:00-09:00"),
         ({**minimal(), "presets": {"vip": {"columns": {"start": "开始"}}}}, "presets.vip.columns", "external_id"),
         ({**minimal(), "presets": {"jd": {"columns": {}}}}, "presets.jd", "built-in"),
-        ({**minimal(), "presets": {"v": {"columns": {"external_id": "a", "start": "b"}, "ratings": {"好": "great"}}}}, "presets.v.ratings", "very_satisfied"),
+        (
+            {**minimal(), "presets": {"v": {"columns": {"external_id": "a", "start": "b"}, "ratings": {"好": "great"}}}},
+            "presets.v.ratings",
+            "very_satisfied",
+        ),
         ({**minimal(), "roster": [{"agent": 1, "account": "tmall"}]}, "roster[0].account", "unknown account"),
         ({**minimal(), "roster": [{"agent": "王芳", "account": "jd"}]}, "roster[0].agent", "Telegram user id"),
         ({**minimal(), "roster": [{"agent": 1, "account": "jd", "weekdays": [0]}]}, "roster[0].weekdays", "1 (Monday)"),
@@ -79,8 +121,11 @@ def test_a_bad_value_names_its_key_and_the_problem(raw, key, words):
 
 
 def test_the_roster_reads_iso_weekdays_and_quiet_hours_can_be_switched_off():
-    raw = {**minimal(), "roster": [{"agent": 7, "account": "jd", "weekdays": [1, 7], "from": "21:00", "to": "06:00"}],
-           "attribution": {"quiet_hours": {"jd": ""}}}
+    raw = {
+        **minimal(),
+        "roster": [{"agent": 7, "account": "jd", "weekdays": [1, 7], "from": "21:00", "to": "06:00"}],
+        "attribution": {"quiet_hours": {"jd": ""}},
+    }
     config = parse_config(raw)
     (entry,) = config.roster
     assert entry.weekdays == frozenset({0, 6}) and (entry.start, entry.end) == (time(21), time(6))

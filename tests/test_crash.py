@@ -2,6 +2,7 @@
 and doubles nothing it acknowledged. The driver and the checks are bench/crash.py's, shared with
 the benchmark; this runs it at the issue's size on each backend (SQLite, and PostgreSQL when
 BATON_TEST_DATABASE_URL is set)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,11 +1,14 @@
 """/set_weight's parsing and rules arithmetic, and how an explanation reads, without Telegram."""
+
 from datetime import date
 
 import pytest
 
-from bot.explain import EntryView, Explanation, FactorView, explanation_text
-from bot.render import Renderer
-from bot.rules_handlers import factor_named, first_month_scored, parse_set_weight, scheduled_versions, with_weight
+from bot.explain.render import explanation_text
+from bot.explain.service import EntryView, Explanation, FactorView
+from bot.rules.parse import factor_named, parse_set_weight
+from bot.rules.service import first_month_scored, scheduled_versions, with_weight
+from bot.text.renderer import Renderer
 from domain.rules import KNOWN_FACTORS, FactorRule, Rules, RulesVersion, default_rules
 from tests.factories import team_config
 
@@ -31,7 +34,11 @@ def test_set_weight_arguments(args, parsed):
 
 def test_a_factor_is_named_by_its_key_or_its_label_in_either_language():
     assert [factor_named(word) for word in ("cases", "案例", "Hours_Held", "满意度", "first_response")] == [
-        "cases", "cases", "hours_held", "satisfaction", "first_response"
+        "cases",
+        "cases",
+        "hours_held",
+        "satisfaction",
+        "first_response",
     ]
     assert factor_named("speed") == "speed"
 
@@ -66,17 +73,32 @@ def test_only_versions_that_will_be_in_force_count_as_scheduled():
 
 def explanation(**changes) -> Explanation:
     factors = tuple(
-        FactorView(name, 1.0, "share", None, 0.5, 10.0, 5.0, True) if name in ("conversations", "cases") else
-        FactorView(name, None, "rank", None, 0.5, 0.0, 0.0, False)
+        FactorView(name, 1.0, "share", None, 0.5, 10.0, 5.0, True)
+        if name in ("conversations", "cases")
+        else FactorView(name, None, "rank", None, 0.5, 0.0, 0.0, False)
         for name in KNOWN_FACTORS
     )
     base = dict(
-        month="2026-11", closed=False, agent_id=7, name="<李雷>", rules_version=1, factors=factors,
+        month="2026-11",
+        closed=False,
+        agent_id=7,
+        name="<李雷>",
+        rules_version=1,
+        factors=factors,
         collaboration=2.0,
         collaboration_entries=tuple(EntryView(date(2026, 11, d), "thanks", 0.5) for d in range(1, 16)),
-        adjustments=-3.0, adjustment_entries=(EntryView(date(2026, 11, 4), "adjustment", -3.0, "迟到 <两次>", "主管"),),
-        total=9.0, rank=1, team_size=3, tied_with=1, gap_to_next_rank=0.0, next_rank=None,
-        pool_cents=100_000, scheme="team_fund", payout_cents=0, tier=None,
+        adjustments=-3.0,
+        adjustment_entries=(EntryView(date(2026, 11, 4), "adjustment", -3.0, "迟到 <两次>", "主管"),),
+        total=9.0,
+        rank=1,
+        team_size=3,
+        tied_with=1,
+        gap_to_next_rank=0.0,
+        next_rank=None,
+        pool_cents=100_000,
+        scheme="team_fund",
+        payout_cents=0,
+        tier=None,
     )
     return Explanation(**{**base, **changes})
 

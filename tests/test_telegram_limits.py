@@ -3,6 +3,7 @@
 The bot is the real BatonBot talking HTTP to the simulated Bot API server, which refuses what
 Telegram refuses: a text over 4096 characters, unbalanced HTML, callback_data over 64 bytes.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,15 +18,18 @@ from telegram.constants import ParseMode
 from telegram.error import NetworkError
 from telegram.request import HTTPXRequest
 
-from bot import callbacks as cb
-from bot.config import ConfigError
-from bot.i18n import CASE_TYPES, MESSAGES
-from bot.ledger_service import RankedAgent
-from bot.render import Renderer
+from bot.console import callbacks as cb
+from bot.console.render import case_type_keyboard, console_keyboard
+from bot.console.service import ConsoleLine
+from bot.core.config import ConfigError
+from bot.digest.render import standings_message
+from bot.ledger.service import RankedAgent
 from bot.sandbox import BotApiSandbox
 from bot.sandbox.html_text import parse_html, utf16_len
-from bot.services import ConsoleLine
-from bot.telegram_bot import MAX_TEXT, BatonBot, make_bot, split_text
+from bot.telegram.bot import MAX_TEXT, BatonBot, make_bot, split_text
+from bot.telegram.buttons import MAX_BYTES
+from bot.text.i18n import CASE_TYPES, MESSAGES
+from bot.text.renderer import Renderer
 from domain.standings import Standing
 from tests.factories import team_config
 
@@ -74,8 +78,10 @@ def test_html_is_cut_into_well_formed_messages_that_keep_every_character_and_its
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), max_size=30), max_size=20),
-       st.integers(min_value=2, max_value=40))
+@given(
+    st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), max_size=30), max_size=20),
+    st.integers(min_value=2, max_value=40),
+)
 def test_plain_text_is_cut_at_line_ends_and_only_an_over_long_line_is_cut_inside(lines, limit):
     text = "\n".join(lines)
     chunks = split_text(text, html=False, limit=limit)
@@ -110,14 +116,18 @@ async def telegram():
 
 
 def standings_of(count: int) -> list[RankedAgent]:
-    return [RankedAgent(Standing(rank=i, agent_id=i, seconds_held=8 * 3600, cases=3, millipoints=100_000 - i, conversations=12.5), f"客服{i:04d}号")
-            for i in range(1, count + 1)]
+    return [
+        RankedAgent(
+            Standing(rank=i, agent_id=i, seconds_held=8 * 3600, cases=3, millipoints=100_000 - i, conversations=12.5), f"客服{i:04d}号"
+        )
+        for i in range(1, count + 1)
+    ]
 
 
 async def test_a_long_standings_table_goes_out_as_several_messages_with_the_keyboard_on_the_last(telegram):
     sandbox, bot, group = telegram
     render = Renderer(team_config())
-    text = render.standings_message(datetime(2026, 11, 2).date(), standings_of(300))
+    text = standings_message(render, datetime(2026, 11, 2).date(), standings_of(300))
     assert utf16_len(parse_html(text)[0]) > 2 * MAX_TEXT
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("↩", callback_data="b:jd")]])
     returned = await bot.send_message(group["id"], text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
@@ -130,7 +140,7 @@ async def test_a_long_standings_table_goes_out_as_several_messages_with_the_keyb
 
 
 async def test_an_edit_to_the_same_content_is_not_an_error(telegram):
-    sandbox, bot, group = telegram
+    _sandbox, bot, group = telegram
     sent = await bot.send_message(group["id"], "<b>控制台</b>", parse_mode=ParseMode.HTML)
     assert await bot.edit_message_text("<b>控制台</b>", group["id"], sent.message_id, parse_mode=ParseMode.HTML) is True
     edited = await bot.edit_message_text("<b>控制台 v2</b>", group["id"], sent.message_id, parse_mode=ParseMode.HTML)
@@ -142,8 +152,9 @@ async def test_a_send_that_never_left_is_retried_and_posted_once():
     with BotApiSandbox() as sandbox:
         group = sandbox.group()
         shared = HTTPXRequest(connection_pool_size=1, pool_timeout=0.05)
-        bot = BatonBot(sandbox.token, base_url=sandbox.base_url, base_file_url=sandbox.base_file_url,
-                       request=shared, get_updates_request=shared)
+        bot = BatonBot(
+            sandbox.token, base_url=sandbox.base_url, base_file_url=sandbox.base_file_url, request=shared, get_updates_request=shared
+        )
         async with bot:
             polling = asyncio.create_task(bot.get_updates(timeout=1))
             await sandbox.wait_for(lambda sb: any(c.method == "getUpdates" for c in sb.calls))
@@ -171,14 +182,19 @@ async def test_a_send_that_may_have_landed_is_not_sent_twice_but_an_edit_is_retr
 
 
 def fits(data: str) -> bool:
-    return 1 <= len(data.encode()) <= cb.MAX_BYTES
+    return 1 <= len(data.encode()) <= MAX_BYTES
 
 
 @settings(max_examples=200, deadline=None)
 @given(LONGEST_KEY, st.sampled_from(CASE_TYPES), BIG_ID)
 def test_every_console_button_fits_64_bytes_with_the_longest_account_key(key, case_type, hold):
-    presses = [cb.Press(cb.TAKE, key, seen_hold=hold), cb.Press(cb.HAND_OFF, key), cb.Press(cb.CASE, key),
-               cb.Press(cb.CASE_TYPE, key, case_type), cb.Press(cb.BACK, key)]
+    presses = [
+        cb.Press(cb.TAKE, key, seen_hold=hold),
+        cb.Press(cb.HAND_OFF, key),
+        cb.Press(cb.CASE, key),
+        cb.Press(cb.CASE_TYPE, key, case_type),
+        cb.Press(cb.BACK, key),
+    ]
     for press in presses:
         data = cb.encode(press)
         assert fits(data) and cb.decode(data) == press
@@ -187,20 +203,28 @@ def test_every_console_button_fits_64_bytes_with_the_longest_account_key(key, ca
 @settings(max_examples=200, deadline=None)
 @given(st.integers(1000, 9999), st.integers(1, 12), st.integers(0, 99_999_999_999), st.text("0123456789abcdef", min_size=12, max_size=12))
 def test_every_close_button_fits_64_bytes_with_the_largest_pool(year, month, pool_cents, checksum):
-    """The largest pool /close_month accepts is 999,999,999.99 yuan (bot.month.parse_pool)."""
+    """The largest pool /close_month accepts is 999,999,999.99 yuan (bot.month.parse.parse_pool)."""
+    from bot.month import callbacks as month_cb
+
     label = f"{year}-{month:02d}"
-    for press in (cb.ClosePress(cb.CLOSE_CONFIRM, label, pool_cents, checksum), cb.ClosePress(cb.CLOSE_CANCEL, label, pool_cents, "")):
-        data = cb.encode_close(press)
-        assert fits(data) and cb.decode_close(data) == press
+    for press in (
+        month_cb.ClosePress(month_cb.CONFIRM, label, pool_cents, checksum),
+        month_cb.ClosePress(month_cb.CANCEL, label, pool_cents, ""),
+    ):
+        data = month_cb.encode(press)
+        assert fits(data) and month_cb.decode(data) == press
 
 
 @settings(max_examples=200, deadline=None)
 @given(BIG_ID, st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2999, 12, 31), timezones=st.just(UTC)))
 def test_every_reminder_button_fits_64_bytes(notice_id, at):
-    rcb = pytest.importorskip("bot.reminder_callbacks")
+    rcb = pytest.importorskip("bot.reminders.callbacks")
     at = at.replace(microsecond=0)
-    for press in (rcb.ReminderPress(rcb.STILL_ON, notice_id), rcb.ReminderPress(rcb.HAND_OFF_NOW, notice_id),
-                  rcb.ReminderPress(rcb.LEFT_AT, notice_id, at)):
+    for press in (
+        rcb.ReminderPress(rcb.STILL_ON, notice_id),
+        rcb.ReminderPress(rcb.HAND_OFF_NOW, notice_id),
+        rcb.ReminderPress(rcb.LEFT_AT, notice_id, at),
+    ):
         data = rcb.encode(press)
         assert fits(data) and rcb.decode(data) == press
 
@@ -211,13 +235,13 @@ def test_the_drawn_keyboards_fit_64_bytes_for_any_configured_accounts(keys, hold
     config = team_config(accounts=[{"key": key, "platform": "other", "label": "店" * 30} for key in keys])
     render = Renderer(config)
     lines = [ConsoleLine(key, "王芳", 101, datetime(2026, 11, 2, tzinfo=UTC), holder_hold_id=hold) for key in keys]
-    keyboards = [render.console_keyboard(lines)] + [render.case_type_keyboard(key) for key in keys]
+    keyboards = [console_keyboard(render, lines)] + [case_type_keyboard(render, key) for key in keys]
     for keyboard in keyboards:
         for row in keyboard.inline_keyboard:
             assert all(fits(button.callback_data) for button in row)
 
 
 def test_config_refuses_an_account_key_too_long_for_a_button():
-    with pytest.raises(ConfigError, match="accounts\\[0\\].key"):
+    with pytest.raises(ConfigError, match=r"accounts\[0\].key"):
         team_config(accounts=[{"key": "k" * 25, "platform": "jd", "label": "京东"}])
     assert team_config(accounts=[{"key": "k" * 24, "platform": "jd", "label": "京东"}]).accounts[0].key == "k" * 24

@@ -1,4 +1,5 @@
 """A simulated Telegram Bot API server for end-to-end tests and `baton demo`."""
+
 from bot.sandbox.server import BotApiSandbox
 from bot.sandbox.state import ApiCall, CallbackAnswer, Upload
 from bot.sandbox.transcript import format_transcript

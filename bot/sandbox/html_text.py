@@ -4,15 +4,21 @@ Telegram rejects tags it does not know (``<br>``, ``<div>``, ``<p>`` …) and un
 with "can't parse entities"; the sandbox does the same so such bugs fail in tests, not in the
 team's group.
 """
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
 
 _SIMPLE_TAGS = {
-    "b": "bold", "strong": "bold",
-    "i": "italic", "em": "italic",
-    "u": "underline", "ins": "underline",
-    "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
     "tg-spoiler": "spoiler",
     "code": "code",
     "pre": "pre",
@@ -82,10 +88,7 @@ class _TelegramHtml(HTMLParser):
             raise EntityParseError(f"Unexpected end tag at byte offset {self._byte_offset()}")
         expected, start, entity = self.open_tags.pop()
         if expected != tag:
-            raise EntityParseError(
-                f'Unmatched end tag at byte offset {self._byte_offset()}, '
-                f'expected "</{expected}>", found "</{tag}>"'
-            )
+            raise EntityParseError(f'Unmatched end tag at byte offset {self._byte_offset()}, expected "</{expected}>", found "</{tag}>"')
         if self.units > start:
             self.entities.append({**entity, "offset": start, "length": self.units - start})
 
@@ -98,16 +101,13 @@ class _TelegramHtml(HTMLParser):
             href = attrs.get("href") or ""
             user_id = href.removeprefix("tg://user?id=")
             if user_id != href and user_id.isdigit():
-                return {"type": "text_mention",
-                        "user": {"id": int(user_id), "is_bot": False, "first_name": ""}}
+                return {"type": "text_mention", "user": {"id": int(user_id), "is_bot": False, "first_name": ""}}
             return {"type": "text_link", "url": href}
         if tag == "blockquote":
             return {"type": "expandable_blockquote" if "expandable" in attrs else "blockquote"}
         if tag == "tg-emoji":
             return {"type": "custom_emoji", "custom_emoji_id": attrs.get("emoji-id") or ""}
-        raise EntityParseError(
-            f'Unsupported start tag "{tag}" at byte offset {self._byte_offset()}'
-        )
+        raise EntityParseError(f'Unsupported start tag "{tag}" at byte offset {self._byte_offset()}')
 
     def _byte_offset(self) -> int:
         line, column = self.getpos()

@@ -3,6 +3,7 @@
 A user no test placed counts as a member (BotApiSandbox.set_member): the people a test plays
 are the team unless it says otherwise.
 """
+
 from __future__ import annotations
 
 import copy
@@ -14,9 +15,20 @@ Params = dict[str, Any]
 
 
 _ADMIN_RIGHTS = dict.fromkeys(
-    ("can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
-     "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
-     "can_delete_stories", "can_pin_messages"), True)
+    (
+        "can_manage_chat",
+        "can_delete_messages",
+        "can_manage_video_chats",
+        "can_restrict_members",
+        "can_change_info",
+        "can_invite_users",
+        "can_post_stories",
+        "can_edit_stories",
+        "can_delete_stories",
+        "can_pin_messages",
+    ),
+    True,
+)
 
 
 def chat_member(state: SandboxState, chat_id: int, user_id: int) -> dict:
@@ -46,6 +58,7 @@ def get_chat_administrators(state: SandboxState, p: Params) -> list[dict]:
     chat = state.chat(p.get("chat_id"))
     if chat["type"] == "private":
         raise bad_request("there are no administrators in the private chat")
-    placed = sorted(uid for (cid, uid), status in state.member_status.items()
-                    if cid == chat["id"] and status in ("creator", "administrator"))
+    placed = sorted(
+        uid for (cid, uid), status in state.member_status.items() if cid == chat["id"] and status in ("creator", "administrator")
+    )
     return [chat_member(state, chat["id"], uid) for uid in placed]

@@ -4,6 +4,7 @@ Each method takes the shared state and the decoded parameters and returns the ``
 the envelope, or raises ApiError. They run under the state lock (see transport), except
 getUpdates, which waits on the state's Condition.
 """
+
 from __future__ import annotations
 
 import copy
@@ -24,9 +25,16 @@ NOT_MODIFIED = (
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 _BUTTON_ACTIONS = {
-    "callback_data", "url", "web_app", "login_url", "switch_inline_query",
-    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-    "callback_game", "pay",
+    "callback_data",
+    "url",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
 }
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -99,9 +107,7 @@ def _check_button(button: object) -> None:
         raise bad_request('can\'t parse inline keyboard button: Field "text" must be of type String')
     actions = _BUTTON_ACTIONS & button.keys()
     if not actions:
-        raise bad_request(
-            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
-        )
+        raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
     if "callback_data" in actions:
         data = button["callback_data"]
         if not isinstance(data, str) or not 1 <= len(data.encode()) <= 64:
@@ -194,11 +200,8 @@ def get_me(state: SandboxState, p: Params) -> dict:
 
 
 def get_chat(state: SandboxState, p: Params) -> dict:
-    no_gifts = dict.fromkeys(
-        ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
-         "gifts_from_channels"), False)
-    return {**_chat(state, p), "accent_color_id": 0, "max_reaction_count": 11,
-            "accepted_gift_types": no_gifts}
+    no_gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"), False)
+    return {**_chat(state, p), "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": no_gifts}
 
 
 def send_message(state: SandboxState, p: Params) -> dict:
@@ -218,11 +221,15 @@ def edit_message_text(state: SandboxState, p: Params) -> dict:
 
 def edit_message_reply_markup(state: SandboxState, p: Params) -> dict:
     message = _editable(state, p)
-    return _apply_edit(state, message, {
-        "text": message.get("text"),
-        "entities": message.get("entities"),
-        "reply_markup": _inline_markup(p),
-    })
+    return _apply_edit(
+        state,
+        message,
+        {
+            "text": message.get("text"),
+            "entities": message.get("entities"),
+            "reply_markup": _inline_markup(p),
+        },
+    )
 
 
 def answer_callback_query(state: SandboxState, p: Params) -> bool:
@@ -253,21 +260,30 @@ def _send_file(state: SandboxState, p: Params, *, method: str, field: str, kind:
         size = _image_size(stored.content)
         if size is None:
             raise bad_request("IMAGE_PROCESS_FAILED")
-        content = {"photo": [{
-            "file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-            "width": size[0], "height": size[1], "file_size": len(stored.content),
-        }]}
+        content = {
+            "photo": [
+                {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "width": size[0],
+                    "height": size[1],
+                    "file_size": len(stored.content),
+                }
+            ]
+        }
     else:
-        content = {"document": {
-            "file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-            "file_name": stored.filename, "mime_type": stored.mime_type,
-            "file_size": len(stored.content),
-        }}
+        content = {
+            "document": {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "file_name": stored.filename,
+                "mime_type": stored.mime_type,
+                "file_size": len(stored.content),
+            }
+        }
     message = _send(state, chat, p, {**content, **caption})
     if uploaded:
-        state.uploads.append(
-            Upload(method, chat["id"], stored.filename, stored.content, caption.get("caption"))
-        )
+        state.uploads.append(Upload(method, chat["id"], stored.filename, stored.content, caption.get("caption")))
     state.record_event(field, chat["id"], stored.filename, caption.get("caption"))
     return message
 
@@ -277,8 +293,10 @@ def get_file(state: SandboxState, p: Params) -> dict:
     if stored is None:
         raise bad_request("invalid file_id")
     return {
-        "file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-        "file_size": len(stored.content), "file_path": stored.file_path,
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "file_size": len(stored.content),
+        "file_path": stored.file_path,
     }
 
 

@@ -10,6 +10,7 @@ Tests play the users (send_message, press_button, send_document) and read what t
 (calls, messages, uploads, callback_answers, transcript). Every method here is synchronous,
 thread-safe and quick, so it can be called from inside an asyncio test.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,9 +19,10 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from bot.sandbox.flood import GroupFloodLimit
 from bot.sandbox.html_text import utf16_len
 from bot.sandbox.membership import chat_member
-from bot.sandbox.state import ApiCall, ApiError, CallbackAnswer, SandboxState, Upload, SystemClock
+from bot.sandbox.state import ApiCall, ApiError, CallbackAnswer, SandboxState, SystemClock, Upload
 from bot.sandbox.transcript import button_text
 from bot.sandbox.transport import SandboxHttpServer
 from domain.clock import Clock
@@ -41,8 +43,7 @@ class BotApiSandbox:
             raise ValueError(f"a bot token looks like '123456:ABC…', not {token!r}")
         self.token = token
         self.bot_username = bot_username
-        self.bot_user = {"id": int(bot_id), "is_bot": True, "first_name": "Baton",
-                         "username": bot_username}
+        self.bot_user = {"id": int(bot_id), "is_bot": True, "first_name": "Baton", "username": bot_username}
         self._state = SandboxState(token, self.bot_user, clock or SystemClock())
         self._server: SandboxHttpServer | None = None
 
@@ -95,8 +96,7 @@ class BotApiSandbox:
     ) -> dict:
         """A Telegram User dict (optional fields left out when None)."""
         optional = {"last_name": last_name, "username": username, "language_code": language_code}
-        return {"id": user_id, "is_bot": False, "first_name": first_name,
-                **{k: v for k, v in optional.items() if v is not None}}
+        return {"id": user_id, "is_bot": False, "first_name": first_name, **{k: v for k, v in optional.items() if v is not None}}
 
     def group(self, chat_id: int = -1001234567890, title: str = "客服组") -> dict:
         """A supergroup the bot is in; the bot can only send to chats it knows."""
@@ -129,9 +129,13 @@ class BotApiSandbox:
             self._state.remember_user(by_user)
             self._state.remember_user(bot)
             self._state.member_status[(chat["id"], bot["id"])] = status
-            change = {"chat": copy.deepcopy(chat), "from": dict(by_user), "date": self._state.unix_now(),
-                      "old_chat_member": {"status": "left", "user": dict(bot)},
-                      "new_chat_member": chat_member(self._state, chat["id"], bot["id"])}
+            change = {
+                "chat": copy.deepcopy(chat),
+                "from": dict(by_user),
+                "date": self._state.unix_now(),
+                "old_chat_member": {"status": "left", "user": dict(bot)},
+                "new_chat_member": chat_member(self._state, chat["id"], bot["id"]),
+            }
             self._state.record_event("user", chat["id"], _display_name(by_user), f"(adds @{self.bot_username})")
             self._enqueue({"my_chat_member": change})
             return copy.deepcopy(change)
@@ -172,10 +176,15 @@ class BotApiSandbox:
         with self._state.lock:
             chat = self._chat(chat)
             stored = self._state.store_file("documents", filename, content, mime_type)
-            message: dict[str, Any] = {"document": {
-                "file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                "file_name": filename, "mime_type": stored.mime_type, "file_size": len(content),
-            }}
+            message: dict[str, Any] = {
+                "document": {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "file_name": filename,
+                    "mime_type": stored.mime_type,
+                    "file_size": len(content),
+                }
+            }
             if caption:
                 message["caption"] = caption
                 entities = _command_entities(caption)
@@ -198,8 +207,7 @@ class BotApiSandbox:
                 raise ValueError(f"message {message['message_id']} in chat {chat_id} does not exist")
             label = button_text(current.get("reply_markup"), data)
             if label is None:
-                shown = [b.get("callback_data") for row in current.get("reply_markup", {})
-                         .get("inline_keyboard", []) for b in row]
+                shown = [b.get("callback_data") for row in current.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
                 raise ValueError(f"no button with callback_data {data!r}; the message shows {shown}")
             return self._press(current, user, data, label)
 
@@ -217,14 +225,27 @@ class BotApiSandbox:
             state.remember_user(user)
             query_id = state.open_query(chat_id)
             state.record_event("user", chat_id, _display_name(user), f"[按钮] {label}")
-            self._enqueue({"callback_query": {
-                "id": query_id,
-                "from": dict(user),
-                "message": copy.deepcopy(message),
-                "chat_instance": f"sandbox{abs(chat_id)}",
-                "data": data,
-            }})
+            self._enqueue(
+                {
+                    "callback_query": {
+                        "id": query_id,
+                        "from": dict(user),
+                        "message": copy.deepcopy(message),
+                        "chat_instance": f"sandbox{abs(chat_id)}",
+                        "data": data,
+                    }
+                }
+            )
             return query_id
+
+    def limit_group_writes(self, limit: int = 20, window: float = 60.0) -> GroupFloodLimit:
+        """Enforce Telegram's group flood limit from now on: 429 with retry_after past `limit` writes in `window` s."""
+        self._state.flood = GroupFloodLimit(limit, window)
+        return self._state.flood
+
+    @property
+    def flood(self) -> GroupFloodLimit | None:
+        return self._state.flood
 
     def fail_next(self, method: str, error_code: int = 502, description: str = "Bad Gateway", times: int = 1) -> None:
         """The next `times` calls of `method` fail with this HTTP error, as during a Telegram outage."""
@@ -274,8 +295,7 @@ class BotApiSandbox:
     def chat_names(self) -> dict[int, str]:
         """Chat id to title (groups) or first name (private chats), for format_transcript."""
         with self._state.lock:
-            return {cid: chat.get("title") or chat.get("first_name") or str(cid)
-                    for cid, chat in self._state.chats.items()}
+            return {cid: chat.get("title") or chat.get("first_name") or str(cid) for cid, chat in self._state.chats.items()}
 
     @property
     def delivered_up_to(self) -> int:

@@ -3,6 +3,7 @@
 HTTP handler threads and the test's event loop thread both touch this state; every public
 method takes the lock, and long polling waits on a Condition built on the same lock.
 """
+
 from __future__ import annotations
 
 import copy
@@ -13,16 +14,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+from bot.sandbox.flood import WRITES, GroupFloodLimit
 from domain.clock import Clock
 
 
 class ApiError(Exception):
     """A Bot API failure, answered as {"ok": false, "error_code", "description"}."""
 
-    def __init__(self, error_code: int, description: str) -> None:
+    def __init__(self, error_code: int, description: str, parameters: dict | None = None) -> None:
         super().__init__(description)
         self.error_code = error_code
         self.description = description
+        self.parameters = parameters  # ResponseParameters: retry_after on a 429
 
 
 def bad_request(reason: str) -> ApiError:
@@ -85,6 +88,7 @@ class SandboxState:
         self.lock = threading.RLock()
         self.updates_ready = threading.Condition(self.lock)
         self.closed = False
+        self.flood: GroupFloodLimit | None = None  # Telegram's group limit, when a test or bench turns it on
         self.chats: dict[int, dict] = {}
         self.messages: dict[tuple[int, int], dict] = {}
         self._last_message_id: dict[int, int] = {}
@@ -159,9 +163,7 @@ class SandboxState:
     def bot_messages(self, chat_id: int | None = None) -> list[dict]:
         with self.lock:
             return [
-                copy.deepcopy(m)
-                for (cid, _), m in self.messages.items()
-                if self.is_from_bot(m) and (chat_id is None or cid == chat_id)
+                copy.deepcopy(m) for (cid, _), m in self.messages.items() if self.is_from_bot(m) and (chat_id is None or cid == chat_id)
             ]
 
     # -- people and membership ------------------------------------------------------------
@@ -223,9 +225,7 @@ class SandboxState:
         with self.lock:
             self._pending.clear()
 
-    def take_updates(
-        self, offset: int | None, limit: int, timeout: float, allowed: list[str] | None
-    ) -> list[dict]:
+    def take_updates(self, offset: int | None, limit: int, timeout: float, allowed: list[str] | None) -> list[dict]:
         """getUpdates: confirm everything below offset, then wait up to timeout for the rest.
 
         A newer getUpdates ends an older one still waiting with 409, like Telegram does; this
@@ -239,7 +239,8 @@ class SandboxState:
             self._confirm(offset)
             while True:
                 batch = [
-                    p for p in sorted(self._pending, key=lambda p: p.update["update_id"])
+                    p
+                    for p in sorted(self._pending, key=lambda p: p.update["update_id"])
                     if not allowed or any(kind in p.update for kind in allowed)
                 ][:limit]
                 remaining = deadline - time.monotonic()
@@ -247,10 +248,7 @@ class SandboxState:
                     break
                 self.updates_ready.wait(remaining)
                 if generation != self._poll_generation:
-                    raise ApiError(
-                        409, "Conflict: terminated by other getUpdates request; "
-                        "make sure that only one bot instance is running"
-                    )
+                    raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
             for pending in batch:
                 pending.delivered = True
             return [copy.deepcopy(p.update) for p in batch]
@@ -263,10 +261,7 @@ class SandboxState:
             self._pending = self._pending[offset:]
             return
         self.delivered_up_to = max(self.delivered_up_to, offset - 1)
-        self._pending = [
-            p for p in self._pending
-            if p.update["update_id"] >= offset or (p.redelivery and not p.delivered)
-        ]
+        self._pending = [p for p in self._pending if p.update["update_id"] >= offset or (p.redelivery and not p.delivered)]
 
     def close(self) -> None:
         with self.updates_ready:
@@ -279,6 +274,15 @@ class SandboxState:
         """Answer the next `times` calls of `method` with `error`, as a Telegram outage would."""
         with self.lock:
             self._failures.setdefault(method.lower(), []).extend([error] * times)
+
+    def group_write(self, method: str, params: dict[str, Any]) -> int | None:
+        """The group `method` writes to, when the flood limit is on and counts it; None otherwise."""
+        if self.flood is None or method.lower() not in WRITES:
+            return None
+        chat_id = params.get("chat_id")
+        with self.lock:
+            chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
+        return chat_id if chat is not None and chat.get("type") in ("group", "supergroup") else None
 
     def take_failure(self, method: str) -> ApiError | None:
         with self.lock:

@@ -8,6 +8,7 @@ Events are tuples whose first two items are the kind and the instant:
     ("delete", at, chat_id, text)                 deleteMessage
     ("photo" | "document", at, chat_id, filename, caption)
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -24,9 +25,7 @@ _BOT_LABELS = {
 _INDENT = " " * 6  # the width of "HH:MM "
 
 
-def format_transcript(
-    events: Iterable[tuple], tz: tzinfo, chat_names: Mapping[int, str] | None = None
-) -> str:
+def format_transcript(events: Iterable[tuple], tz: tzinfo, chat_names: Mapping[int, str] | None = None) -> str:
     """One line per event, "HH:MM who: text" in local time; the chat is shown when there are several."""
     events = list(events)
     several_chats = len({event[2] for event in events}) > 1

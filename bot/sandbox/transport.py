@@ -4,6 +4,7 @@ URLs are the ones PTB builds from base_url / base_file_url:
     POST /bot<TOKEN>/<method>          (GET with a query string works too, as on Telegram)
     GET  /file/bot<TOKEN>/<file_path>
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,10 @@ class SandboxHttpServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.state = state
         self.thread = threading.Thread(
-            target=self.serve_forever, kwargs={"poll_interval": 0.05},
-            name="bot-api-sandbox", daemon=True,
+            target=self.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="bot-api-sandbox",
+            daemon=True,
         )
 
     @property
@@ -81,10 +84,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(400, {"ok": False, "error_code": 400, "description": f"Bad Request: {error}"})
             return
         state.record_call(method, params)
+        group = state.group_write(method, params)
         try:
+            if group is not None and (wait := state.flood.retry_after(group)) is not None:
+                raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
             result = methods.call(state, method, params)
+            if group is not None:
+                state.flood.wrote(group)
         except ApiError as error:
             envelope = {"ok": False, "error_code": error.error_code, "description": error.description}
+            if error.parameters:
+                envelope["parameters"] = error.parameters
             self._reply(error.error_code, envelope)
         except Exception:  # a sandbox bug: make it loud in the test, not a silent hang
             state.internal_errors.append(traceback.format_exc())

@@ -5,6 +5,7 @@ that is not already a string, so ``chat_id`` arrives as ``"-100123"`` and ``repl
 JSON object in a string. Uploaded files arrive as multipart parts named after the parameter
 (``photo``, ``document``) or, for ``attach://<name>`` references, after the attach name.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,18 +28,38 @@ class BadParameter(ValueError):
 
 
 _INT_FIELDS = {
-    "chat_id", "from_chat_id", "message_id", "offset", "limit", "user_id", "cache_time",
-    "message_thread_id", "reply_to_message_id",
+    "chat_id",
+    "from_chat_id",
+    "message_id",
+    "offset",
+    "limit",
+    "user_id",
+    "cache_time",
+    "message_thread_id",
+    "reply_to_message_id",
 }
 _FLOAT_FIELDS = {"timeout"}
 _BOOL_FIELDS = {
-    "show_alert", "disable_notification", "protect_content", "drop_pending_updates",
-    "allow_sending_without_reply", "disable_web_page_preview", "disable_content_type_detection",
-    "has_spoiler", "show_caption_above_media",
+    "show_alert",
+    "disable_notification",
+    "protect_content",
+    "drop_pending_updates",
+    "allow_sending_without_reply",
+    "disable_web_page_preview",
+    "disable_content_type_detection",
+    "has_spoiler",
+    "show_caption_above_media",
 }
 _JSON_FIELDS = {
-    "reply_markup", "reply_parameters", "allowed_updates", "commands", "scope", "entities",
-    "caption_entities", "link_preview_options", "media",
+    "reply_markup",
+    "reply_parameters",
+    "allowed_updates",
+    "commands",
+    "scope",
+    "entities",
+    "caption_entities",
+    "link_preview_options",
+    "media",
 }
 # httpx escapes these in multipart filenames following the HTML5 form encoding.
 _FORM_ESCAPE = re.compile(r"%(22|[01][0-9A-F])")

@@ -1,9 +1,10 @@
 """Connectors that bring conversations in from a platform's HTTP API (docs/pull-api.md).
 
-    settings = PullSettings(account="jd-main", platform="jd", url="https://…/conversations", token="…")
-    report = await pull_account(engine, settings, tz=ZoneInfo("Asia/Shanghai"), now=clock.now)
-    report.new, report.duplicates, report.rejected, report.error
+settings = PullSettings(account="jd-main", platform="jd", url="https://…/conversations", token="…")
+report = await pull_account(engine, settings, tz=ZoneInfo("Asia/Shanghai"), now=clock.now)
+report.new, report.duplicates, report.rejected, report.error
 """
+
 from storage.connectors.fetch import PullFailed
 from storage.connectors.pull import SOURCE, PullReport, pull_account
 from storage.connectors.records import RejectedRecord, read_conversations

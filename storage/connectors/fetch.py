@@ -5,6 +5,7 @@ Timeouts, broken connections, 5xx and 429 are retried with exponential backoff
 Any other answer means the request itself is wrong (bad token, wrong URL) and repeating it
 cannot help, so it fails at once. Failures are PullFailed, never an httpx error.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,13 +20,13 @@ from typing import Any
 import httpx
 
 from storage.connectors.settings import PullSettings
-from storage.models import ConnectorCursor
+from storage.models import CURSOR_LENGTH
 
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[Any]]
 
-CURSOR_MAX_LENGTH: int = ConnectorCursor.__table__.c.cursor.type.length
+CURSOR_MAX_LENGTH = CURSOR_LENGTH
 _BODY_EXCERPT = 200
 
 
@@ -87,7 +88,11 @@ async def fetch_page(
             delay = max(delay, retry_after)
         log.warning(
             "pull %s: %s (attempt %d of %d); retrying in %g s",
-            settings.account, problem, attempt + 1, settings.max_attempts, delay,
+            settings.account,
+            problem,
+            attempt + 1,
+            settings.max_attempts,
+            delay,
         )
         await sleep(delay)
     raise PullFailed(f"gave up after {settings.max_attempts} attempts, the last: {problem}")
@@ -100,21 +105,21 @@ def read_page(response: httpx.Response) -> Page:
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise PullFailed(f"HTTP {response.status_code} but the body is not JSON: {_excerpt(response)!r}") from error
     if not isinstance(body, dict) or not isinstance(body.get("conversations"), list):
-        raise PullFailed(f"the answer has no \"conversations\" list: {_excerpt(response)!r}")
+        raise PullFailed(f'the answer has no "conversations" list: {_excerpt(response)!r}')
     has_more = body.get("has_more", False)
     if not isinstance(has_more, bool):
-        raise PullFailed(f"\"has_more\" must be true or false, got {has_more!r}")
+        raise PullFailed(f'"has_more" must be true or false, got {has_more!r}')
     next_cursor = body.get("next_cursor")
     if isinstance(next_cursor, int) and not isinstance(next_cursor, bool):
         next_cursor = str(next_cursor)
     if next_cursor is not None and not isinstance(next_cursor, str):
-        raise PullFailed(f"\"next_cursor\" must be a string or null, got {next_cursor!r}")
+        raise PullFailed(f'"next_cursor" must be a string or null, got {next_cursor!r}')
     if next_cursor == "":
         next_cursor = None
     if has_more and next_cursor is None:
-        raise PullFailed("\"has_more\" is true but there is no \"next_cursor\" to continue from")
+        raise PullFailed('"has_more" is true but there is no "next_cursor" to continue from')
     if next_cursor is not None and len(next_cursor) > CURSOR_MAX_LENGTH:
-        raise PullFailed(f"\"next_cursor\" is {len(next_cursor)} characters long; at most {CURSOR_MAX_LENGTH} are kept")
+        raise PullFailed(f'"next_cursor" is {len(next_cursor)} characters long; at most {CURSOR_MAX_LENGTH} are kept')
     return Page(body["conversations"], next_cursor, has_more)
 
 

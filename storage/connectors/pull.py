@@ -9,6 +9,7 @@ a counted duplicate, never a second row.
 The lead's scheduler calls pull_account every ``interval_minutes``; it reports problems
 in PullReport.error instead of raising, so one broken platform never stops the job.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,12 +24,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from storage import audit
+from storage.accounts import Accounts
 from storage.connectors.fetch import PullFailed, Sleep, fetch_page
 from storage.connectors.records import RejectedRecord, read_conversations
 from storage.connectors.settings import PullSettings
 from storage.conversations import get_cursor, set_cursor, store_conversations
 from storage.db import transaction
-from storage.repositories import account_ids, audit
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +84,12 @@ async def pull_account(
     else:
         log.info(
             "pull %s: %d page(s), %d fetched, %d new, %d duplicates, %d rejected",
-            settings.account, report.pages, report.fetched, report.new, report.duplicates, len(report.rejected),
+            settings.account,
+            report.pages,
+            report.fetched,
+            report.new,
+            report.duplicates,
+            len(report.rejected),
         )
     return report
 
@@ -97,7 +104,7 @@ async def _pull(
 ) -> PullReport:
     account = settings.account
     with transaction(engine) as session:
-        if account not in account_ids(session):
+        if account not in Accounts(session).ids:
             return PullReport(account, error=_stopped(settings, f"the account {account!r} is not configured"))
         cursor = _stored_cursor(session, account)
     pages = fetched = new = duplicates = 0
@@ -120,8 +127,18 @@ async def _pull(
                     raise _CursorMoved
                 stored = store_conversations(session, account, settings.platform, records, now(), SOURCE)
                 if stored.new:  # an import like any other: audited; a page of replays changed nothing
-                    audit(session, now(), "pull", subject=account, new=stored.new, duplicates=stored.duplicates,
-                          rejected=len(page_rejected), cursor=next_cursor)
+                    audit.append(
+                        session,
+                        now(),
+                        "pull",
+                        subject=account,
+                        detail={
+                            "new": stored.new,
+                            "duplicates": stored.duplicates,
+                            "rejected": len(page_rejected),
+                            "cursor": next_cursor,
+                        },
+                    )
                 if next_cursor is not None and next_cursor != cursor:
                     set_cursor(session, account, next_cursor, now())
         except (_CursorMoved, IntegrityError):

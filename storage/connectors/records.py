@@ -4,6 +4,7 @@ The values go through the file importer's readers (the generic preset's labels),
 rating, a yes/no or a time means the same whether it came from a file or from the API.
 A record with a value that cannot be read is rejected, with the same reason codes.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,9 +49,7 @@ class RejectedRecord:
     value: str | None = None
 
 
-def read_conversations(
-    items: Sequence[Any], tz: ZoneInfo, *, page: int
-) -> tuple[pd.DataFrame, list[RejectedRecord]]:
+def read_conversations(items: Sequence[Any], tz: ZoneInfo, *, page: int) -> tuple[pd.DataFrame, list[RejectedRecord]]:
     """The readable conversations of a page as a records frame (row_number = position in
     the page, raw = the whole JSON object), and the others as rejections."""
     readers = cell_readers(GENERIC, tz)
@@ -58,15 +57,11 @@ def read_conversations(
     rejected: list[RejectedRecord] = []
     for position, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            rejected.append(
-                RejectedRecord(page, position, None, MISSING_ID, f"expected a JSON object, got {_json_type(item)}")
-            )
+            rejected.append(RejectedRecord(page, position, None, MISSING_ID, f"expected a JSON object, got {_json_type(item)}"))
             continue
         record = _read_item(position, item, readers)
         if isinstance(record, RejectedRow):
-            rejected.append(
-                RejectedRecord(page, position, _id_of(item), record.reason, record.detail, record.column, record.value)
-            )
+            rejected.append(RejectedRecord(page, position, _id_of(item), record.reason, record.detail, record.column, record.value))
             continue
         record["raw"] = item
         accepted.append(record)
@@ -109,9 +104,7 @@ def _id_of(item: dict[str, Any]) -> str | None:
 
 
 def _json_type(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
-        type(value), "a number"
-    )
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(type(value), "a number")
 
 
 __all__ = ["JSON_KEYS", "RejectedRecord", "read_conversations"]

@@ -1,4 +1,5 @@
 """How to pull one shared account's conversations from the platform's HTTP API."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -7,6 +7,7 @@
 A file whose columns fit no preset raises ExportRefused; bytes that are no table raise
 ExportUnreadable. Both are ExportError (a ValueError). Storing the records is not done here.
 """
+
 from storage.importers.encoding import detect_encoding
 from storage.importers.errors import (
     ROW_REASONS,

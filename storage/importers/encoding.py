@@ -15,6 +15,7 @@ exactly:
   it also decodes the rare characters (some surnames, 㛃, 䶮) that plain GBK cannot, and
   every GBK file decodes identically under it.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -30,10 +31,7 @@ def detect_encoding(data: bytes) -> str:
     """The name of the codec that decodes ``data``: 'utf-8-sig', 'utf-8' or 'gb18030'.
 
     Raises ExportUnreadable('bad_encoding') when none of them decodes the bytes."""
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = (UTF8_BOM, GB18030)
-    else:
-        candidates = (UTF8, GB18030)
+    candidates = (UTF8_BOM, GB18030) if data.startswith(codecs.BOM_UTF8) else (UTF8, GB18030)
     for encoding in candidates:
         try:
             data.decode(encoding, errors="strict")

@@ -4,6 +4,7 @@ A file-level problem refuses the whole file (ExportRefused, ExportUnreadable); a
 problem rejects one row (RejectedRow) and the rest of the file is imported. Reason codes are
 stable identifiers: the bot keys its translations on them, so never rename one.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

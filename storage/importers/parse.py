@@ -5,6 +5,7 @@ file that fits, each row stands alone: a bad cell rejects its row, with the row 
 spreadsheet user sees, and the rest is imported. Nothing here touches a database: the
 caller stores ``records`` and reports ``rejected``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence

@@ -92,6 +92,7 @@ builds a preset from config: one header per field, plus optional extra rating an
 labels. Every mapped column is required by default, because a config names the columns it
 expects and a missing one means the export changed.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -205,9 +206,9 @@ class ColumnPreset:
         found: dict[str, str] = {}
         for field_name, aliases in self.columns.items():
             for alias in aliases:
-                header = by_normal.get(normalise_label(alias))
-                if header is not None:
-                    found[field_name] = header
+                matched = by_normal.get(normalise_label(alias))
+                if matched is not None:
+                    found[field_name] = matched
                     break
         return found
 
@@ -241,9 +242,7 @@ def preset_from_mapping(
         if rating is not None and rating not in RATINGS:
             raise ValueError(f"preset {name!r}: rating label {label!r} maps to {rating!r}; use one of {RATINGS}")
         extra_ratings[normalise_label(label)] = rating
-    extra_flags = {
-        normalise_label(label): _config_bool(name, label, value) for label, value in (boolean_labels or {}).items()
-    }
+    extra_flags = {normalise_label(label): _config_bool(name, label, value) for label, value in (boolean_labels or {}).items()}
     return ColumnPreset(
         name=name,
         platform=platform,

@@ -5,6 +5,7 @@ and 1234567890123456789 keeps its digits. XLSX cells are turned into text once, 
 one rule per cell type, so the parser downstream sees the same shapes whichever format the
 file came in (datetime cells become ISO text 'YYYY-MM-DD HH:MM:SS').
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,9 +43,7 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
 
 def read_table_with_encoding(data: bytes, filename: str) -> tuple[pd.DataFrame, str]:
     if data.startswith(LEGACY_XLS_MAGIC):
-        raise ExportUnreadable(
-            "unsupported_format", f"{filename} is a legacy Excel 97-2003 workbook; save it as .xlsx or CSV"
-        )
+        raise ExportUnreadable("unsupported_format", f"{filename} is a legacy Excel 97-2003 workbook; save it as .xlsx or CSV")
     if is_xlsx(data, filename):
         # The workbook's XML is UTF-8 by specification: there is nothing to detect.
         return _frame(_xlsx_rows(data, filename)), UTF8
@@ -52,9 +51,7 @@ def read_table_with_encoding(data: bytes, filename: str) -> tuple[pd.DataFrame, 
         raise ExportUnreadable("bad_format", f"{filename} is named like a workbook but is not an XLSX file")
     text, encoding = decode_text(data)
     if text.lstrip().lower().startswith(("<html", "<!doctype", "<table", "<?xml")):
-        raise ExportUnreadable(
-            "unsupported_format", f"{filename} is a web page saved as a spreadsheet; save it as .xlsx or CSV"
-        )
+        raise ExportUnreadable("unsupported_format", f"{filename} is a web page saved as a spreadsheet; save it as .xlsx or CSV")
     return _frame(_csv_rows(text, filename)), encoding
 
 
@@ -69,9 +66,7 @@ def _csv_rows(text: str, filename: str) -> list[list[str]]:
 
 def _xlsx_rows(data: bytes, filename: str) -> list[list[str]]:
     try:
-        sheet = pd.read_excel(
-            io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl", na_filter=False
-        )
+        sheet = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl", na_filter=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ExportUnreadable("bad_format", f"{filename} is not a readable XLSX workbook: {error}") from error
     return [[_cell_text(value) for value in row] for row in sheet.itertuples(index=False)]
@@ -107,9 +102,7 @@ def _frame(rows: list[list[str]]) -> pd.DataFrame:
         while len(cells) > width and cells[-1].strip() == "":
             cells.pop()
         if len(cells) > width:
-            raise ExportUnreadable(
-                "bad_format", f"row {row_number} has {len(cells)} cells but the header has {width} columns"
-            )
+            raise ExportUnreadable("bad_format", f"row {row_number} has {len(cells)} cells but the header has {width} columns")
         if all(cell.strip() == "" for cell in cells):
             continue
         body.append(cells + [""] * (width - len(cells)))

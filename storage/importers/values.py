@@ -4,6 +4,7 @@ Each reader takes the cell text (already stripped of a spreadsheet's decorations
 returns the value, or raises CellProblem with a stable reason code. The parser turns a
 CellProblem into a rejected row.
 """
+
 from __future__ import annotations
 
 import math
@@ -132,9 +133,7 @@ def _duration(cell: str) -> float | None:
         return int(clock["hours"] or 0) * 3600 + int(clock["minutes"]) * 60 + float(clock["seconds"])
     worded = _CJK_DURATION.match(cell)
     if worded and any(worded.groupdict().values()):
-        return (
-            float(worded["hours"] or 0) * 3600 + float(worded["minutes"] or 0) * 60 + float(worded["seconds"] or 0)
-        )
+        return float(worded["hours"] or 0) * 3600 + float(worded["minutes"] or 0) * 60 + float(worded["seconds"] or 0)
     return None
 
 

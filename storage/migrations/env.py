@@ -1,4 +1,5 @@
 """Alembic environment. Runs online only, on the connection or URL that storage.migrate hands in."""
+
 from __future__ import annotations
 
 from alembic import context

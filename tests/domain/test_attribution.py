@@ -1,4 +1,5 @@
 """Attribution: who gets credit for a conversation, by the holds on its account at its moment."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -45,16 +46,14 @@ def conversations_frame(*rows: tuple) -> pd.DataFrame:
             "conversation_id": pd.Series([row[0] for row in rows], dtype="int64"),
             "account": [row[1] for row in rows],
             "start": pd.Series([at(row[2]) for row in rows], dtype=TS_DTYPE),
-            "first_reply_at": pd.Series(
-                [at(row[3]) if len(row) > 3 and row[3] else pd.NaT for row in rows], dtype=TS_DTYPE
-            ),
+            "first_reply_at": pd.Series([at(row[3]) if len(row) > 3 and row[3] else pd.NaT for row in rows], dtype=TS_DTYPE),
         }
     )
 
 
 def credited(result, conversation_id: int) -> dict[int, float]:
     rows = result.credits[result.credits["conversation_id"] == conversation_id]
-    return dict(zip(rows["agent_id"], rows["share"]))
+    return dict(zip(rows["agent_id"], rows["share"], strict=True))
 
 
 def status_of(result, conversation_id: int) -> str:
@@ -98,9 +97,7 @@ def test_open_hold_lasts_until_now():
 def test_open_hold_without_now_never_ends():
     holds = holds_frame(("jd", 1, "09:00", None))
     far_future = DAY + timedelta(days=3650)
-    conversations = pd.DataFrame(
-        {"conversation_id": [1], "account": ["jd"], "start": [far_future], "first_reply_at": [pd.NaT]}
-    )
+    conversations = pd.DataFrame({"conversation_id": [1], "account": ["jd"], "start": [far_future], "first_reply_at": [pd.NaT]})
     result = attribute_conversations(conversations, holds)
     assert credited(result, 1) == {1: 1.0}
 
@@ -218,9 +215,7 @@ def test_centuries_of_time_on_hundreds_of_accounts_still_attribute():
     # Wide enough that (account, instant) no longer packs into one int64 the cheap way.
     accounts = [f"acct{i}" for i in range(300)]
     early, late = datetime(1700, 1, 1, tzinfo=UTC), datetime(2250, 1, 1, tzinfo=UTC)
-    holds = pd.DataFrame(
-        {"account": accounts, "agent_id": range(300), "start": [early] * 300, "end": [late] * 300}
-    )
+    holds = pd.DataFrame({"account": accounts, "agent_id": range(300), "start": [early] * 300, "end": [late] * 300})
     conversations = pd.DataFrame(
         {
             "conversation_id": range(600),
@@ -290,11 +285,9 @@ def test_no_unattributed_conversations_means_no_gaps():
 
 ACCOUNTS = ["jd", "vip"]
 minutes = st.integers(min_value=0, max_value=60)
-hold_rows = st.tuples(
-    st.sampled_from(ACCOUNTS), st.integers(1, 4), minutes, st.one_of(st.none(), st.integers(0, 25))
-)
+hold_rows = st.tuples(st.sampled_from(ACCOUNTS), st.integers(1, 4), minutes, st.one_of(st.none(), st.integers(0, 25)))
 roster_rows = st.tuples(st.sampled_from(ACCOUNTS), st.integers(5, 6), minutes, st.integers(0, 25))
-conversation_rows = st.tuples(st.sampled_from(ACCOUNTS + ["tmall"]), minutes, st.one_of(st.none(), st.integers(-2, 10)))
+conversation_rows = st.tuples(st.sampled_from([*ACCOUNTS, "tmall"]), minutes, st.one_of(st.none(), st.integers(-2, 10)))
 
 
 def minute(n: int) -> datetime:
@@ -323,9 +316,7 @@ def as_frames(holds, roster, conversations):
             "conversation_id": pd.Series([10 * i + 3 for i in range(len(conversations))], dtype="int64"),
             "account": [c[0] for c in conversations],
             "start": pd.Series([minute(c[1]) for c in conversations], dtype=TS_DTYPE),
-            "first_reply_at": pd.Series(
-                [pd.NaT if c[2] is None else minute(c[1] + c[2]) for c in conversations], dtype=TS_DTYPE
-            ),
+            "first_reply_at": pd.Series([pd.NaT if c[2] is None else minute(c[1] + c[2]) for c in conversations], dtype=TS_DTYPE),
         }
     )
     return hold_frame, roster_frame, conversation_frame
@@ -344,9 +335,7 @@ def oracle(holds, roster, conversations, moment, now):
             and (moment_at < hold_start + length if length is not None else now is None or moment_at < now)
         }
         rostered = {
-            agent
-            for acct, agent, window_start, length in roster
-            if acct == account and window_start <= moment_at < window_start + length
+            agent for acct, agent, window_start, length in roster if acct == account and window_start <= moment_at < window_start + length
         }
         chosen, status = (holders, "held") if holders else (rostered, "roster") if rostered else (set(), "unattributed")
         expected[10 * i + 3] = (status, {agent: 1 / len(chosen) for agent in chosen})
@@ -370,10 +359,10 @@ def test_attribution_matches_a_brute_force_scan(scenario):
     result = attribute_conversations(*_frames_in_call_order(holds, roster, conversations), moment=moment, now=now)
     expected = oracle(holds, roster, conversations, moment, now_minute)
 
-    statuses = dict(zip(result.statuses["conversation_id"], result.statuses["status"]))
+    statuses = dict(zip(result.statuses["conversation_id"], result.statuses["status"], strict=True))
     assert len(result.statuses) == len(conversations)
     assert statuses == {cid: status for cid, (status, _) in expected.items()}
-    for cid, (status, shares) in expected.items():
+    for cid, (_status, shares) in expected.items():
         assert credited(result, cid) == pytest.approx(shares, abs=1e-12)
     assert set(result.statuses["status"]) <= set(STATUSES)
 

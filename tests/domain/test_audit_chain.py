@@ -1,4 +1,5 @@
 """The audit hash chain: a sealed chain verifies, and any edit is found at the entry edited."""
+
 from __future__ import annotations
 
 import hashlib
@@ -37,7 +38,9 @@ def test_the_hash_is_sha256_of_a_fixed_json_layout():
 
 def test_the_same_instant_in_another_zone_seals_the_same():
     shanghai = T0.astimezone(timezone(timedelta(hours=8)))
-    assert entry_hash(GENESIS, shanghai, None, "close_month", "2026-11", "{}") == entry_hash(GENESIS, T0, None, "close_month", "2026-11", "{}")
+    assert entry_hash(GENESIS, shanghai, None, "close_month", "2026-11", "{}") == entry_hash(
+        GENESIS, T0, None, "close_month", "2026-11", "{}"
+    )
 
 
 def test_a_naive_time_is_refused():
@@ -69,8 +72,11 @@ def test_a_resealed_entry_still_breaks_the_link_of_the_next():
     # Someone who edits an entry and recomputes its hash must rewrite every later entry too.
     chain = simple_chain(4)
     forged_detail = '{"points": 100}'
-    forged = replace(chain[1], detail=forged_detail,
-                     hash=entry_hash(chain[1].prev_hash, chain[1].at, chain[1].actor_agent_id, chain[1].action, chain[1].subject, forged_detail))
+    forged = replace(
+        chain[1],
+        detail=forged_detail,
+        hash=entry_hash(chain[1].prev_hash, chain[1].at, chain[1].actor_agent_id, chain[1].action, chain[1].subject, forged_detail),
+    )
     assert first_break([chain[0], forged, chain[2], chain[3]]) == Break(3, "link")
 
 
@@ -103,7 +109,7 @@ def test_any_single_field_edit_of_any_entry_is_reported_at_exactly_that_entry(co
     assert first_break(chain) is None
     index = data.draw(st.integers(min_value=0, max_value=len(chain) - 1))
     field = data.draw(st.sampled_from(FIELDS))
-    tampered = chain[:index] + [_edited(chain[index], field, data)] + chain[index + 1:]
+    tampered = [*chain[:index], _edited(chain[index], field, data), *chain[index + 1 :]]
     found = first_break(tampered)
     assert found is not None
     assert found.id == chain[index].id

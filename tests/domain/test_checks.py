@@ -50,8 +50,10 @@ def test_a_round_the_clock_window_is_one_stretch_across_midnight():
 
 def test_an_unattended_gap_runs_from_the_last_hand_off_and_is_ongoing_until_someone_takes_over():
     watched = {"jd": watched_spans((time(9), time(23)), date(2026, 11, 2), date(2026, 11, 2), SHANGHAI)}
-    holds = [Hold("jd", 1, local("2026-11-02", "08:00"), local("2026-11-02", "10:00")),
-             Hold("jd", 2, local("2026-11-02", "10:20"), local("2026-11-02", "12:00"))]
+    holds = [
+        Hold("jd", 1, local("2026-11-02", "08:00"), local("2026-11-02", "10:00")),
+        Hold("jd", 2, local("2026-11-02", "10:20"), local("2026-11-02", "12:00")),
+    ]
     now = local("2026-11-02", "12:45")
     gaps = unattended_gaps(watched, holds, now, timedelta(minutes=30))
     assert [(g.start, g.end, g.ongoing) for g in gaps] == [(local("2026-11-02", "12:00"), now, True)], "20 minutes is not a gap"
@@ -67,8 +69,10 @@ def test_before_the_watched_hours_begin_nothing_is_unattended():
 
 def test_a_helper_on_the_account_means_it_is_attended_and_an_open_hold_covers_up_to_now():
     watched = {"jd": [(local("2026-11-02", "09:00"), local("2026-11-02", "23:00"))]}
-    holds = [Hold("jd", 1, local("2026-11-02", "09:00"), local("2026-11-02", "10:00")),
-             Hold("jd", 2, local("2026-11-02", "09:30"), None, role=HELPER)]
+    holds = [
+        Hold("jd", 1, local("2026-11-02", "09:00"), local("2026-11-02", "10:00")),
+        Hold("jd", 2, local("2026-11-02", "09:30"), None, role=HELPER),
+    ]
     assert unattended_gaps(watched, holds, local("2026-11-02", "15:00"), timedelta(minutes=1)) == []
 
 
@@ -106,8 +110,11 @@ def test_uncovered_cuts_covers_out_of_spans():
 
 def test_a_hold_is_long_only_past_the_limit_and_only_while_open():
     now = local("2026-11-02", "19:00")
-    holds = [Hold("jd", 1, local("2026-11-02", "09:00"), None, id=1), Hold("vip", 2, local("2026-11-02", "08:00"), None, id=2),
-             Hold("jd", 3, local("2026-11-02", "06:00"), local("2026-11-02", "08:00"), id=3)]
+    holds = [
+        Hold("jd", 1, local("2026-11-02", "09:00"), None, id=1),
+        Hold("vip", 2, local("2026-11-02", "08:00"), None, id=2),
+        Hold("jd", 3, local("2026-11-02", "06:00"), local("2026-11-02", "08:00"), id=3),
+    ]
     assert [h.id for h in long_holds(holds, now, timedelta(hours=10))] == [2]
 
 
@@ -136,7 +143,7 @@ def test_last_activity_is_the_latest_of_start_cases_and_conversations_before_the
     latest = last_activity(hold, cases, [local("2026-11-02", "18:40"), local("2026-11-03", "08:00")], until)
     assert (latest.at, latest.source) == (local("2026-11-02", "18:40"), CONVERSATION), "the next morning's work is not theirs"
     assert last_activity(hold, [local("2026-11-02", "13:00")], [], until).source == START, "before the hold is not the hold"
-    assert CASE == last_activity(hold, cases, [], until).source
+    assert last_activity(hold, cases, [], until).source == CASE
 
 
 def test_a_typed_time_is_read_on_the_holds_day_and_small_hours_after_it():
@@ -198,8 +205,10 @@ def test_overlaps_are_between_holders_of_one_account_only():
 
 def test_over_long_holds_count_an_open_one_up_to_now():
     now = local("2026-11-02", "22:00")
-    holds = [Hold("jd", 1, local("2026-11-02", "09:00"), local("2026-11-02", "18:00"), id=1),
-             Hold("vip", 2, local("2026-11-02", "11:00"), None, id=2)]
+    holds = [
+        Hold("jd", 1, local("2026-11-02", "09:00"), local("2026-11-02", "18:00"), id=1),
+        Hold("vip", 2, local("2026-11-02", "11:00"), None, id=2),
+    ]
     assert [h.id for h in over_long_holds(holds, now, timedelta(hours=10))] == [2]
 
 

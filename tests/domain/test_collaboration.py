@@ -1,4 +1,5 @@
 """Collaboration points: cover, clean handovers, peer thanks, help at peak load."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -116,9 +117,7 @@ def test_cover_points_are_paid_per_hour_with_a_daily_cap_across_accounts():
 
 
 def test_naive_timestamps_are_refused():
-    holds = pd.DataFrame(
-        {"account": ["jd"], "agent_id": [1], "start": [datetime(2025, 3, 3, 9)], "end": [datetime(2025, 3, 3, 10)]}
-    )
+    holds = pd.DataFrame({"account": ["jd"], "agent_id": [1], "start": [datetime(2025, 3, 3, 9)], "end": [datetime(2025, 3, 3, 10)]})
     with pytest.raises(ValueError, match="naive"):
         cover_minutes(holds, NOBODY, now=NOW, tz=SHANGHAI)
 
@@ -192,9 +191,13 @@ def test_a_pair_has_a_monthly_cap_that_resets_next_month():
 
 def test_pairs_who_keep_thanking_each_other_are_flagged_not_blocked():
     history = thanks(
-        (1, 2, date(2025, 3, 1)), (1, 2, date(2025, 3, 2)), (1, 2, date(2025, 3, 3)),
-        (2, 1, date(2025, 3, 1)), (2, 1, date(2025, 3, 5)),
-        (3, 4, date(2025, 3, 1)), (3, 4, date(2025, 3, 2)),  # one-way: not reciprocal
+        (1, 2, date(2025, 3, 1)),
+        (1, 2, date(2025, 3, 2)),
+        (1, 2, date(2025, 3, 3)),
+        (2, 1, date(2025, 3, 1)),
+        (2, 1, date(2025, 3, 5)),
+        (3, 4, date(2025, 3, 1)),
+        (3, 4, date(2025, 3, 2)),  # one-way: not reciprocal
         (2, 1, date(2025, 2, 27)),  # another month
     )
     assert reciprocal_pairs(history, "2025-03", threshold=2) == [(1, 2, (3, 2))]

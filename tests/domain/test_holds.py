@@ -1,3 +1,4 @@
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -101,12 +102,16 @@ def test_holds_on_one_account_never_overlap_whatever_the_order_of_presses(sequen
         except HoldError:
             continue
         for hold in changed:
-            history = [h for h in history if not (h.account == hold.account and h.start == hold.start and h.agent_id == hold.agent_id and h.is_open)]
+            history = [
+                h
+                for h in history
+                if not (h.account == hold.account and h.start == hold.start and h.agent_id == hold.agent_id and h.is_open)
+            ]
         history.extend(changed)
 
     for account in ("jd", "vip", "tmall"):
         timeline = sorted((h for h in history if h.account == account), key=lambda h: (h.start, h.end is None, h.end))
         assert sum(h.is_open for h in timeline) <= 1
-        for earlier, later in zip(timeline, timeline[1:]):
+        for earlier, later in itertools.pairwise(timeline):
             assert earlier.end is not None, "only the latest hold may be open"
             assert earlier.end <= later.start, f"{earlier} overlaps {later}"

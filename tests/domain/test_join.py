@@ -1,4 +1,5 @@
 """Joining a held account as a helper at peak load, and how helpers live with take-overs and hand-offs."""
+
 from datetime import timedelta
 
 import pytest

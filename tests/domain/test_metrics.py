@@ -1,4 +1,5 @@
 """Per-agent metrics from credited shares, checked against numbers worked out by hand."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
@@ -73,9 +74,7 @@ def test_quiet_hours_are_configurable_per_platform():
     everything_counts = agent_metrics(CREDITS, FACTS, tz=SHANGHAI, quiet_hours={})
     assert everything_counts.loc[ALICE, "avg_first_response_s"] == pytest.approx((20 + 100 + 20) / 2.5)
 
-    tmall_nights = agent_metrics(
-        CREDITS, FACTS, tz=SHANGHAI, quiet_hours={"jd": (time(23), time(9)), "tmall": (time(0), time(6))}
-    )
+    tmall_nights = agent_metrics(CREDITS, FACTS, tz=SHANGHAI, quiet_hours={"jd": (time(23), time(9)), "tmall": (time(0), time(6))})
     assert tmall_nights.loc[BO, "response_conversations"] == 0.5
     assert tmall_nights.loc[BO, "avg_first_response_s"] == 40.0
 

@@ -1,4 +1,5 @@
 """Splitting the bonus pool: hand-computed cases per scheme, and the invariants as properties."""
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -92,16 +93,12 @@ def test_when_everyone_is_capped_the_rest_goes_to_the_team_fund():
 
 def test_floor_protects_agents_with_enough_hours_and_the_rest_is_proportional():
     # 2 gets the floor; 8000 is left for 1 and 3 at 90:5 = 7578.95 and 421.05.
-    result = proportional_payouts(
-        10_000, {1: 90, 2: 5, 3: 5}, floor_cents=2000, floor_min_hours=10, hours_held={1: 100, 2: 20, 3: 5}
-    )
+    result = proportional_payouts(10_000, {1: 90, 2: 5, 3: 5}, floor_cents=2000, floor_min_hours=10, hours_held={1: 100, 2: 20, 3: 5})
     assert result.per_agent == {1: 7579, 2: 2000, 3: 421}
 
 
 def test_floors_that_need_more_than_the_pool_split_it_equally_among_the_eligible():
-    result = proportional_payouts(
-        8000, {1: 90, 2: 5, 3: 50}, floor_cents=5000, floor_min_hours=10, hours_held={1: 40, 2: 40, 3: 1}
-    )
+    result = proportional_payouts(8000, {1: 90, 2: 5, 3: 50}, floor_cents=5000, floor_min_hours=10, hours_held={1: 40, 2: 40, 3: 1})
     assert result.per_agent == {1: 4000, 2: 4000, 3: 0}
 
 
@@ -189,8 +186,7 @@ def test_counts_in_config_become_rank_limits():
         [{"name": "a", "count": 1, "up_to_rank": 1, "multiplier": 2}, {"name": "b", "multiplier": 1}],
         [{"name": "a", "count": 1, "multipler": 2}, {"name": "b", "multiplier": 1}],  # typo
         [{"name": "a", "count": 1, "multiplier": 0}, {"name": "b", "multiplier": 0}],  # pays nothing
-        [{"name": "a", "up_to_rank": 3, "multiplier": 2}, {"name": "b", "up_to_rank": 2, "multiplier": 1},
-         {"name": "c", "multiplier": 1}],
+        [{"name": "a", "up_to_rank": 3, "multiplier": 2}, {"name": "b", "up_to_rank": 2, "multiplier": 1}, {"name": "c", "multiplier": 1}],
     ],
 )
 def test_tier_config_mistakes_are_refused(tiers):
@@ -231,9 +227,7 @@ def bands_st(draw):
     n = draw(st.integers(min_value=1, max_value=4))
     limits = sorted(draw(st.sets(st.integers(min_value=1, max_value=8), min_size=n - 1, max_size=n - 1)))
     fixed = draw(st.booleans())
-    raw = sorted(
-        draw(st.lists(st.integers(min_value=0, max_value=5000), min_size=n, max_size=n)), reverse=True
-    )
+    raw = sorted(draw(st.lists(st.integers(min_value=0, max_value=5000), min_size=n, max_size=n)), reverse=True)
     if raw[0] == 0:
         raw[0] = 1
     names = ["优秀1", "优秀2", "优秀3", "合格"][-n:] if n < 4 else ["优秀1", "优秀2", "优秀3", "合格"]

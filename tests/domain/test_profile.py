@@ -1,6 +1,8 @@
 """Talent profiles in the domain: skills as typed, hours held, evidence ranking, the trend and all-rounders."""
+
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date
 
@@ -47,7 +49,9 @@ def holds(*rows: tuple[str, int, str, str | None]) -> pd.DataFrame:
         [(a, agent, local("2026-11-02", s), local("2026-11-02", e) if e else None) for a, agent, s, e in rows],
         columns=["account", "agent_id", "start", "end"],
     )
-    return frame.assign(start=pd.to_datetime(frame["start"], utc=True).astype(TS_DTYPE), end=pd.to_datetime(frame["end"], utc=True).astype(TS_DTYPE))
+    return frame.assign(
+        start=pd.to_datetime(frame["start"], utc=True).astype(TS_DTYPE), end=pd.to_datetime(frame["end"], utc=True).astype(TS_DTYPE)
+    )
 
 
 def entry(agent: int, day: str, kind: str, points: float, quantity: float = 0.0) -> Entry:
@@ -123,7 +127,9 @@ def test_hours_per_agent_and_account_count_an_open_hold_up_to_now_and_clip_to_a_
 
 def test_hours_per_platform_add_up_the_accounts_most_first():
     assert platform_hours({"jd": 2.0, "jd2": 1.5, "vip": 3.0, "gone": 0.5}, {"jd": "jd", "jd2": "jd", "vip": "vip"}) == [
-        ("jd", 3.5), ("vip", 3.0), ("other", 0.5),
+        ("jd", 3.5),
+        ("vip", 3.0),
+        ("other", 0.5),
     ]
 
 
@@ -165,7 +171,7 @@ def test_ranking_is_a_total_order_with_tags_first_and_equal_evidence_tagged_befo
     assert rank_candidates(shuffled) == ranked  # total: the input order never matters
     assert sorted(c.agent_id for c in ranked) == sorted(c.agent_id for c in candidates)
     strength = {SUPERVISOR: 2, SELF: 1, None: 0}
-    for better, worse in zip(ranked, ranked[1:], strict=False):
+    for better, worse in itertools.pairwise(ranked):
         assert strength[better.tag] >= strength[worse.tag]
         if better.tag == worse.tag:
             assert better.score >= worse.score
@@ -184,11 +190,16 @@ def test_months_back_ends_with_this_month_across_a_new_year():
 
 def test_the_trend_sums_points_and_collaboration_per_month_with_the_cap_and_zero_months():
     entries = [
-        entry(1, "2026-10-05", HOURS, 8.0), entry(1, "2026-10-05", COVER, 2.0, 120), entry(1, "2026-11-02", CASE, 1.0),
-        entry(1, "2026-11-02", THANKS, 5.0), entry(1, "2026-11-03", ADJUSTMENT, -0.5),
+        entry(1, "2026-10-05", HOURS, 8.0),
+        entry(1, "2026-10-05", COVER, 2.0, 120),
+        entry(1, "2026-11-02", CASE, 1.0),
+        entry(1, "2026-11-02", THANKS, 5.0),
+        entry(1, "2026-11-03", ADJUSTMENT, -0.5),
     ]
     assert monthly_trend(entries, ["2026-09", "2026-10", "2026-11"], collaboration_cap=3.0) == [
-        MonthTrend("2026-09", 0.0, 0.0), MonthTrend("2026-10", 10.0, 2.0), MonthTrend("2026-11", 3.5, 3.0),
+        MonthTrend("2026-09", 0.0, 0.0),
+        MonthTrend("2026-10", 10.0, 2.0),
+        MonthTrend("2026-11", 3.5, 3.0),
     ]
 
 
@@ -197,12 +208,17 @@ def test_the_trend_sums_points_and_collaboration_per_month_with_the_cap_and_zero
 
 def test_the_month_names_the_widest_and_the_most_covering_agents():
     frame = holds(
-        ("jd", 1, "08:00", "10:00"), ("vip", 1, "10:00", "12:00"),  # two platforms
-        ("jd", 2, "12:00", "14:00"), ("jd2", 2, "14:00", "16:00"),  # two accounts, one platform
-        ("vip", 3, "12:00", "12:30"), ("jd2", 3, "16:00", "18:00"),  # half an hour is not working an account
+        ("jd", 1, "08:00", "10:00"),
+        ("vip", 1, "10:00", "12:00"),  # two platforms
+        ("jd", 2, "12:00", "14:00"),
+        ("jd2", 2, "14:00", "16:00"),  # two accounts, one platform
+        ("vip", 3, "12:00", "12:30"),
+        ("jd2", 3, "16:00", "18:00"),  # half an hour is not working an account
     )
     entries = [entry(2, "2026-11-02", COVER, 1.0, 60.0), entry(3, "2026-11-02", COVER, 1.5, 90.0)]
-    found = month_all_rounders(frame, {"jd": "jd", "jd2": "jd", "vip": "vip"}, entries, start=local("2026-11-01", "00:00"), end=NOW, now=NOW)
+    found = month_all_rounders(
+        frame, {"jd": "jd", "jd2": "jd", "vip": "vip"}, entries, start=local("2026-11-01", "00:00"), end=NOW, now=NOW
+    )
     assert (found.widest, found.platforms, found.accounts) == ((1,), 2, 2)
     assert (found.covered_most, found.cover_minutes) == ((3,), 90.0)
 

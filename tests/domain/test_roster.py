@@ -1,10 +1,10 @@
 """The roster: a weekly plan in local wall-clock time becomes concrete UTC windows; validity, changes, overlaps, notation."""
+
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
-
-from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -73,9 +73,7 @@ def test_shifts_keep_wall_clock_hours_across_daylight_saving():
     day_shift = RosterEntry(1, "tmall", EVERY_DAY, time(9), time(17))
     night_shift = RosterEntry(2, "tmall", EVERY_DAY, time(22), time(6))
     spring = expand_roster([day_shift, night_shift], date(2024, 3, 9), date(2024, 3, 10), NEW_YORK)
-    lengths = {
-        (row.agent_id, row.start.tz_convert(NEW_YORK).date()): row.end - row.start for row in spring.itertuples()
-    }
+    lengths = {(row.agent_id, row.start.tz_convert(NEW_YORK).date()): row.end - row.start for row in spring.itertuples()}
     assert lengths[(1, date(2024, 3, 10))] == timedelta(hours=8)
     assert lengths[(2, date(2024, 3, 9))] == timedelta(hours=7)  # the night the clocks skip an hour
     assert lengths[(2, date(2024, 3, 10))] == timedelta(hours=8)
@@ -142,7 +140,9 @@ def test_expanded_roster_is_what_attribution_falls_back_to():
 
 
 def test_occurrences_start_only_inside_the_validity_and_not_on_skipped_days():
-    entry = RosterEntry(7, "jd", EVERY_DAY, time(9), time(18), valid_from=date(2024, 3, 5), valid_to=date(2024, 3, 8), skipped={date(2024, 3, 6)})
+    entry = RosterEntry(
+        7, "jd", EVERY_DAY, time(9), time(18), valid_from=date(2024, 3, 5), valid_to=date(2024, 3, 8), skipped={date(2024, 3, 6)}
+    )
     windows = expand_roster([entry], date(2024, 3, 1), date(2024, 3, 12), SHANGHAI)
     days = [w.tz_convert(SHANGHAI).date() for w in windows["start"]]
     assert days == [date(2024, 3, 5), date(2024, 3, 7), date(2024, 3, 8)]
@@ -184,8 +184,13 @@ def test_an_overnight_shift_covers_exactly_its_hours(weekdays, start, end, offse
 
 @settings(max_examples=200, deadline=None)
 @given(
-    weekdays=WEEKDAY_SETS, start=TIMES, end=TIMES, first=st.integers(0, 20), length=st.one_of(st.none(), st.integers(0, 20)),
-    skipped=st.frozensets(st.integers(0, 40), max_size=5), tz=st.sampled_from([SHANGHAI, NEW_YORK]),
+    weekdays=WEEKDAY_SETS,
+    start=TIMES,
+    end=TIMES,
+    first=st.integers(0, 20),
+    length=st.one_of(st.none(), st.integers(0, 20)),
+    skipped=st.frozensets(st.integers(0, 40), max_size=5),
+    tz=st.sampled_from([SHANGHAI, NEW_YORK]),
 )
 def test_occurrences_never_reach_outside_the_validity(weekdays, start, end, first, length, skipped, tz):
     valid_from = FIRST + timedelta(days=first)
@@ -235,8 +240,12 @@ DAY_OFFSETS = st.integers(0, 30)
 
 @settings(max_examples=300, deadline=None)
 @given(
-    old_days=WEEKDAY_SETS, new_days=WEEKDAY_SETS, old_from=DAY_OFFSETS, old_len=st.one_of(st.none(), DAY_OFFSETS),
-    new_from=DAY_OFFSETS, new_len=st.one_of(st.none(), DAY_OFFSETS),
+    old_days=WEEKDAY_SETS,
+    new_days=WEEKDAY_SETS,
+    old_from=DAY_OFFSETS,
+    old_len=st.one_of(st.none(), DAY_OFFSETS),
+    new_from=DAY_OFFSETS,
+    new_len=st.one_of(st.none(), DAY_OFFSETS),
 )
 def test_after_superseding_the_old_plan_runs_exactly_where_the_new_one_does_not(old_days, new_days, old_from, old_len, new_from, new_len):
     def validity(start, length):
@@ -273,9 +282,23 @@ def test_two_agents_at_once_on_one_account_are_an_overlap_and_the_same_agent_is_
 @pytest.mark.parametrize(
     "text, days",
     [
-        ("1-5", {0, 1, 2, 3, 4}), ("1,3,5", {0, 2, 4}), ("6-7", {5, 6}), ("135", {0, 2, 4}), ("一至五", {0, 1, 2, 3, 4}),
-        ("周六日", {5, 6}), ("周一、周三", {0, 2}), ("5-1", {4, 5, 6, 0}), ("工作日", {0, 1, 2, 3, 4}), ("每天", set(range(7))),
-        ("1-3,6", {0, 1, 2, 5}), ("8", None), ("0", None), ("1-", None), ("mon", None), ("", None), ("１２", None),
+        ("1-5", {0, 1, 2, 3, 4}),
+        ("1,3,5", {0, 2, 4}),
+        ("6-7", {5, 6}),
+        ("135", {0, 2, 4}),
+        ("一至五", {0, 1, 2, 3, 4}),
+        ("周六日", {5, 6}),
+        ("周一、周三", {0, 2}),
+        ("5-1", {4, 5, 6, 0}),
+        ("工作日", {0, 1, 2, 3, 4}),
+        ("每天", set(range(7))),
+        ("1-3,6", {0, 1, 2, 5}),
+        ("8", None),
+        ("0", None),
+        ("1-", None),
+        ("mon", None),
+        ("", None),
+        ("１２", None),
     ],
 )
 def test_weekdays_as_people_write_them(text, days):
@@ -290,9 +313,16 @@ def test_weekdays_written_back_read_the_same(days):
 @pytest.mark.parametrize(
     "text, hours",
     [
-        ("09:00-18:00", (time(9), time(18))), ("9:30-18:00", (time(9, 30), time(18))), ("22:00-06:00", (time(22), time(6))),
-        ("08:00-24:00", (time(8), time(0))), ("09：00~18：00", (time(9), time(18))), ("24:00-06:00", None), ("09:00", None),
-        ("25:00-26:00", None), ("09:00-24:30", None), ("9-18", None),
+        ("09:00-18:00", (time(9), time(18))),
+        ("9:30-18:00", (time(9, 30), time(18))),
+        ("22:00-06:00", (time(22), time(6))),
+        ("08:00-24:00", (time(8), time(0))),
+        ("09：00~18：00", (time(9), time(18))),
+        ("24:00-06:00", None),
+        ("09:00", None),
+        ("25:00-26:00", None),
+        ("09:00-24:30", None),
+        ("9-18", None),
     ],
 )
 def test_hours_as_people_write_them(text, hours):
@@ -302,8 +332,13 @@ def test_hours_as_people_write_them(text, hours):
 @pytest.mark.parametrize(
     "text, monday",
     [
-        ("", date(2026, 11, 23)), ("2026-W48", date(2026, 11, 23)), ("2026w49", date(2026, 11, 30)),
-        ("2026-11-29", date(2026, 11, 23)), ("2026-W54", None), ("next", None), ("2026-13-01", None),
+        ("", date(2026, 11, 23)),
+        ("2026-W48", date(2026, 11, 23)),
+        ("2026w49", date(2026, 11, 30)),
+        ("2026-11-29", date(2026, 11, 23)),
+        ("2026-W54", None),
+        ("next", None),
+        ("2026-13-01", None),
     ],
 )
 def test_a_week_is_named_by_its_iso_number_or_a_day_in_it(text, monday):

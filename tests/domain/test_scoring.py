@@ -1,4 +1,5 @@
 """Scoring rules, their versions, and scoring a period into standings."""
+
 from __future__ import annotations
 
 import math
@@ -172,9 +173,7 @@ def three_agents():
 def test_a_period_is_scored_factor_by_factor_then_collaboration_and_adjustments_on_top():
     # conversations: shares .3/.1/.6 of 60 -> 18, 6, 36
     # satisfaction: 2 beats 1 -> 40, 0; 3 has no ratings -> median 0.5 -> 20
-    card = score_period(
-        three_agents(), RULES, collaboration=pd.Series({1: 5.0}), adjustments=pd.Series({2: -3.5, 1: 2.0})
-    )
+    card = score_period(three_agents(), RULES, collaboration=pd.Series({1: 5.0}), adjustments=pd.Series({2: -3.5, 1: 2.0}))
     s = card.standings
     assert s.loc[1, ["factor_points", "collaboration", "adjustments", "total"]].tolist() == [18, 5, 2, 25]
     assert s.loc[2, ["factor_points", "collaboration", "adjustments", "total"]].tolist() == [46, 0, -3.5, 42.5]
@@ -211,8 +210,9 @@ def test_competition_ranking_is_one_two_two_four():
 def test_float_noise_does_not_split_a_tie():
     # 0.1 + 0.2 is 0.30000000000000004 in floats; both agents show 0.3 and share the rank.
     factors = pd.DataFrame({"cases": [0, 0]}, index=[1, 2])
-    card = score_period(factors, Rules((FactorRule("cases", 0, "share"),)),
-                        collaboration=pd.Series({1: 0.1, 2: 0.3}), adjustments=pd.Series({1: 0.2}))
+    card = score_period(
+        factors, Rules((FactorRule("cases", 0, "share"),)), collaboration=pd.Series({1: 0.1, 2: 0.3}), adjustments=pd.Series({1: 0.2})
+    )
     assert card.ranks() == {1: 1, 2: 1}
 
 

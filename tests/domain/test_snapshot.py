@@ -1,4 +1,5 @@
 """The closed month: frozen, checksummed, and any change to it shows."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,9 +17,7 @@ from domain.rules import FactorRule, Rules, RulesVersion
 from domain.scoring import score_period
 from domain.snapshot import FactorLine, SnapshotRow, canonical_json, checksum_of, freeze, snapshot_rows, verify
 
-RULES = RulesVersion(
-    3, date(2025, 1, 1), Rules((FactorRule("conversations", 60, "share"), FactorRule("satisfaction", 40, "rank")))
-)
+RULES = RulesVersion(3, date(2025, 1, 1), Rules((FactorRule("conversations", 60, "share"), FactorRule("satisfaction", 40, "rank"))))
 
 
 def row(agent_id, score, rank, payout, tier=None, raw=12.0):
@@ -97,8 +96,9 @@ def test_a_snapshot_whose_money_does_not_add_up_fails_verification():
     ],
 )
 def test_impossible_months_are_refused(mistake):
-    arguments = dict(month="2025-03", rules_version=RULES, pool_cents=10_000, scheme="tiers",
-                     rows=[row(1, 90.0, 1, 5000), row(2, 70.0, 2, 4000)])
+    arguments = dict(
+        month="2025-03", rules_version=RULES, pool_cents=10_000, scheme="tiers", rows=[row(1, 90.0, 1, 5000), row(2, 70.0, 2, 4000)]
+    )
     with pytest.raises(ValueError):
         freeze(**{**arguments, **mistake})
 
@@ -134,9 +134,7 @@ def snapshots(draw):
         SnapshotRow(
             agent_id=a,
             factors=tuple(
-                FactorLine(
-                    name, draw(st.one_of(st.none(), finite)), draw(st.floats(0, 1)), draw(st.floats(0, 100)), draw(finite)
-                )
+                FactorLine(name, draw(st.one_of(st.none(), finite)), draw(st.floats(0, 1)), draw(st.floats(0, 100)), draw(finite))
                 for name in draw(st.lists(st.sampled_from(["conversations", "cases", "satisfaction"]), unique=True))
             ),
             collaboration=draw(finite),
@@ -160,9 +158,15 @@ def changed_float(value):
 
 def mutations(snapshot):
     """Every frozen value, each changed once: (what, snapshot re-frozen with the change)."""
+
     def refreeze(**changes):
-        fields = dict(month=snapshot.month, rules_version=snapshot.rules_version, pool_cents=snapshot.pool_cents,
-                      scheme=snapshot.scheme, rows=snapshot.rows)
+        fields = dict(
+            month=snapshot.month,
+            rules_version=snapshot.rules_version,
+            pool_cents=snapshot.pool_cents,
+            scheme=snapshot.scheme,
+            rows=snapshot.rows,
+        )
         if snapshot.rules is not None and "rules_version" not in changes:
             fields["rules_version"] = RulesVersion(snapshot.rules_version, date(2025, 1, 1), snapshot.rules)
         return freeze(**{**fields, **changes})
@@ -172,8 +176,9 @@ def mutations(snapshot):
     yield "pool", refreeze(pool_cents=snapshot.pool_cents + 1)
     yield "scheme", refreeze(scheme="proportional")
     for i, r in enumerate(snapshot.rows):
+
         def with_row(new_row, i=i):
-            return refreeze(rows=snapshot.rows[:i] + (new_row,) + snapshot.rows[i + 1:])
+            return refreeze(rows=(*snapshot.rows[:i], new_row, *snapshot.rows[i + 1 :]))
 
         taken = {other.agent_id for other in snapshot.rows}
         yield "agent_id", with_row(dataclasses.replace(r, agent_id=max(taken) + 1))
@@ -188,7 +193,7 @@ def mutations(snapshot):
                 value = getattr(line, name)
                 new = 1.0 if value is None else changed_float(value)
                 new_line = dataclasses.replace(line, **{name: new})
-                lines = r.factors[:j] + (new_line,) + r.factors[j + 1:]
+                lines = (*r.factors[:j], new_line, *r.factors[j + 1 :])
                 yield f"factor {name}", with_row(dataclasses.replace(r, factors=lines))
 
 

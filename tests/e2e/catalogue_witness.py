@@ -8,6 +8,7 @@ words that came from outside the code: what the test's users typed and were call
 they uploaded, the configuration, and what the database holds. Any other word was written into
 the code, not the catalogue, and fails the test.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,9 +21,9 @@ from html import unescape
 from sqlalchemy import String, select
 from sqlmodel import SQLModel
 
-from bot.config import Config
-from bot.i18n import MESSAGES
+from bot.core.config import Config
 from bot.sandbox import ApiCall, BotApiSandbox
+from bot.text.i18n import MESSAGES
 
 LETTERS = re.compile(r"[^\W\d_]+")
 HAN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
@@ -109,6 +110,7 @@ def _stored_values(text: str) -> Iterator[str]:
         yield text
         return
     yield from _strings(list(parsed.values()) if isinstance(parsed, dict) else parsed)
+
 
 def words_of(texts: Iterable[str]) -> set[str]:
     words: set[str] = set()

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.harness import LiveBot
+from bot.sandbox.live import LiveBot
 from domain.clock import ManualClock
 from tests.e2e.catalogue_witness import Witnessed, check, recording, witness
 from tests.factories import local, team_config

@@ -1,23 +1,24 @@
 """/audit: supervisors read the latest audit entries, in the team's language and time zone;
 and every supervisor action and every import leaves one."""
+
 import json
 from datetime import datetime
 
 import pytest
 
-from bot.audit_handlers import MAX_SHOWN
-from bot.month import adjust
+from bot.audit.parse import MAX_SHOWN
+from bot.console.service import take_over_account
+from bot.core.person import Person
+from bot.imports.jobs import pull_conversations
+from bot.imports.service import import_export
+from bot.month.service import adjust
+from bot.sandbox.live import LiveBot
 from bot.sandbox.methods import MAX_TEXT
-from bot.services import Person
-from bot.harness import LiveBot
-from bot.imports import import_export
-from bot.jobs import pull_conversations
 from domain.clock import ManualClock
 from storage import audit
-from storage import repositories as repo
 from storage.db import reading
 from tests.e2e.test_pull_job import JobContext
-from tests.factories import SUPERVISOR_ID, local, team_config
+from tests.factories import SUPERVISOR_ID, act, local, team_config
 from tests.storage.export_samples import SampleConversation, jd_csv_bytes
 from tests.storage.fake_pull_api import TOKEN as PULL_TOKEN
 from tests.storage.fake_pull_api import FakePlatform, dataset, serving
@@ -78,10 +79,10 @@ async def test_an_empty_log_says_so(live):
 
 async def test_the_most_entries_are_split_into_messages_telegram_accepts(live, clock):
     clock.set(local("2026-11-02", "09:00"))
-    live.baton.take_over(Person(101, "王芳", "wangfang"), "jd")
+    act(live.baton, Person(101, "王芳", "wangfang"), take_over_account, "jd")
     supervisor = Person(SUPERVISOR_ID, "主管", "boss")
     for n in range(MAX_SHOWN + 5):
-        adjust(live.baton, supervisor, "@wangfang", 1, f"第{n}次补录：" + "顾客在夜间留言后由她次日逐一回访并登记" * 4, None, None)
+        act(live.baton, supervisor, adjust, "@wangfang", 1, f"第{n}次补录：" + "顾客在夜间留言后由她次日逐一回访并登记" * 4)
     boss = live.user(SUPERVISOR_ID, "主管")
     texts = (await live.say(boss, f"/audit {MAX_SHOWN}")).texts()
     assert len(texts) > 1
@@ -102,7 +103,12 @@ async def test_every_supervisor_action_and_every_import_writes_an_audit_entry(da
     with serving(FakePlatform(dataset(6))) as platform:
         accounts = [
             {"key": "jd", "platform": "jd", "label": "京东旗舰店"},
-            {"key": "vip", "platform": "vip", "label": "唯品会店", "pull": {"url": platform.url, "token": PULL_TOKEN, "interval_minutes": 5}},
+            {
+                "key": "vip",
+                "platform": "vip",
+                "label": "唯品会店",
+                "pull": {"url": platform.url, "token": PULL_TOKEN, "interval_minutes": 5},
+            },
         ]
         async with LiveBot(team_config(database_url, accounts=accounts), clock) as live:
             wang, boss = live.user(101, "王芳", username="wangfang"), live.user(SUPERVISOR_ID, "主管", username="boss")
@@ -112,8 +118,9 @@ async def test_every_supervisor_action_and_every_import_writes_an_audit_entry(da
             clock.set(local("2026-10-05", "18:00"))
             rows = [SampleConversation(f"O{n}", datetime(2026, 10, 5, 9 + n), rating="satisfied") for n in range(6)]
             await live.upload(boss, "october.csv", jd_csv_bytes(rows), caption="/import jd")
-            import_export(live.baton, "jd", jd_csv_bytes(rows[:1] + [SampleConversation("O9", datetime(2026, 10, 5, 10))]), "cli.csv",
-                          source="cli")  # what `baton import` runs
+            live.baton.run(
+                import_export, "jd", jd_csv_bytes([rows[0], SampleConversation("O9", datetime(2026, 10, 5, 10))]), "cli.csv", source="cli"
+            )  # what `baton import` runs
             await pull_conversations(JobContext(live.application, "vip"))
             await live.say(boss, "/assign jd 14:00 15:00 @wangfang")
             await live.say(boss, "/adjust @wangfang +2 夜班补录")
@@ -124,8 +131,8 @@ async def test_every_supervisor_action_and_every_import_writes_an_audit_entry(da
             await live.press(boss, live.sandbox.last_message(live.group["id"]), confirm)
             await live.say(boss, "/reopen_month 2026-10 漏记一次导入")
 
+            supervisor = live.baton.read(lambda uow: uow.agents.by_tg_id(SUPERVISOR_ID)).id
             with reading(live.baton.engine) as session:
-                supervisor = repo.agent_by_tg_id(session, SUPERVISOR_ID).id
                 entries = list(audit.entries(session))
                 assert audit.verify(session) is None
     by_action = {}

@@ -1,9 +1,9 @@
 """The catalogue check itself: a text written into the code is caught, catalogue text and data are not."""
+
 import pytest
 from telegram.ext import CommandHandler
 
-from bot.context import deps
-from bot.harness import LiveBot
+from bot.sandbox.live import LiveBot
 from tests.e2e.catalogue_witness import check, recording, witness
 from tests.factories import team_config
 
@@ -15,10 +15,12 @@ async def hard_coded(update, context):
 
 
 async def catalogued(update, context):
-    d = deps(context)
+    render = context.render
     await update.effective_message.reply_text(
-        d.render.t("toast.took", label=update.effective_user.first_name)
-        + "\n<pre>" + "  ".join(d.render.t("standings.header").split()[:2]) + "\n1   李雷 3</pre>",
+        render.t("toast.took", label=update.effective_user.first_name)
+        + "\n<pre>"
+        + "  ".join(render.t("standings.header").split()[:2])
+        + "\n1   李雷 3</pre>",
         parse_mode="HTML",
     )
 

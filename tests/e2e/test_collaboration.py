@@ -1,12 +1,12 @@
 """Collaboration points through the real Application over HTTP: thanks, handover notes, joining at peak."""
+
 from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.harness import LiveBot
+from bot.sandbox.live import LiveBot
 from domain.collaboration import COVER, HANDOVER, PEAK_HELP, THANKS
-from storage import repositories as repo
 from storage.db import reading
 from storage.models import AuditRow, HoldRow, ThanksRow
 from tests.factories import GROUP_ID, SUPERVISOR_ID, local, team_config
@@ -59,8 +59,7 @@ def stored_thanks(live):
 
 
 def agent_ids(live):
-    with reading(live.baton.engine) as session:
-        return {a.name: a.id for a in repo.agents_by_id(session).values()}
+    return {name: id_ for id_, name in live.baton.read(lambda uow: uow.agents.names()).items()}
 
 
 async def standings_rows(live, user):
@@ -108,7 +107,8 @@ async def test_thanks_sent_in_a_private_chat_are_shown_to_the_group_too(live, cl
     thanked = await live.say(team["wang"], "/thanks 李雷 帮我查了物流", chat=private)
     line = "🙏 王芳 感谢 李雷：帮我查了物流"
     assert [(c.params["chat_id"], text) for c, text in zip(thanked.sent(), thanked.texts(), strict=True)] == [
-        (private["id"], line), (GROUP_ID, line),
+        (private["id"], line),
+        (GROUP_ID, line),
     ]
 
 
@@ -116,14 +116,20 @@ async def test_self_thanks_unknown_names_and_bots_are_refused_and_store_nothing(
     wang = team["wang"]
     await introduce(live, team["li"])
     own = await posted(live, wang, "我今天好棒")
-    assert (await live.say(wang, "/thanks", reply_to=own)).texts() == ["不能感谢自己哦，未记录。感谢一位帮过你的同事吧：回复 TA 的消息发送 /thanks"]
-    assert (await live.say(wang, "/thanks 王芳 辛苦了")).texts() == ["不能感谢自己哦，未记录。感谢一位帮过你的同事吧：回复 TA 的消息发送 /thanks"]
+    assert (await live.say(wang, "/thanks", reply_to=own)).texts() == [
+        "不能感谢自己哦，未记录。感谢一位帮过你的同事吧：回复 TA 的消息发送 /thanks"
+    ]
+    assert (await live.say(wang, "/thanks 王芳 辛苦了")).texts() == [
+        "不能感谢自己哦，未记录。感谢一位帮过你的同事吧：回复 TA 的消息发送 /thanks"
+    ]
     (unknown,) = (await live.say(wang, "/thanks @nobody 谢谢")).texts()
     assert unknown.startswith("找不到客服“@nobody”，未记录。")
     await live.say(wang, "/console")
     bot_message = live.console()
     assert (await live.say(wang, "/thanks", reply_to=bot_message)).texts()[0].startswith("不能感谢机器人，未记录。")
-    assert (await live.say(wang, "/thanks")).texts() == ["用法：回复同事的消息发送 /thanks [原因]，或 /thanks @用户名 [原因]、/thanks 姓名 [原因]"]
+    assert (await live.say(wang, "/thanks")).texts() == [
+        "用法：回复同事的消息发送 /thanks [原因]，或 /thanks @用户名 [原因]、/thanks 姓名 [原因]"
+    ]
     assert stored_thanks(live) == []
 
 
@@ -171,7 +177,9 @@ async def test_a_pair_thanking_each_other_often_is_flagged_to_the_supervisors_no
 
     crossing = await live.say(li, "/thanks 王芳 谢谢")
     assert group_texts(crossing) == ["🙏 李雷 感谢 王芳：谢谢"]
-    direct = {c.params["chat_id"]: text for c, text in zip(crossing.sent(), crossing.texts(), strict=True) if c.params["chat_id"] != GROUP_ID}
+    direct = {
+        c.params["chat_id"]: text for c, text in zip(crossing.sent(), crossing.texts(), strict=True) if c.params["chat_id"] != GROUP_ID
+    }
     assert set(direct) == {SUPERVISOR_ID, UNREACHABLE_SUPERVISOR}
     assert direct[SUPERVISOR_ID].startswith("🚩 互相感谢提醒（2026-11）：李雷 与 王芳 本月互相感谢了 2 次和 2 次")
     assert any(str(UNREACHABLE_SUPERVISOR) in r.getMessage() for r in caplog.records), "the unreachable one is logged"
@@ -241,8 +249,12 @@ async def test_a_note_needs_an_own_hand_off_in_the_last_half_hour(live, clock, t
 # -- joining at peak load ----------------------------------------------------------------------------------
 
 
+def at(hhmm):
+    """Naive local time, as exports print it."""
+    return datetime.fromisoformat(f"2026-11-02T{hhmm}")
+
+
 def jd_export():
-    at = lambda hhmm: datetime.fromisoformat(f"2026-11-02T{hhmm}")  # naive local, as exports print it
     return [
         SampleConversation("JD-1", at("09:30:00")),
         SampleConversation("JD-2", at("10:05:00")),
@@ -279,8 +291,8 @@ async def test_a_helper_joins_at_peak_splits_the_credit_and_earns_peak_help(live
     # 王芳: 3 h × 2 + 2.5 × 0.5 = 7.25. 李雷: 1 h × 2 + 1.5 × 0.5 + 1 busy hour of peak help × 1 = 3.75.
     assert rows["王芳"][-1] == "7.25"
     assert rows["李雷"][-1] == "3.75"
-    with reading(live.baton.engine) as session:
-        peak = [e for e in repo.entries_between(session, clock.now().date(), clock.now().date()) if e.kind == PEAK_HELP]
+    day = clock.now().date()
+    peak = [e for e in live.baton.read(lambda uow: uow.ledger.between(day, day)) if e.kind == PEAK_HELP]
     assert [(e.agent_id, e.quantity, e.millipoints) for e in peak] == [(agent_ids(live)["李雷"], 60.0, 1000)]
 
 
@@ -294,9 +306,9 @@ async def test_a_take_over_leaves_the_helper_and_a_helper_can_step_up(live, cloc
     assert (await live.say(zhang, "/on jd")).texts() == ["🔁 张伟 从 王芳 接管了 京东旗舰店"]
 
     def open_holds():
-        with reading(live.baton.engine) as session:
-            names = {a.id: a.name for a in repo.agents_by_id(session).values()}
-            return sorted((names[h.agent_id], h.role) for h in repo.open_holds(session))
+        with live.baton.reading() as uow:
+            names = uow.agents.names()
+            return sorted((names[h.agent_id], h.role) for h in uow.holds.open())
 
     assert open_holds() == [("张伟", "holder"), ("李雷", "helper")]
     clock.set(local("2026-11-02", "11:00"))

@@ -1,10 +1,12 @@
 """The take-over → case → digest loop, through the real Application over HTTP."""
+
 from datetime import date
 
 import pytest
 
-from bot import callbacks as cb
-from bot.harness import LiveBot
+from bot.console import callbacks as cb
+from bot.ledger.service import compile_days, ranked
+from bot.sandbox.live import LiveBot
 from tests.factories import local
 
 pytestmark = pytest.mark.e2e
@@ -46,7 +48,7 @@ def team(live):
 
 async def open_console(live, user):
     reaction = await live.say(user, "/console")
-    (sent,) = reaction.sent()
+    (_sent,) = reaction.sent()
     return live.console()
 
 
@@ -71,11 +73,8 @@ async def test_three_agents_take_over_in_turns_and_each_take_over_is_a_handover(
     assert console_lines(live.console())[0] == "• 京东旗舰店：张伟 自 15:30 起"
     assert len(third.edits()) == 1
 
-    from storage import repositories as repo
-    from storage.db import reading
-
-    with reading(live.baton.engine) as session:
-        holds = repo.holds_between(session, local("2026-11-02", "00:00"), local("2026-11-03", "00:00"))
+    with live.baton.reading() as uow:
+        holds = uow.holds.between(local("2026-11-02", "00:00"), local("2026-11-03", "00:00"))
     by_start = sorted(holds, key=lambda h: h.start)
     assert [(h.start, h.end) for h in by_start] == [
         (local("2026-11-02", "09:00"), local("2026-11-02", "12:00")),
@@ -125,16 +124,16 @@ async def test_the_digest_ranking_matches_the_hand_computed_points(live, clock, 
     wang, li, zhang = team["wang"], team["li"], team["zhang"]
     console = await open_console(live, wang)
     clock.set(local("2026-11-02", "09:00"))
-    await live.press(wang, console, take(console, "jd"))                     # 王芳 jd 09:00–12:00 = 3 h
-    await live.say(li, "/on vip")                                   # 李雷 vip 09:00–17:00 = 8 h
+    await live.press(wang, console, take(console, "jd"))  # 王芳 jd 09:00–12:00 = 3 h
+    await live.say(li, "/on vip")  # 李雷 vip 09:00–17:00 = 8 h
     clock.set(local("2026-11-02", "10:00"))
     for _ in range(4):
-        await live.say(wang, "/case 咨询")                          # 王芳 4 cases
+        await live.say(wang, "/case 咨询")  # 王芳 4 cases
     clock.set(local("2026-11-02", "12:00"))
-    await live.press(zhang, live.console(), take(live.console(), "jd"))             # 张伟 jd 12:00–18:30 = 6.5 h
+    await live.press(zhang, live.console(), take(live.console(), "jd"))  # 张伟 jd 12:00–18:30 = 6.5 h
     clock.set(local("2026-11-02", "13:00"))
-    await live.say(zhang, "/case 售后 退款")                         # 张伟 1 case
-    await live.say(li, "/case vip 售前")                            # 李雷 1 case
+    await live.say(zhang, "/case 售后 退款")  # 张伟 1 case
+    await live.say(li, "/case vip 售前")  # 李雷 1 case
     clock.set(local("2026-11-02", "17:00"))
     await live.press(li, live.console(), hand_off("vip"))
     clock.set(local("2026-11-02", "18:30"))
@@ -175,9 +174,9 @@ async def test_a_redelivered_update_changes_nothing(live, clock, team):
         assert only.startswith("Baton 指令"), "the redelivered update got no answer; only the /help behind it did"
         assert not repeat.edits() and not repeat.toasts()
 
-    live.baton.compile()
-    ranked = {r.name: (r.standing.cases, r.standing.seconds_held) for r in live.baton.standings(date(2026, 11, 2))}
-    assert ranked["王芳"] == (1, 3600.0)
+    live.baton.run(compile_days)
+    credited = {r.name: (r.standing.cases, r.standing.seconds_held) for r in live.baton.read(ranked, date(2026, 11, 2))}
+    assert credited["王芳"] == (1, 3600.0)
 
 
 async def test_help_works_with_the_bot_username_and_commands_are_published(live, team):
@@ -185,8 +184,23 @@ async def test_help_works_with_the_bot_username_and_commands_are_published(live,
     assert "/console" in reaction.texts()[0]
     published = [c for c in live.sandbox.calls if c.method == "setMyCommands"]
     assert [cmd["command"] for cmd in published[0].params["commands"]] == [
-        "console", "on", "off", "case", "standings", "stats", "thanks", "note", "join", "me", "rules",
-        "roster", "swap", "left", "profile", "skills", "help",
+        "console",
+        "on",
+        "off",
+        "case",
+        "standings",
+        "stats",
+        "thanks",
+        "note",
+        "join",
+        "me",
+        "rules",
+        "roster",
+        "swap",
+        "left",
+        "profile",
+        "skills",
+        "help",
     ]
 
 

@@ -2,8 +2,8 @@ import io
 
 import pytest
 
-from bot.demo import play
 from bot.cli import main
+from bot.demo.script import play
 
 pytestmark = pytest.mark.e2e
 

@@ -1,21 +1,25 @@
 """Exactly once, through the real Application: redeliveries across restarts, one winner per take-over, digests."""
+
 from datetime import date
 
 import pytest
 from sqlalchemy import delete, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks as cb
-from bot.digests import retry_job_name, unconfirmed
-from bot.harness import LiveBot
-from bot.services import Duplicate, Person, Refused
-from bot.jobs import catch_up, daily_digest
+from bot.console import callbacks as cb
+from bot.console.service import board, log_case, take_over_account
+from bot.core.errors import Duplicate, Refused
+from bot.core.person import Person
+from bot.digest.jobs import catch_up, daily_digest_job
+from bot.sandbox.live import LiveBot
+from bot.telegram.buttons import MAX_BYTES
+from bot.telegram.outbox import in_doubt, periodic_key, retry_job_name
 from domain.clock import ManualClock
-from storage import repositories as repo
 from storage.db import reading, transaction
-from storage.models import CaseRow, HoldRow, PostedDigest, ProcessedUpdate
+from storage.models import AuditRow, CaseRow, HoldRow, OutboxRow, ProcessedUpdate
+from storage.uow import Tables
 from tests.e2e.test_schedule import JobContext
-from tests.factories import local, team_config
+from tests.factories import act, local, team_config
 
 pytestmark = pytest.mark.e2e
 
@@ -29,6 +33,10 @@ def rows(live, model) -> list:
 
 def take_button(console: dict, account: str = "jd") -> str:
     return LiveBot.button(console, cb.Press(cb.TAKE, account))
+
+
+def digest_claims(live) -> list[OutboxRow]:
+    return [row for row in rows(live, OutboxRow) if row.kind == "daily"]
 
 
 def digests_shown(live) -> list[str]:
@@ -78,7 +86,7 @@ async def test_a_case_redelivered_after_its_record_was_lost_is_stopped_by_the_un
         await redelivered_unanswered(second_run, case_update)
         (case,) = rows(second_run, CaseRow)
         assert case.update_id == case_update["update_id"]
-        assert second_run.baton.already_processed(case_update["update_id"]), "remembered again, so the next redelivery stops early"
+        assert second_run.baton.seen(case_update["update_id"]), "remembered again, so the next redelivery stops early"
 
 
 async def test_a_refusal_is_remembered_by_the_command_itself_so_a_crash_cannot_turn_it_into_a_success(live):
@@ -89,12 +97,12 @@ async def test_a_refusal_is_remembered_by_the_command_itself_so_a_crash_cannot_t
     """
     wang = Person(tg_user_id=101, name="王芳")
     with pytest.raises(Refused):
-        live.baton.log_case(wang, None, "consult", note="JD404", update_id=9_001)
-    assert live.baton.already_processed(9_001)
+        act(live.baton, wang, log_case, None, "consult", note="JD404", update_id=9_001)
+    assert live.baton.seen(9_001)
 
-    live.baton.take_over(wang, "jd", update_id=9_002)
+    act(live.baton, wang, take_over_account, "jd", update_id=9_002)
     with pytest.raises(Duplicate):
-        live.baton.log_case(wang, None, "consult", note="JD404", update_id=9_001)
+        act(live.baton, wang, log_case, None, "consult", note="JD404", update_id=9_001)
     assert rows(live, CaseRow) == []
 
 
@@ -122,8 +130,7 @@ async def test_twenty_people_pressing_one_take_over_button_make_one_holder(live,
     assert answers.count(("京东旗舰店 现在由 坐席00 接管，未做更改", True)) == 19
     open_holds = [h for h in rows(live, HoldRow) if h.ended_at is None]
     assert len(open_holds) == 1 and len(rows(live, HoldRow)) == 1
-    with reading(live.baton.engine) as session:
-        assert [r.action for r in repo.audit_log(session)].count("take_over") == 1
+    assert [r.action for r in rows(live, AuditRow)].count("take_over") == 1
 
 
 async def test_a_console_drawn_before_someone_else_took_over_refuses_with_the_new_holders_name(live, clock):
@@ -142,7 +149,7 @@ async def test_a_console_drawn_before_someone_else_took_over_refuses_with_the_ne
 
 
 def console_holder(live) -> str:
-    (holder,) = [line.holder for line in live.baton.console() if line.account == "jd"]
+    (holder,) = [line.holder for line in live.baton.read(board) if line.account == "jd"]
     return holder
 
 
@@ -158,7 +165,7 @@ async def test_a_take_over_button_of_the_previous_format_is_refused_as_stale(liv
 
 def test_take_over_data_carries_the_seen_hold_and_stays_short():
     longest = cb.encode(cb.Press(cb.TAKE, "k" * 24, seen_hold=2**63 - 1))
-    assert len(longest.encode()) <= cb.MAX_BYTES
+    assert len(longest.encode()) <= MAX_BYTES
     assert cb.decode(longest) == cb.Press(cb.TAKE, "k" * 24, seen_hold=2**63 - 1)
     assert cb.decode("t:jd:0") == cb.Press(cb.TAKE, "jd", seen_hold=0)
     assert [cb.decode(d) for d in ("t:jd", "t:jd:", "t:jd:-1", "t:jd:x", "t:jd:٣")] == [None] * 5
@@ -178,18 +185,18 @@ async def test_a_digest_missed_while_the_bot_was_down_is_posted_once_on_start_up
     clock.set(local("2026-11-02", "23:10"))  # the bot was down at 22:00
     async with LiveBot(config, clock, jobs=True) as restarted:
         # The start-up catch-up job posts it, on the real job queue.
-        await restarted.sandbox.wait_for(lambda _: digests_shown(restarted) and not unconfirmed(restarted.deps), timeout=15)
+        await restarted.sandbox.wait_for(lambda _: digests_shown(restarted) and not in_doubt(restarted.baton, ("daily",)), timeout=15)
         (posted,) = digests_shown(restarted)
         assert posted.splitlines()[0] == "📊 客服一组 日报 · 2026年11月2日"
         assert posted.splitlines()[-1] == "⏰ 补发：到点时机器人未在运行"
-        (claim,) = rows(restarted, PostedDigest)
+        (claim,) = digest_claims(restarted)
         assert claim.message_id == restarted.sandbox.last_message(restarted.group["id"])["message_id"]
 
     clock.set(local("2026-11-02", "23:20"))
     async with LiveBot(config, clock) as restarted_again:
         await catch_up(JobContext(restarted_again.application))
         assert digests_shown(restarted_again) == []
-        assert len(rows(restarted_again, PostedDigest)) == 1
+        assert len(digest_claims(restarted_again)) == 1
 
 
 async def test_a_digest_whose_send_failed_is_retried_and_posted_once(live, clock):
@@ -197,9 +204,9 @@ async def test_a_digest_whose_send_failed_is_retried_and_posted_once(live, clock
     clock.set(local("2026-11-02", "22:00"))
     live.sandbox.fail_next("sendMessage", 502, "Bad Gateway")
 
-    await daily_digest(JobContext(live.application))
+    await daily_digest_job(JobContext(live.application))
     assert digests_shown(live) == []
-    assert rows(live, PostedDigest) == [], "the claim was given back"
+    assert [(c.state, c.message_id) for c in digest_claims(live)] == [("owed", None)], "refused, so it is owed again, not in doubt"
     (retry,) = live.application.job_queue.get_jobs_by_name(retry_job_name("daily", "2026-11-02"))
     assert retry.data.attempt == 2
 
@@ -208,10 +215,10 @@ async def test_a_digest_whose_send_failed_is_retried_and_posted_once(live, clock
     (posted,) = digests_shown(live)
     assert posted.splitlines()[0] == "📊 客服一组 日报 · 2026年11月2日"
     assert "补发" not in posted, "a retry a minute later is not a late digest"
-    (claim,) = rows(live, PostedDigest)
-    assert claim.message_id is not None
+    (claim,) = digest_claims(live)
+    assert (claim.state, claim.message_id) == ("sent", live.sandbox.last_message(live.group["id"])["message_id"])
 
-    await daily_digest(JobContext(live.application))
+    await daily_digest_job(JobContext(live.application))
     await catch_up(JobContext(live.application))
     assert len(digests_shown(live)) == 1
     assert live.application.job_queue.get_jobs_by_name(retry_job_name("daily", "2026-11-02")) == ()
@@ -220,20 +227,21 @@ async def test_a_digest_whose_send_failed_is_retried_and_posted_once(live, clock
 async def test_a_claim_left_by_a_crash_mid_send_is_never_posted_and_is_listed(live, clock):
     await live.say(live.user(101, "王芳"), "/on jd")
     clock.set(local("2026-11-02", "22:30"))
+    chat = live.config.team.chat_id
     with transaction(live.baton.engine) as session:  # claimed, then the process died before the send
-        repo.mark_digest_posted(session, "daily", DAY.isoformat(), live.config.team.chat_id, clock.now())
+        Tables(session).outbox.claim("daily", periodic_key(DAY.isoformat(), chat), clock.now(), chat_id=chat, text="…")
 
     await catch_up(JobContext(live.application))
-    await daily_digest(JobContext(live.application))
+    await daily_digest_job(JobContext(live.application))
     assert digests_shown(live) == []
-    assert [(c.kind, c.period, c.message_id) for c in unconfirmed(live.deps)] == [("daily", "2026-11-02", None)]
+    assert [(c.kind, c.key, c.message_id) for c in in_doubt(live.baton, ("daily",))] == [("daily", f"2026-11-02@{chat}", None)]
 
 
 def test_only_a_timeout_after_connecting_counts_as_a_send_that_may_have_arrived():
     import httpx
     from telegram.error import NetworkError, TimedOut
 
-    from bot.telegram_bot import may_have_arrived
+    from bot.telegram.bot import may_have_arrived
 
     def raised(error, cause):
         error.__cause__ = cause

@@ -6,18 +6,16 @@ conversations to 王芳 (first responses 20 s and 40 s, both rated good, both in
 both resolved) and one vip conversation to 李雷 (60 s, rated dissatisfied, an inquiry that paid,
 resolution unknown). A supervisor then gives 李雷 +5. Default rules (version 1), pool ¥1,000.
 """
+
 import json
 import re
 from datetime import datetime
 
 import pytest
 
-from bot.harness import LiveBot, shown
-from bot.month import month_span, score_month
-from bot.rules_handlers import register
-from storage import month as months
-from storage import repositories as repo
-from storage.db import reading, transaction
+from bot.month.service import score_month
+from bot.sandbox.live import LiveBot, shown
+from domain.time import month_days
 from tests.factories import SUPERVISOR_ID, local, team_config
 from tests.storage.export_samples import SampleConversation, generic_csv_bytes
 
@@ -30,7 +28,6 @@ SATISFACTION_PRIOR = 5  # the default: satisfaction is shrunk toward the team's 
 @pytest.fixture
 async def live(database_url, clock):
     async with LiveBot(team_config(database_url, payout={"pool": POOL_CENTS // 100}), clock) as bot:
-        register(bot.application)
         yield bot
 
 
@@ -50,10 +47,18 @@ async def work_november(live, clock):
     await live.say(wang, "/off")
     clock.set(local("2026-11-05", "09:30"))
     jd = [
-        SampleConversation("J1", datetime(2026, 11, 3, 10, 30), first_response_s=20, rating="satisfied", resolved=True, inquiry=True, paid=True),
-        SampleConversation("J2", datetime(2026, 11, 3, 11, 0), first_response_s=40, rating="very_satisfied", resolved=True, inquiry=True, paid=False),
+        SampleConversation(
+            "J1", datetime(2026, 11, 3, 10, 30), first_response_s=20, rating="satisfied", resolved=True, inquiry=True, paid=True
+        ),
+        SampleConversation(
+            "J2", datetime(2026, 11, 3, 11, 0), first_response_s=40, rating="very_satisfied", resolved=True, inquiry=True, paid=False
+        ),
     ]
-    vip = [SampleConversation("V1", datetime(2026, 11, 3, 11, 0), first_response_s=60, rating="dissatisfied", resolved=None, inquiry=True, paid=True)]
+    vip = [
+        SampleConversation(
+            "V1", datetime(2026, 11, 3, 11, 0), first_response_s=60, rating="dissatisfied", resolved=None, inquiry=True, paid=True
+        )
+    ]
     await live.upload(boss, "jd.csv", generic_csv_bytes(jd), caption="/import jd generic")
     await live.upload(boss, "vip.csv", generic_csv_bytes(vip), caption="/import vip generic")
     await live.say(boss, "/adjust @lilei +5 帮忙培训新人")
@@ -71,6 +76,14 @@ def factor_points(lines):
 def first_amount_in_cents(text):
     amount = re.search(r"¥([\d,]+)\.(\d\d)", text)
     return int(amount.group(1).replace(",", "")) * 100 + int(amount.group(2))
+
+
+def audit_rows(live, action=None):
+    return live.baton.read(lambda uow: [row for row in uow.audit.all() if action is None or row.action == action])
+
+
+def rules_versions(live):
+    return live.baton.read(lambda uow: uow.months.rules_versions())
 
 
 def texts_in(reaction, chat):
@@ -103,7 +116,7 @@ LI_LINES = [
 
 
 async def test_me_in_a_private_chat_explains_every_point_and_the_estimated_payout(live, clock):
-    wang, li, boss = await work_november(live, clock)
+    wang, li, _boss = await work_november(live, clock)
     wang_total, li_total = factor_points(WANG_LINES), round(factor_points(LI_LINES) + 5, 2)
 
     (mine,) = (await live.say(wang, "/me", chat=live.sandbox.private_chat(wang))).texts()
@@ -126,14 +139,14 @@ async def test_me_in_a_private_chat_explains_every_point_and_the_estimated_payou
     # Both estimates spend the pool exactly, each within a cent of its share of the total score.
     payouts = [first_amount_in_cents(money) for money in (wang_money, li_money)]
     assert sum(payouts) == POOL_CENTS
-    for paid, total in zip(payouts, (wang_total, li_total)):
+    for paid, total in zip(payouts, (wang_total, li_total), strict=True):
         assert abs(paid - POOL_CENTS * total / (wang_total + li_total)) <= 1
     assert "奖金池 ¥1,000.00，按积分比例" in li_money
     assert live.sandbox.messages(live.group["id"])[-1]["text"].startswith("⚖️"), "nothing of /me reached the group"
 
 
 async def test_me_in_the_group_only_hints_and_shows_no_numbers(live, clock):
-    wang, li, boss = await work_november(live, clock)
+    wang, _li, _boss = await work_november(live, clock)
     (hint,) = (await live.say(wang, "/me")).texts()
     assert hint == "📬 个人得分明细只在私聊里发送：请私聊 @baton_bot 并发送 /me"
 
@@ -146,7 +159,7 @@ async def test_me_for_someone_with_nothing_this_month_says_so_kindly(live, clock
 
 
 async def test_why_explains_anyone_to_a_supervisor_by_name_or_by_reply(live, clock):
-    wang, li, boss = await work_november(live, clock)
+    wang, _li, boss = await work_november(live, clock)
     private = live.sandbox.private_chat(boss)
     asked = await live.say(boss, "/why @lilei")  # in the group: the breakdown goes to the supervisor privately
     by_name, note = asked.texts()
@@ -166,14 +179,12 @@ async def test_why_explains_anyone_to_a_supervisor_by_name_or_by_reply(live, clo
 
 
 async def test_why_is_refused_to_an_agent_and_changes_nothing(live, clock):
-    wang, li, boss = await work_november(live, clock)
-    with reading(live.baton.engine) as session:
-        audit_before = [(row.action, row.subject) for row in repo.audit_log(session)]
-        ledger_before = repo.entries_between(session, *month_span("2026-11"))
+    _wang, li, _boss = await work_november(live, clock)
+    audit_before = [(row.action, row.subject) for row in audit_rows(live)]
+    ledger_before = live.baton.read(lambda uow: uow.ledger.between(*month_days("2026-11")))
     assert (await live.say(li, "/why @wangfang")).texts() == ["只有主管可以使用 /why，未做任何更改"]
-    with reading(live.baton.engine) as session:
-        assert [(row.action, row.subject) for row in repo.audit_log(session)] == audit_before
-        assert repo.entries_between(session, *month_span("2026-11")) == ledger_before
+    assert [(row.action, row.subject) for row in audit_rows(live)] == audit_before
+    assert live.baton.read(lambda uow: uow.ledger.between(*month_days("2026-11"))) == ledger_before
 
 
 async def test_rules_shows_version_1_with_the_collaboration_and_payout_policy(live, clock):
@@ -196,31 +207,30 @@ async def test_rules_shows_version_1_with_the_collaboration_and_payout_policy(li
 
 
 async def test_set_weight_schedules_version_2_and_months_are_scored_by_their_first_day(live, clock):
-    wang, li, boss = await work_november(live, clock)
+    wang, _li, boss = await work_november(live, clock)
     before = len(live.sandbox.messages(live.group["id"]))
     (line,) = (await live.say(boss, "/set_weight cases 20 from 2026-12-01")).texts()
     assert line == "⚙️ 主管 把案例的权重 15 → 20，自 2026-12-01 起生效（规则第 2 版，权重合计 100 → 105）；从 2026-12 起计分"
     assert len(live.sandbox.messages(live.group["id"])) == before + 1, "the group sees one line"
-    with reading(live.baton.engine) as session:
-        (audit,) = [row for row in repo.audit_log(session) if row.action == "set_weight"]
-        versions = months.rules_versions(session)
+    (audit,) = audit_rows(live, "set_weight")
+    versions = rules_versions(live)
     assert json.loads(audit.detail) == {"based_on": 1, "effective_from": "2026-12-01", "new": 20.0, "old": 15.0, "version": 2}
     assert [(v.version, v.effective_from.isoformat(), v.rules.factor("cases").weight) for v in versions] == [
-        (1, "2000-01-01", 15.0), (2, "2026-12-01", 20.0)
+        (1, "2000-01-01", 15.0),
+        (2, "2026-12-01", 20.0),
     ]
 
     redelivered = await live.redeliver(live.sandbox.last_update, boss)
     assert len(redelivered.sent()) == 1, "only the /help marker was answered"
-    with reading(live.baton.engine) as session:
-        assert len(months.rules_versions(session)) == 2
+    assert len(rules_versions(live)) == 2
 
     (rules,) = (await live.say(wang, "/rules")).texts()
     assert rules.splitlines()[0] == "📏 计分规则 · 第 1 版（初始版本，来自配置）"
     assert "⏭ 第 2 版将于 2026-12-01 起生效（从 2026-12 起计分）：案例 15 → 20" in rules.splitlines()
 
     clock.set(local("2026-12-02", "10:00"))
-    assert score_month(live.baton, "2026-11", 0).version.version == 1
-    december = score_month(live.baton, "2026-12", 0)
+    assert live.baton.run(score_month, "2026-11", 0).version.version == 1
+    december = live.baton.run(score_month, "2026-12", 0)
     assert december.version.version == 2 and december.version.rules.factor("cases").weight == 20
     (rules,) = (await live.say(wang, "/rules")).texts()
     assert rules.splitlines()[0] == "📏 计分规则 · 第 2 版（自 2026-12-01 起生效）"
@@ -228,7 +238,7 @@ async def test_set_weight_schedules_version_2_and_months_are_scored_by_their_fir
 
 
 async def test_a_mid_month_change_from_a_private_chat_names_the_first_month_it_scores(live, clock):
-    wang, li, boss = await work_november(live, clock)
+    wang, _li, boss = await work_november(live, clock)
     await live.say(boss, "/set_weight cases 20 from 2026-12-01")
     private = live.sandbox.private_chat(boss)
     changed = await live.say(boss, "/set_weight satisfaction 0", chat=private)
@@ -240,7 +250,7 @@ async def test_a_mid_month_change_from_a_private_chat_names_the_first_month_it_s
     )
     assert note == "注意：第 2 版定于 2026-12-01 生效，它不含这次改动；如需保留，请对 2026-12-01 再设置一次。"
     assert texts_in(changed, live.group) == [first], "the group sees the one line"
-    assert score_month(live.baton, "2026-11", 0).version.version == 1
+    assert live.baton.run(score_month, "2026-11", 0).version.version == 1
 
     (rules,) = (await live.say(wang, "/rules")).texts()
     assert rules.splitlines()[0] == "📏 计分规则 · 第 1 版（初始版本，来自配置）", "the new version starts tomorrow"
@@ -264,27 +274,24 @@ REFUSED = [
 
 @pytest.mark.parametrize(("command", "answer"), REFUSED)
 async def test_set_weight_refuses_closed_past_negative_and_unknown_and_changes_nothing(live, clock, command, answer):
-    wang, li, boss = await work_november(live, clock)
-    october = score_month(live.baton, "2026-10", 0)
-    with transaction(live.baton.engine) as session:
-        months.add_close(session, october.snapshot, clock.now(), None)
+    _wang, _li, boss = await work_november(live, clock)
+    with live.baton.command() as uow:
+        uow.months.add_close(score_month(uow, "2026-10", 0).snapshot, uow.now, None)
     (text,) = (await live.say(boss, command)).texts()
     assert text.startswith(answer)
-    with reading(live.baton.engine) as session:
-        assert [v.version for v in months.rules_versions(session)] == [1]
-        assert not [row for row in repo.audit_log(session) if row.action == "set_weight"]
+    assert [v.version for v in rules_versions(live)] == [1]
+    assert not audit_rows(live, "set_weight")
 
 
 async def test_set_weight_is_refused_to_an_agent(live, clock):
-    wang, li, boss = await work_november(live, clock)
+    wang, _li, _boss = await work_november(live, clock)
     assert (await live.say(wang, "/set_weight cases 20")).texts() == ["只有主管可以使用 /set_weight，未做任何更改"]
-    with reading(live.baton.engine) as session:
-        assert not [v for v in months.rules_versions(session) if v.version > 1]
-        assert not [row for row in repo.audit_log(session) if row.action == "set_weight"]
+    assert not [v for v in rules_versions(live) if v.version > 1]
+    assert not audit_rows(live, "set_weight")
 
 
 async def test_a_closed_month_is_explained_from_its_frozen_snapshot_even_after_the_rules_change(live, clock):
-    wang, li, boss = await work_november(live, clock)
+    _wang, li, boss = await work_november(live, clock)
     await live.say(boss, "/set_weight cases 20 from 2026-12-01")
     clock.set(local("2026-12-02", "10:00"))
     await live.say(boss, "/close_month 2026-11 1000")

@@ -6,6 +6,7 @@ a refusal. The argument parsers that are pure functions get many examples direct
 bot (real Application, simulated Bot API over HTTP, real database) gets a smaller sample of
 every registered command.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,26 +18,68 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram.ext import ApplicationBuilder, CommandHandler
 
-from bot import callbacks as cb
 from bot.app import register_handlers
-from bot.gap_handlers import parse_assign, parse_day
-from bot.handlers import parse_case_args, parse_period
-from bot.i18n import MESSAGES
-from bot.import_handlers import CAPTION
-from bot.month import parse_pool
-from bot.month_handlers import parse_adjust, parse_close
-from bot.rules_handlers import factor_named, parse_set_weight
+from bot.console import callbacks as cb
+from bot.console.parse import parse_case_args
+from bot.gaps.parse import parse_assign, parse_day
+from bot.imports.parse import CAPTION
+from bot.ledger.parse import parse_period
+from bot.month import callbacks as month_cb
+from bot.month.parse import parse_adjust, parse_close, parse_pool
+from bot.reminders import callbacks as reminders_cb
+from bot.roster import callbacks as roster_cb
+from bot.rules.parse import factor_named, parse_set_weight
 from bot.sandbox.html_text import utf16_len
+from bot.text.i18n import MESSAGES
 from tests.e2e.test_permissions import behind_marker, snapshot
 from tests.factories import SHANGHAI, SUPERVISOR_ID, local
 
 pytestmark = pytest.mark.e2e
 
 NASTY = [
-    "jd", "JD", "vip", "@wangfang", "王芳", "+5", "-3.5", "+" + "9" * 400, "2026-10", "2026-11", "2026-13", "2026-02-30",
-    "10:00", "25:61", "from", "自", "cases", "咨询", "'; DROP TABLE agents; --", "\" OR 1=1 --", "<b>", "</pre>", "&amp;",
-    "\u200f", "\u202e", "\u200b", "😀", "👨\u200d👩\u200d👧", "\x1b[31m", "\x7f", "\t", "٣", "１２", "ⅷ", "1e309", "nan", "inf",
-    "0", "100", "-0", "0x10", "1_000", "a\x00b",
+    "jd",
+    "JD",
+    "vip",
+    "@wangfang",
+    "王芳",
+    "+5",
+    "-3.5",
+    "+" + "9" * 400,
+    "2026-10",
+    "2026-11",
+    "2026-13",
+    "2026-02-30",
+    "10:00",
+    "25:61",
+    "from",
+    "自",
+    "cases",
+    "咨询",
+    "'; DROP TABLE agents; --",
+    '" OR 1=1 --',
+    "<b>",
+    "</pre>",
+    "&amp;",
+    "\u200f",
+    "\u202e",
+    "\u200b",
+    "😀",
+    "👨\u200d👩\u200d👧",
+    "\x1b[31m",
+    "\x7f",
+    "\t",
+    "٣",
+    "１２",
+    "ⅷ",
+    "1e309",
+    "nan",
+    "inf",
+    "0",
+    "100",
+    "-0",
+    "0x10",
+    "1_000",
+    "a\x00b",
 ]
 WORD = st.one_of(st.sampled_from(NASTY), st.text(min_size=1, max_size=20))
 ARGS = st.one_of(
@@ -78,7 +121,7 @@ def test_every_argument_parser_returns_a_result_or_none_and_never_raises(words, 
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(st.text(max_size=80), st.lists(WORD, max_size=5).map(":".join)))
 def test_every_callback_decoder_returns_a_press_or_none(data):
-    for decode in (cb.decode, cb.decode_close):
+    for decode in (cb.decode, month_cb.decode, roster_cb.decode, reminders_cb.decode):
         decode(data)
 
 
@@ -142,7 +185,7 @@ def errors(caplog):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(command=st.sampled_from(COMMANDS), args=ARGS, sender=st.sampled_from(["wang", "li", "boss"]))
 async def test_any_text_after_any_command_gets_a_catalogue_answer_and_a_refusal_changes_nothing(live, team, errors, command, args, sender):
-    sender = dict(zip(("wang", "li", "boss"), team))[sender]
+    sender = dict(zip(("wang", "li", "boss"), team, strict=True))[sender]
     text = f"/{command} {args}"
     while utf16_len(text) > 4096:  # what Telegram lets a person send
         text = text[:-1]
@@ -170,15 +213,44 @@ async def test_any_text_after_any_command_gets_a_catalogue_answer_and_a_refusal_
 
 
 FORGED = [
-    "", "zz:jd", "t", "t:", "t:jd", "t:jd:abc", "t:jd:-1", "t:nosuch:0", "h:nosuch", "h:", "c:", "ct:jd:bogus", "ct:jd",
-    "b:", "b:jd:extra", "接管:京东", "t:京东:0", "😀" * 16, "x" * 64, "t:" + "9" * 62, "mc:", "mc:garbage:1:abc",
-    "mc:2026-10:1:abcdef123456", "mc:2026-10::", "mc:2026-10:-5:abc", "mx:2026-13:0:", "mx:2026-10:0:",
-    "rm:s:999999", "rm:x:1", "rm:l:1:abc", "rm:h:", "\x00", "'; DROP TABLE holds; --",
+    "",
+    "zz:jd",
+    "t",
+    "t:",
+    "t:jd",
+    "t:jd:abc",
+    "t:jd:-1",
+    "t:nosuch:0",
+    "h:nosuch",
+    "h:",
+    "c:",
+    "ct:jd:bogus",
+    "ct:jd",
+    "b:",
+    "b:jd:extra",
+    "接管:京东",
+    "t:京东:0",
+    "😀" * 16,
+    "x" * 64,
+    "t:" + "9" * 62,
+    "mc:",
+    "mc:garbage:1:abc",
+    "mc:2026-10:1:abcdef123456",
+    "mc:2026-10::",
+    "mc:2026-10:-5:abc",
+    "mx:2026-13:0:",
+    "mx:2026-10:0:",
+    "rm:s:999999",
+    "rm:x:1",
+    "rm:l:1:abc",
+    "rm:h:",
+    "\x00",
+    "'; DROP TABLE holds; --",
 ]
 
 
 async def test_a_tampered_button_gets_a_refusal_toast_and_changes_nothing(live, team, errors):
-    wang, li, boss = team
+    wang, li, _boss = team
     await live.say(wang, "/console")
     console = live.console()
     before = snapshot(live.baton.engine)
@@ -193,7 +265,7 @@ async def test_a_tampered_button_gets_a_refusal_toast_and_changes_nothing(live, 
 
 
 async def test_someone_elses_hand_off_and_case_buttons_are_refused(live, team, errors):
-    wang, li, boss = team
+    wang, li, _boss = team
     await live.say(wang, "/console")
     console = live.console()
     before = snapshot(live.baton.engine)
@@ -209,6 +281,8 @@ async def test_text_no_database_can_store_is_refused_before_any_handler(live, te
     wang, li, boss = team
     before = snapshot(live.baton.engine)
     for command in ("/case jd 退款\x00", "/note 交接\x00说明", "/thanks 李雷 \x00", "/adjust @lilei +5 \x00"):
-        reaction = await behind_marker(live, lambda command=command: live.sandbox.send_message(live.group, boss if "adjust" in command else wang, command), li)
+        reaction = await behind_marker(
+            live, lambda command=command: live.sandbox.send_message(live.group, boss if "adjust" in command else wang, command), li
+        )
         assert reaction.texts() == ["⚠️ 消息里有无法保存的控制字符（NUL），未做任何更改"], command
     assert errors() == [] and snapshot(live.baton.engine) == before

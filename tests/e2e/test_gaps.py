@@ -1,11 +1,10 @@
 """Supervisors see the windows nobody held and credit them with /assign; the digest counts it all."""
+
 from datetime import date
 
 import pytest
 
-from bot.harness import LiveBot
-from storage import repositories as repo
-from storage.db import reading
+from bot.sandbox.live import LiveBot
 from tests.e2e.test_import import jd_export, play_morning
 from tests.factories import SUPERVISOR_ID, local, team_config
 from tests.storage.export_samples import jd_csv_bytes
@@ -27,7 +26,7 @@ async def test_gaps_lists_the_unheld_window_with_its_conversations(live, clock):
 
 
 async def test_assign_credits_the_window_and_the_conversation_moves_to_the_agent(live, clock):
-    wang, li, boss = await imported_morning(live, clock)
+    _, _, boss = await imported_morning(live, clock)
     live.user(103, "张伟", username="zhangwei")
     await live.say(live.user(103, "张伟", username="zhangwei"), "/help")  # registers 张伟
 
@@ -40,13 +39,12 @@ async def test_assign_credits_the_window_and_the_conversation_moves_to_the_agent
     zhang = next(line.split() for line in standings.splitlines() if "张伟" in line)
     assert zhang[2:] == ["1:00", "1", "0", "2.50"]  # 1 h × 2 + 1 conversation × 0.5
 
-    with reading(live.baton.engine) as session:
-        (entry,) = [row for row in repo.audit_log(session) if row.action == "assign"]
+    (entry,) = [row for row in live.baton.read(lambda uow: uow.audit.all()) if row.action == "assign"]
     assert entry.subject == "jd" and "张伟" in entry.detail
 
 
 async def test_assign_refuses_a_window_that_overlaps_a_hold_and_changes_nothing(live, clock):
-    wang, li, boss = await imported_morning(live, clock)
+    _, _, boss = await imported_morning(live, clock)
     (refused,) = (await live.say(boss, "/assign jd 11:00 15:00 @王芳")).texts()
     assert refused == "该时段与 王芳 的接管（09:00–12:00）重叠；只能补记无人接管的时间"
     (still,) = (await live.say(boss, "/gaps")).texts()
@@ -65,7 +63,7 @@ async def test_assign_refuses_a_window_that_overlaps_a_hold_and_changes_nothing(
 async def test_bad_assign_input_gets_a_clear_answer(live, clock, command, answer):
     _, _, boss = await imported_morning(live, clock)
     (text,) = (await live.say(boss, command)).texts()
-    assert text == (answer or live.deps.render.t("usage.assign").replace("&lt;", "<").replace("&gt;", ">"))
+    assert text == (answer or live.parts.team.t("usage.assign").replace("&lt;", "<").replace("&gt;", ">"))
 
 
 @pytest.mark.parametrize("command", ["/gaps", "/assign jd 14:00 15:00 @王芳"])

@@ -1,4 +1,5 @@
 """A supervisor uploads a platform export through the simulated Bot API; standings follow."""
+
 from datetime import datetime
 
 import pytest
@@ -12,9 +13,13 @@ from tests.storage.export_samples import SampleConversation, jd_csv_bytes, vip_c
 pytestmark = pytest.mark.e2e
 
 
+def at(hhmm):
+    """Naive local time, as exports print it."""
+    return datetime.fromisoformat(f"2026-11-02T{hhmm}")
+
+
 def jd_export():
     """Six sessions on 2026-11-02: three while 王芳 held JD, two while 李雷 did, one in a gap."""
-    at = lambda hhmm: datetime.fromisoformat(f"2026-11-02T{hhmm}")  # naive local, as exports print it
     return [
         SampleConversation("JD-1", at("09:05:00"), rating="very_satisfied"),
         SampleConversation("JD-2", at("10:00:00"), rating="satisfied"),
@@ -43,7 +48,7 @@ def stored_conversations(live):
 
 
 async def test_a_supervisor_uploads_an_export_and_standings_reflect_the_conversations(live, clock):
-    wang, li = await play_morning(live, clock)
+    _, li = await play_morning(live, clock)
     boss = live.user(SUPERVISOR_ID, "主管")
 
     reaction = await live.upload(boss, "咚咚会话明细.csv", jd_csv_bytes(jd_export()), caption="/import jd")
@@ -78,7 +83,7 @@ async def test_a_file_with_a_missing_column_is_refused_whole_and_changes_nothing
 async def test_rejected_rows_are_listed_with_their_row_numbers(live, clock):
     await play_morning(live, clock)
     boss = live.user(SUPERVISOR_ID, "主管")
-    rows = jd_export()[:2] + [{"会话ID": "JD-9", "会话开始时间": "昨天下午"}]
+    rows = [*jd_export()[:2], {"会话ID": "JD-9", "会话开始时间": "昨天下午"}]
     (answer,) = (await live.upload(boss, "jd.csv", jd_csv_bytes(rows), caption="/import jd")).texts()
     assert "读取 3 行：新增 2，重复 0，拒绝 1" in answer
     assert "• 第 4 行：时间无法识别（昨天下午）" in answer
@@ -98,7 +103,7 @@ async def test_an_import_without_an_account_explains_the_caption(live, clock):
 
 
 async def test_a_vipshop_export_uses_the_column_mapping_from_config(database_url, clock):
-    from bot.harness import LiveBot
+    from bot.sandbox.live import LiveBot
     from tests.factories import team_config
     from tests.storage.export_samples import VIP_BOOLEAN_LABELS, VIP_MAPPING, VIP_RATING_LABELS
 
@@ -115,7 +120,7 @@ async def test_a_vipshop_export_uses_the_column_mapping_from_config(database_url
 
 
 async def test_stats_shows_each_agents_service_metrics_from_the_export(live, clock):
-    wang, li = await play_morning(live, clock)
+    wang, _ = await play_morning(live, clock)
     boss = live.user(SUPERVISOR_ID, "主管")
     await live.upload(boss, "咚咚会话明细.csv", jd_csv_bytes(jd_export()), caption="/import jd")
     (text,) = (await live.say(wang, "/stats 2026-11-02")).texts()

@@ -4,11 +4,12 @@ The group hears the team's language (Chinese here). A private chat hears the per
 Telegram language when Baton speaks it, else the team's. A message that a private command
 sends to the group, or to someone else privately, is in that chat's language, not the asker's.
 """
+
 import re
 
 import pytest
 
-from bot.harness import LiveBot
+from bot.sandbox.live import LiveBot
 from tests.factories import GROUP_ID, SUPERVISOR_ID, local, team_config
 
 pytestmark = pytest.mark.e2e
@@ -92,11 +93,11 @@ async def test_a_profile_asked_for_in_the_group_is_sent_privately_in_the_askers_
 async def test_the_language_a_person_last_wrote_in_is_kept_for_messages_sent_to_them_later(live, people):
     boss = people["boss"]
     await live.say(boss, "/help")
-    assert live.deps.for_agent(boss["id"]).lang == "en"
-    assert live.deps.for_agent(people["wang"]["id"]).lang == "zh", "someone Baton has never seen gets the team's language"
+    assert live.parts.for_agent(boss["id"]).lang == "en"
+    assert live.parts.for_agent(people["wang"]["id"]).lang == "zh", "someone Baton has never seen gets the team's language"
     silent = live.user(SUPERVISOR_ID, "Boss", username="boss", language_code=None)
     await live.say(silent, "/help")
-    assert live.deps.for_agent(boss["id"]).lang == "en", "an update without a language_code does not forget it"
+    assert live.parts.for_agent(boss["id"]).lang == "en", "an update without a language_code does not forget it"
 
 
 async def test_dates_and_money_are_written_as_the_readers_language_writes_them(database_url, clock):

@@ -1,12 +1,11 @@
 """Onboarding over the simulated Bot API: /start privately introduces Baton and opens the console;
 adding the bot to a group posts the setup checklist there, once, even before chat_id names it."""
+
 from __future__ import annotations
 
 import pytest
 
-from bot.harness import LiveBot, shown
-from storage import repositories as repo
-from storage.db import reading
+from bot.sandbox.live import LiveBot, shown
 from tests.factories import GROUP_ID, SUPERVISOR_ID, team_config
 
 pytestmark = pytest.mark.e2e
@@ -22,7 +21,9 @@ INTRO_EN = (
     "Take over by pressing an account on the console (or /on), hand off with “Hand off …” (or /off), and log each customer as a case (or /case).\n"
     "Time held and cases logged earn points, and the monthly bonus is shared by points: here is your console."
 )
-PRIVACY_ON_ZH = "⚠️ 隐私模式已开启：机器人看不到 /import 这类文件说明。请在 @BotFather 中发送 /setprivacy → Disable，或把机器人设为本群管理员。"
+PRIVACY_ON_ZH = (
+    "⚠️ 隐私模式已开启：机器人看不到 /import 这类文件说明。请在 @BotFather 中发送 /setprivacy → Disable，或把机器人设为本群管理员。"
+)
 
 
 def sent_in(live: LiveBot, chat_id: int) -> list[str]:
@@ -91,8 +92,8 @@ async def test_added_to_a_new_group_it_posts_the_checklist_there_once_and_regist
     live.sandbox.send_message(chat, founder, "/help")
     await live.sandbox.wait_for(lambda _: len(sent_in(live, NEW_GROUP)) == 2, timeout=live.timeout)
     assert sent_in(live, NEW_GROUP) == [text, "🚫 这个机器人只为「客服一组」服务，不会在这里回应。"]
-    with reading(live.baton.engine) as session:
-        assert repo.agent_by_tg_id(session, founder["id"]) is None
+    with live.baton.reading() as uow:
+        assert uow.agents.by_tg_id(founder["id"]) is None
 
 
 async def test_added_to_the_team_group_as_admin_the_checklist_says_all_is_set(database_url, clock):

@@ -1,6 +1,7 @@
 """Who may do what, where: supervisors from the config and (if asked) the group's admins, the
 gate that answers only the team's group and its members' private chats, and per-person detail
 that never lands in the group."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,12 +10,10 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from bot.config import ConfigError
-from bot.harness import LiveBot, Reaction
-from domain.ledger import DERIVED_KINDS
 import storage.models  # noqa: F401  (the tables SQLModel.metadata lists)
-from storage import repositories as repo
-from storage.db import reading
+from bot.core.config import ConfigError
+from bot.sandbox.live import LiveBot, Reaction
+from domain.ledger import DERIVED_KINDS
 from tests.factories import SUPERVISOR_ID, local, team_config
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +32,8 @@ def snapshot(engine) -> dict[str, list[tuple]]:
     with engine.connect() as connection:
         tables = {
             table.name: connection.execute(select(table)).mappings().all()
-            for table in SQLModel.metadata.sorted_tables if table.name not in BOOKKEEPING
+            for table in SQLModel.metadata.sorted_tables
+            if table.name not in BOOKKEEPING
         }
     tables["ledger"] = [row for row in tables["ledger"] if row["kind"] not in DERIVED_KINDS]
     return {name: sorted((tuple(row.values()) for row in rows), key=repr) for name, rows in tables.items()}
@@ -50,7 +50,7 @@ async def behind_marker(live: LiveBot, inject, marker: dict) -> Reaction:
     await live.say(marker, "/help")
     calls = [c for c in live.sandbox.calls[before:] if c.method != "getUpdates"]
     help_answer = max(i for i, c in enumerate(calls) if c.method == "sendMessage" and c.params.get("chat_id") == live.group["id"])
-    return Reaction(calls[:help_answer] + calls[help_answer + 1:])
+    return Reaction(calls[:help_answer] + calls[help_answer + 1 :])
 
 
 def calls_of(live: LiveBot, method: str) -> int:
@@ -71,15 +71,15 @@ async def test_a_foreign_group_hears_one_short_refusal_and_nothing_is_recorded(l
     assert first.texts() == [FOREIGN]
     assert [c.params["chat_id"] for c in first.sent()] == [foreign["id"]]
     for command in ("/on jd", "/off", "/standings", "/help"):
-        later = await behind_marker(live, lambda: live.sandbox.send_message(foreign, stranger, command), wang)
+        later = await behind_marker(live, lambda command=command: live.sandbox.send_message(foreign, stranger, command), wang)
         assert later.calls == [], f"{command}: the group was told once"
     # A team member writing there is refused too: what counts is the chat.
     silent = await behind_marker(live, lambda: live.sandbox.send_message(foreign, wang, "/off jd"), wang)
     assert silent.calls == []
 
     assert snapshot(live.baton.engine) == before, "no stranger registered, nothing handed off"
-    with reading(live.baton.engine) as session:
-        assert repo.agent_by_tg_id(session, 500) is None
+    with live.baton.reading() as uow:
+        assert uow.agents.by_tg_id(500) is None
 
 
 async def test_a_button_pressed_in_a_foreign_chat_gets_a_refusal_toast_and_changes_nothing(live, clock):
@@ -189,11 +189,13 @@ async def test_why_in_the_group_asks_the_supervisor_to_open_a_private_chat_and_s
     # The bot tried the supervisor's private chat, which Telegram refused: never started.
     assert [c.params["chat_id"] for c in answer.sent()] == [SUPERVISOR_ID, live.group["id"]]
     assert live.sandbox.messages(SUPERVISOR_ID) == []
-    assert live.sandbox.last_message(live.group["id"])["text"] == "📬 个人得分明细只在私聊里发送：请先私聊 @baton_bot 并点“开始”，再发送 /why"
+    assert (
+        live.sandbox.last_message(live.group["id"])["text"] == "📬 个人得分明细只在私聊里发送：请先私聊 @baton_bot 并点“开始”，再发送 /why"
+    )
 
 
 def test_the_admins_switch_is_off_by_default_and_must_be_a_boolean():
     assert team_config().team.supervisors_include_group_admins is False
     assert team_config(team={"supervisors_include_group_admins": True}).team.supervisors_include_group_admins is True
-    with pytest.raises(ConfigError, match="team.supervisors_include_group_admins"):
+    with pytest.raises(ConfigError, match=r"team.supervisors_include_group_admins"):
         team_config(team={"supervisors_include_group_admins": "yes"})

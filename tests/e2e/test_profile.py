@@ -5,15 +5,16 @@ vip, 09:00–18:00. 李雷 holds jd 09:00–11:00 (cover: 王芳 is not holding)
 note; 张伟 holds vip 09:00–12:00, when 李雷 takes it over until 14:00 (cover again) and logs a
 case; 王芳 holds jd 14:00–16:00. 王芳 and 张伟 thank 李雷, who thanks 王芳.
 """
+
 import re
 import struct
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.harness import LiveBot
-from bot.month import score_month
-from bot.render_month import monthly_message
+from bot.month.render import monthly_message
+from bot.month.service import score_month
+from bot.sandbox.live import LiveBot
 from storage.db import reading
 from storage.models import AuditRow, SkillRow
 from tests.factories import GROUP_ID, SUPERVISOR_ID, local, team_config
@@ -97,7 +98,9 @@ async def test_a_profile_goes_privately_with_its_chart_and_shows_the_whole_recor
     uploads_before = len(live.sandbox.uploads)
     never_started = await at(live, clock, "17:02", li, "/profile")
     bot_name = live.application.bot.username
-    assert sent_to(never_started, GROUP_ID) == [f"📬 这些内容只在私聊里发送，但我还不能私聊你：请先私聊 @{bot_name} 并点“开始”，再发送 /profile"]
+    assert sent_to(never_started, GROUP_ID) == [
+        f"📬 这些内容只在私聊里发送，但我还不能私聊你：请先私聊 @{bot_name} 并点“开始”，再发送 /profile"
+    ]
     assert live.sandbox.messages(li["id"]) == [] and len(live.sandbox.uploads) == uploads_before
 
     private = live.sandbox.private_chat(li)
@@ -129,7 +132,7 @@ async def test_a_profile_goes_privately_with_its_chart_and_shows_the_whole_recor
 
     in_private = await at(live, clock, "17:04", li, "/profile", chat=private)
     assert sent_to(in_private, GROUP_ID) == [] and sent_to(in_private, private["id"]) == [profile]
-    assert [u.method for u in live.sandbox.uploads[uploads_before + 1:]] == ["sendPhoto"]
+    assert [u.method for u in live.sandbox.uploads[uploads_before + 1 :]] == ["sendPhoto"]
 
 
 async def test_an_agent_sees_only_their_own_profile_and_a_supervisor_sees_anyones(live, clock, team):
@@ -146,7 +149,9 @@ async def test_an_agent_sees_only_their_own_profile_and_a_supervisor_sees_anyone
     boss_chat = live.sandbox.private_chat(boss)
     (theirs,) = (await at(live, clock, "17:02", boss, "/profile @lilei", chat=boss_chat)).texts()
     assert theirs.startswith("👤 李雷 的人才档案（@lilei）")
-    assert (await at(live, clock, "17:03", boss, "/profile @nobody", chat=boss_chat)).texts() == ["找不到客服“@nobody”（用 @用户名 或姓名）"]
+    assert (await at(live, clock, "17:03", boss, "/profile @nobody", chat=boss_chat)).texts() == [
+        "找不到客服“@nobody”（用 @用户名 或姓名）"
+    ]
 
 
 async def test_tags_skills_and_talent_ranked_by_evidence(live, clock, team):
@@ -178,11 +183,20 @@ async def test_tags_skills_and_talent_ranked_by_evidence(live, clock, team):
 
     assert (await at(live, clock, "17:07", boss, "/untag @lilei 售后")).texts() == ["🏷 主管 取消了 李雷 的技能标注：售后"]
     assert (await at(live, clock, "17:08", boss, "/untag @lilei 售后")).texts() == ["李雷 没有主管标注的技能 售后，未做任何更改"]
-    assert (await at(live, clock, "17:09", li, "/skills 直播 -直播 -excel")).texts() == ["✅ 已记下你的自述技能：直播\n🗑 已删除自述技能：直播"]
+    assert (await at(live, clock, "17:09", li, "/skills 直播 -直播 -excel")).texts() == [
+        "✅ 已记下你的自述技能：直播\n🗑 已删除自述技能：直播"
+    ]
     with reading(live.baton.engine) as session:
-        audited = [(r.action, r.subject, r.detail) for r in session.execute(select(AuditRow).where(AuditRow.action.like("skill_%")).order_by(AuditRow.id)).scalars()]
+        audited = [
+            (r.action, r.subject, r.detail)
+            for r in session.execute(select(AuditRow).where(AuditRow.action.like("skill_%")).order_by(AuditRow.id)).scalars()
+        ]
     assert [(action, subject) for action, subject, _ in audited] == [
-        ("skill_tag", "李雷"), ("skill_tag", "李雷"), ("skill_declare", "张伟"), ("skill_untag", "李雷"), ("skill_declare", "李雷"),
+        ("skill_tag", "李雷"),
+        ("skill_tag", "李雷"),
+        ("skill_declare", "张伟"),
+        ("skill_untag", "李雷"),
+        ("skill_declare", "李雷"),
     ]
     assert '"skills": ["客诉"]' in audited[1][2]
 
@@ -213,7 +227,7 @@ async def test_bad_skills_unknown_names_and_agents_are_refused_and_change_nothin
 async def test_the_monthly_digest_names_the_all_rounders(live, clock, team):
     await work_the_day(live, clock, team["wang"], team["li"], team["zhang"])
     clock.set(local("2026-11-02", "23:00"))
-    text = monthly_message(live.deps.render, score_month(live.baton, "2026-11", 0))
+    text = monthly_message(live.parts.team, live.baton.run(score_month, "2026-11", 0))
     assert "🧩 <b>本月多面手</b>\n• 接管平台和账号最多：李雷（2 个平台，2 个账号）\n• 补班最多：李雷（4.0 小时）" in text
 
 
@@ -228,8 +242,11 @@ async def test_the_same_flow_in_english_speaks_english(database_url, clock):
         roster=roster(201, 203),
     )
     async with LiveBot(config, clock) as live:
-        ann, bob, cat = (live.user(201, "Ann", language_code="en"), live.user(202, "Bob", username="bob", language_code="en-US"),
-                         live.user(203, "Cat", language_code="en"))
+        ann, bob, cat = (
+            live.user(201, "Ann", language_code="en"),
+            live.user(202, "Bob", username="bob", language_code="en-US"),
+            live.user(203, "Cat", language_code="en"),
+        )
         boss = live.user(SUPERVISOR_ID, "Boss", username="boss", language_code="en")
         await work_the_day(live, clock, ann, bob, cat, EN_WORDS)
         texts = []
@@ -243,21 +260,30 @@ async def test_the_same_flow_in_english_speaks_english(database_url, clock):
         (profile,) = sent_to(asked, bob["id"])
         assert notice == "📬 Bob's profile is in your private chat with me"
         assert profile.splitlines()[:4] == [
-            "👤 Talent profile: Bob (@bob)", "Platforms and accounts (hours held)", "• JD.com: 2.0 h", "  – JD flagship (jd): 2.0 h · 0 conversations · 0 cases",
+            "👤 Talent profile: Bob (@bob)",
+            "Platforms and accounts (hours held)",
+            "• JD.com: 2.0 h",
+            "  – JD flagship (jd): 2.0 h · 0 conversations · 0 cases",
         ]
         assert "Covers given: 1 days, 4.0 h in all" in profile and "Thanks: 2 received · 1 given" in profile
         assert "• Tagged by supervisors: aftersale, jd" in profile and "• Self-declared: excel" in profile
         chart = live.sandbox.uploads[-1]
-        assert (chart.method, chart.caption) == ("sendPhoto", "📈 Bob: points and collaboration by month") and png_width(chart.content) == 1000
+        assert (chart.method, chart.caption) == ("sendPhoto", "📈 Bob: points and collaboration by month") and png_width(
+            chart.content
+        ) == 1000
 
         live.sandbox.private_chat(boss)
         found = sent_to(await at(live, clock, "17:03", boss, "/talent jd"), SUPERVISOR_ID)[0]
-        assert found.splitlines()[:3] == ["🔎 Candidates for “jd” (ranked by evidence)", "Accounts this skill names: JD flagship", "1. Bob — tagged by a supervisor · evidence 8.0"]
+        assert found.splitlines()[:3] == [
+            "🔎 Candidates for “jd” (ranked by evidence)",
+            "Accounts this skill names: JD flagship",
+            "1. Bob — tagged by a supervisor · evidence 8.0",
+        ]
         refused = (await at(live, clock, "17:04", ann, "/profile @bob")).texts()
         assert refused == ["You can see only your own profile (supervisors can see anyone's); nothing was shown"]
 
-        scored = score_month(live.baton, "2026-11", 0)
-        digest = monthly_message(live.deps.render, scored)
+        scored = live.baton.run(score_month, "2026-11", 0)
+        digest = monthly_message(live.parts.team, scored)
         assert "All-rounders of the month" in digest and "Most platforms and accounts: Bob (2 platforms, 2 accounts)" in digest
-        for text in texts + [notice, profile, found, refused[0], digest]:
+        for text in [*texts, notice, profile, found, refused[0], digest]:
             assert not HAN.search(text), text

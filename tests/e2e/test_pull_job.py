@@ -1,10 +1,12 @@
 """The scheduler's pull job against a customer-service API served on 127.0.0.1."""
+
 from datetime import date
 
 import pytest
 
-from bot.harness import LiveBot
-from bot.jobs import pull_conversations
+from bot.imports.jobs import pull_conversations
+from bot.ledger.service import conversation_counts, ranked
+from bot.sandbox.live import LiveBot
 from domain.clock import ManualClock
 from tests.factories import local, team_config
 from tests.storage.fake_pull_api import TOKEN, FakePlatform, dataset, serving
@@ -35,8 +37,8 @@ async def test_the_pull_job_imports_new_conversations_once_and_credits_them(data
             await pull_conversations(JobContext(live.application, "jd"))
             await pull_conversations(JobContext(live.application, "jd"))
 
-            counts = live.baton.conversation_counts(date(2026, 11, 3))
+            counts = live.baton.read(conversation_counts, date(2026, 11, 3))
             assert counts.imported == 25 and counts.held == 25
-            (wang,) = live.baton.standings(date(2026, 11, 3))
+            (wang,) = live.baton.read(ranked, date(2026, 11, 3))
             assert wang.standing.conversations == 25
             assert platform.cursors_seen()[-1] is not None, "the second run resumed from the stored cursor"

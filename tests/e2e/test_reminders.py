@@ -1,18 +1,19 @@
 """Reminders and data checks, on the real Application against the simulated Bot API: what the bot
 sends (to whom, with which buttons, in which language) and what the database holds afterwards."""
+
 import json
 from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from bot import reminder_callbacks as rcb
-from bot.harness import LiveBot
-from bot.reminders import run_checks
+from bot.reminders import callbacks as rcb
+from bot.reminders.jobs import run_checks
+from bot.reminders.service import KINDS
+from bot.sandbox.live import LiveBot
 from domain.clock import ManualClock
-from storage import repositories as repo
 from storage.db import reading
-from storage.models import HoldRow, NoticeRow
+from storage.models import HoldRow, OutboxRow
 from tests.factories import SUPERVISOR_ID, local, team_config
 from tests.storage.export_samples import SampleConversation, jd_csv_bytes
 
@@ -48,14 +49,14 @@ def holds(live) -> list[HoldRow]:
         return list(session.execute(select(HoldRow).order_by(HoldRow.id)).scalars())
 
 
-def notices(live) -> list[NoticeRow]:
+def notices(live) -> list[OutboxRow]:
+    """The reminders in the outbox (the digests share it)."""
     with reading(live.baton.engine) as session:
-        return list(session.execute(select(NoticeRow).order_by(NoticeRow.id)).scalars())
+        return list(session.execute(select(OutboxRow).where(OutboxRow.kind.in_(KINDS)).order_by(OutboxRow.id)).scalars())
 
 
 def audit(live, action: str) -> list:
-    with reading(live.baton.engine) as session:
-        return [row for row in repo.audit_log(session) if row.action == action]
+    return [row for row in live.baton.read(lambda uow: uow.audit.all()) if row.action == action]
 
 
 async def agent(live, user_id: int, name: str, language_code: str | None = "zh") -> dict:
@@ -279,7 +280,7 @@ async def test_an_unattended_account_gets_one_ping_per_gap_in_the_group(live, cl
     clock.set(local("2026-11-02", "11:00"))
     await live.say(wang, "/off")
     clock.set(local("2026-11-02", "11:40"))
-    (again,) = await run(live)
+    assert len(await run(live)) == 1
     assert "自 11:00 起无人接管（已 40 分钟" in live.sandbox.messages(live.group["id"])[-1]["text"]
     assert await run(live) == []
     assert [n.key for n in notices(live) if n.kind == "unattended"] == ["jd:20261102T0100Z", "jd:20261102T0300Z"]
@@ -322,7 +323,7 @@ async def test_a_failed_send_is_kept_retried_and_delivered_exactly_once(database
         wang = live.user(101, "王芳")  # has never opened a private chat: Telegram refuses to write to them
         await run(live)
         (notice,) = notices(live)
-        assert (notice.kind, notice.message_id, notice.resolution) == ("late_start", None, None)
+        assert (notice.kind, notice.state, notice.message_id, notice.resolution) == ("late_start", "owed", None, None)
         clock.set(local("2026-11-02", "09:25"))
         await run(live)
         assert len(notices(live)) == 1 and notices(live)[0].message_id is None
@@ -336,6 +337,7 @@ async def test_a_failed_send_is_kept_retried_and_delivered_exactly_once(database
             assert await run(live) == []
         (notice,) = notices(live)
         assert notice.message_id == private(live, wang)[0]["message_id"] and len(private(live, wang)) == 1
+        assert (notice.state, notice.attempts) == ("sent", 3)
 
 
 async def test_an_owed_notice_that_is_no_longer_true_is_dropped(database_url):
@@ -358,15 +360,19 @@ async def test_the_digest_lists_long_holds_unattributed_conversations_and_days_w
     wang = await agent(live, 101, "王芳")
     boss = live.user(SUPERVISOR_ID, "主管")
     at = lambda day, hhmm: datetime.fromisoformat(f"{day}T{hhmm}")  # noqa: E731
-    export = [SampleConversation("JD-1", at("2026-10-30", "10:00")), SampleConversation("JD-2", at("2026-11-01", "10:00")),
-              SampleConversation("JD-3", at("2026-11-02", "08:00")), SampleConversation("JD-4", at("2026-11-02", "10:00"))]
+    export = [
+        SampleConversation("JD-1", at("2026-10-30", "10:00")),
+        SampleConversation("JD-2", at("2026-11-01", "10:00")),
+        SampleConversation("JD-3", at("2026-11-02", "08:00")),
+        SampleConversation("JD-4", at("2026-11-02", "10:00")),
+    ]
     clock.set(local("2026-11-02", "08:30"))
     await live.say(wang, "/on jd")
     await live.upload(boss, "jd.csv", jd_csv_bytes(export), caption="/import jd")
     clock.set(local("2026-11-02", "22:00"))
 
     digest = (await live.post_digest(date(2026, 11, 2))).texts()[0]
-    section = digest[digest.index("需要关注（主管）"):].splitlines()
+    section = digest[digest.index("需要关注（主管）") :].splitlines()
     assert section == [
         "需要关注（主管）",
         "• 京东旗舰店：王芳 连续接管 13.5 小时（08:30–…）",

@@ -4,6 +4,7 @@ The config seeds 王芳 on jd and 张伟 on vip, Monday to Friday 09:00–18:00.
 is the first day. A swap gives 王芳's Tuesday on jd to 李雷; once it is approved, the cover
 points of that Tuesday follow the new roster.
 """
+
 import io
 import re
 from datetime import date, time
@@ -12,11 +13,10 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from bot.harness import LiveBot
-from bot.render import display_width
+from bot.ledger.service import compile_days
+from bot.sandbox.live import LiveBot
+from bot.text.layout import display_width
 from domain.collaboration import COVER
-from storage import repositories as repo
-from storage.db import reading
 from storage.models import Agent, AuditRow, ShiftRow, ShiftSwapRow
 from tests.factories import SUPERVISOR_ID, local, team_config
 
@@ -61,8 +61,8 @@ def only_text(reaction) -> str:
 
 
 def audit_actions(live) -> list[str]:
-    with reading(live.baton.engine) as session:
-        return [row.action for row in repo.audit_log(session)]
+    with live.baton.reading() as uow:
+        return [row.action for row in uow.audit.all()]
 
 
 def pre_block(text: str, after: str) -> list[str]:
@@ -92,10 +92,10 @@ def snapshot(engine) -> dict[str, list[tuple]]:
 
 
 def covers(live, day) -> dict[str, float]:
-    live.baton.compile([day])
-    with reading(live.baton.engine) as session:
-        names = {a.id: a.name for a in repo.agents_by_id(session).values()}
-        return {names[e.agent_id]: e.quantity for e in repo.entries_between(session, day, day) if e.kind == COVER}
+    live.baton.run(compile_days, [day])
+    with live.baton.reading() as uow:
+        names = uow.agents.names()
+        return {names[e.agent_id]: e.quantity for e in uow.ledger.between(day, day) if e.kind == COVER}
 
 
 # -- /shift and /roster ---------------------------------------------------------------------------------------
@@ -131,10 +131,15 @@ async def test_a_supervisor_rosters_by_command_conflicts_are_flagged_and_the_wee
     ended = only_text(await live.say(boss, "/shift @lilei jd off from 2026-11-09"))
     assert ended == "🗓 李雷 自 2026-11-09 起不再排在 京东旗舰店（结束了 1 条排班）"
     assert "李雷" not in "\n".join(pre_block(only_text(await live.say(li, "/roster 2026-W46")), "京东旗舰店（jd）"))
-    with reading(live.baton.engine) as session:
-        entries = [row for row in repo.audit_log(session) if row.action.startswith("shift_")]
-        assert [(row.action, row.subject) for row in entries] == [("shift_set", "李雷"), ("shift_set", "李雷"), ("shift_set", "Bob"), ("shift_end", "李雷")]
-        assert {row.actor_agent_id for row in entries} == {repo.agent_by_tg_id(session, SUPERVISOR_ID).id}
+    with live.baton.reading() as uow:
+        entries = [row for row in uow.audit.all() if row.action.startswith("shift_")]
+        assert [(row.action, row.subject) for row in entries] == [
+            ("shift_set", "李雷"),
+            ("shift_set", "李雷"),
+            ("shift_set", "Bob"),
+            ("shift_end", "李雷"),
+        ]
+        assert {row.actor_agent_id for row in entries} == {uow.agents.by_tg_id(SUPERVISOR_ID).id}
 
 
 @pytest.mark.parametrize(
@@ -159,7 +164,9 @@ async def test_bad_input_gets_a_clear_message_and_writes_nothing(live, team, tex
 async def test_only_supervisors_set_shifts_or_import_a_sheet(live, team):
     before = snapshot(live.baton.engine)
     assert only_text(await live.say(team["li"], "/shift @lilei jd 1-5 09:00-18:00")) == "只有主管可以使用 /shift，未做任何更改"
-    refused = await live.upload(team["li"], "roster.csv", "agent,account,weekdays,start,end\nlilei,jd,1-5,09:00,18:00\n".encode(), caption="/roster_import")
+    refused = await live.upload(
+        team["li"], "roster.csv", b"agent,account,weekdays,start,end\nlilei,jd,1-5,09:00,18:00\n", caption="/roster_import"
+    )
     assert refused.texts() == ["只有主管可以使用 /roster_import，未做任何更改"]
     assert snapshot(live.baton.engine) == before
 
@@ -211,13 +218,13 @@ async def test_a_roster_sheet_in_csv_and_xlsx_sets_the_shifts_and_flags_the_conf
 async def test_a_sheet_with_bad_rows_is_refused_whole_with_every_problem_named(live, team):
     before = snapshot(live.baton.engine)
     sheet = (
-        "agent,account,weekdays,start,end,from,to\n"
-        "lilei,jd,1-5,09:00,18:00,,\n"
-        "lilei,jd,8,09:00,18:00,,\n"
-        "nobody,vip,1-5,09:00,18:00,,\n"
-        "lilei,tmall,1-5,09:00,18:00,,\n"
-        "lilei,jd,1-5,09:00,18:00,2026-12-01,2026-11-01\n"
-    ).encode()
+        b"agent,account,weekdays,start,end,from,to\n"
+        b"lilei,jd,1-5,09:00,18:00,,\n"
+        b"lilei,jd,8,09:00,18:00,,\n"
+        b"nobody,vip,1-5,09:00,18:00,,\n"
+        b"lilei,tmall,1-5,09:00,18:00,,\n"
+        b"lilei,jd,1-5,09:00,18:00,2026-12-01,2026-11-01\n"
+    )
     refusal = only_text(await live.upload(team["boss"], "bad.csv", sheet, caption="/roster_import"))
     lines = refusal.splitlines()
     assert lines[0] == "排班表有 4 行有问题，整个表未导入："
@@ -282,9 +289,9 @@ async def test_a_swap_is_offered_accepted_and_approved_and_cover_points_follow_t
 
     week = only_text(await live.say(li, "/roster"))
     assert pre_block(week, "京东旗舰店（jd）")[1:] == ["李雷 09:00-18:00 .  s  .  .  .  .  .", "王芳 09:00-18:00 x  ~  x  x  x  .  ."]
-    with reading(live.baton.engine) as session:
-        steps = [(row.action, row.actor_agent_id) for row in repo.audit_log(session) if row.action.startswith("swap_")]
-        ids = {name: repo.agent_by_tg_id(session, tg).id for name, tg in (("wang", 101), ("li", 102), ("boss", SUPERVISOR_ID))}
+    with live.baton.reading() as uow:
+        steps = [(row.action, row.actor_agent_id) for row in uow.audit.all() if row.action.startswith("swap_")]
+        ids = {name: uow.agents.by_tg_id(tg).id for name, tg in (("wang", 101), ("li", 102), ("boss", SUPERVISOR_ID))}
     assert steps == [("swap_offer", ids["wang"]), ("swap_accept", ids["li"]), ("swap_approve", ids["boss"])]
 
     live.clock.set(local("2026-11-03", "17:00"))
@@ -320,8 +327,8 @@ async def test_with_auto_approval_the_colleagues_acceptance_is_enough(database_u
         await at(live, "2026-11-03", "09:00", li, "/on jd")
         await at(live, "2026-11-03", "12:00", li, "/off")
         assert covers(live, TUESDAY) == {}
-        with reading(live.baton.engine) as session:
-            steps = [(row.action, row.actor_agent_id is None, row.detail) for row in repo.audit_log(session) if row.action.startswith("swap_")]
+        with live.baton.reading() as uow:
+            steps = [(row.action, row.actor_agent_id is None, row.detail) for row in uow.audit.all() if row.action.startswith("swap_")]
         assert [s[:2] for s in steps] == [("swap_offer", False), ("swap_accept", False), ("swap_approve", True)]
         assert '"automatic": true' in steps[-1][2]
 
@@ -332,7 +339,9 @@ async def test_with_auto_approval_the_colleagues_acceptance_is_enough(database_u
 async def test_the_roster_and_a_swap_in_english(database_url, clock):
     seed = [{**SEED[0], "agent": 201, "name": "Alice"}]
     config = team_config(
-        database_url, roster=seed, team={"language": "en"},
+        database_url,
+        roster=seed,
+        team={"language": "en"},
         accounts=[{"key": "jd", "platform": "jd", "label": "JD flagship"}, {"key": "vip", "platform": "vip", "label": "Vipshop store"}],
     )
     async with LiveBot(config, clock) as live:
@@ -352,9 +361,13 @@ async def test_the_roster_and_a_swap_in_english(database_url, clock):
             "⚠️ Two people on one account at the same time (allowed, but please check):",
             "• JD flagship: Alice and Bob, from Wed 11-04 12:00–18:00, 12 time(s)",
         ]
-        assert (await said(boss, "/shift @bob vip 6 22:00-06:00")).startswith("🗓 Rostered: Bob · Vipshop store · Sat 22:00–06:00 (next day)")
+        assert (await said(boss, "/shift @bob vip 6 22:00-06:00")).startswith(
+            "🗓 Rostered: Bob · Vipshop store · Sat 22:00–06:00 (next day)"
+        )
         assert (await said(boss, "/shift @bob jd 9 09:00-18:00")).startswith("Cannot read the weekdays “9”")
-        imported = await live.upload(boss, "roster.csv", b"agent,account,weekdays,start,end\nAlice,vip,6-7,10:00,16:00\n", caption="/roster_import")
+        imported = await live.upload(
+            boss, "roster.csv", b"agent,account,weekdays,start,end\nAlice,vip,6-7,10:00,16:00\n", caption="/roster_import"
+        )
         texts.extend(imported.texts())
         assert only_text(imported) == "🗓 Roster sheet roster.csv imported: 1 shift(s) for 1 people"
         week = await said(bob, "/roster")
@@ -366,15 +379,19 @@ async def test_the_roster_and_a_swap_in_english(database_url, clock):
         ]
         message_id = await offered(live, alice, "/swap 2026-11-03 jd @bob")
         texts.append(live.message(message_id)["text"])
-        assert texts[-1] == "🔁 Shift swap: Alice offers their JD flagship shift on Tue 11-03, 09:00–18:00, to @bob\nWaiting for Bob to accept"
+        assert (
+            texts[-1] == "🔁 Shift swap: Alice offers their JD flagship shift on Tue 11-03, 09:00–18:00, to @bob\nWaiting for Bob to accept"
+        )
         assert set(buttons(live.message(message_id))) == {"Accept", "Decline", "Withdraw"}
         toasts = (await press(live, alice, message_id, "Accept")).toasts()
         toasts += (await press(live, bob, message_id, "Accept")).toasts()
         toasts += (await press(live, bob, message_id, "Approve")).toasts()
         toasts += (await press(live, boss, message_id, "Approve")).toasts()
         assert toasts == [
-            "Only Bob can accept or decline this swap", "☑️ Bob accepted; waiting for a supervisor to approve",
-            "Only a supervisor can approve or reject a swap", "✅ Approved by Boss: Bob works this shift",
+            "Only Bob can accept or decline this swap",
+            "☑️ Bob accepted; waiting for a supervisor to approve",
+            "Only a supervisor can approve or reject a swap",
+            "✅ Approved by Boss: Bob works this shift",
         ]
         texts.append(live.message(message_id)["text"])
         assert not [text for text in texts + toasts if HAN.search(text)], "every text is in English"

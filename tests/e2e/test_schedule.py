@@ -1,10 +1,13 @@
 """The scheduler's jobs, on the real JobQueue, and the digest catch-up after downtime."""
+
 from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from bot.harness import LiveBot
-from bot.jobs import catch_up, compile_ledger, digests_due
+from bot.digest.jobs import catch_up, digests_due
+from bot.ledger.jobs import compile_ledger
+from bot.ledger.service import ranked
+from bot.sandbox.live import LiveBot
 from domain.clock import ManualClock
 from tests.factories import SHANGHAI, local, team_config
 
@@ -39,12 +42,12 @@ async def test_the_compile_job_credits_an_open_hold_up_to_now(database_url):
         await live.say(wang, "/on jd")
         clock.set(local("2026-11-02", "10:30"))
         await compile_ledger(JobContext(live.application))
-        (row,) = live.baton.standings(date(2026, 11, 2))
+        (row,) = live.baton.read(ranked, date(2026, 11, 2))
         assert (row.name, row.standing.seconds_held, row.standing.points) == ("王芳", 5400.0, 3.0)
         clock.set(local("2026-11-02", "11:00"))
         await compile_ledger(JobContext(live.application))
         await compile_ledger(JobContext(live.application))
-        (row,) = live.baton.standings(date(2026, 11, 2))
+        (row,) = live.baton.read(ranked, date(2026, 11, 2))
         assert row.standing.points == 4.0, "recompiling replaces the open hold's entry rather than adding one"
 
 

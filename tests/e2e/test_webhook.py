@@ -1,6 +1,7 @@
 """Webhook mode for real: `baton run` in a subprocess serves PTB's webhook on 127.0.0.1, registers it
 with the simulated Bot API (setWebhook with the secret), answers updates posted with the secret
 and refuses, with 403 and no effect, those posted without it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,11 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.config import ConfigError, parse_config
-from bot.harness import TOKEN
+from bot.core.config import ConfigError, parse_config
 from bot.sandbox import BotApiSandbox
-from storage import repositories as repo
+from bot.sandbox.live import TOKEN
 from storage.db import make_engine, reading
+from storage.uow import Tables
 from tests.factories import GROUP_ID, team_config
 
 pytestmark = pytest.mark.e2e
@@ -59,14 +60,31 @@ def baton(config: Path, *args: str, secret: str | None = SECRET, heartbeat: Path
         env["BATON_WEBHOOK_SECRET"] = secret
     if heartbeat is not None:
         env["BATON_HEARTBEAT"] = str(heartbeat)
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "--config", str(config), *args], cwd=config.parent, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "--config", str(config), *args],
+        cwd=config.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
 
 
 def write_config(tmp_path: Path, sandbox: BotApiSandbox, database_url: str, port: int) -> Path:
     path = tmp_path / "config.toml"
-    path.write_text(CONFIG.format(token=TOKEN, base_url=sandbox.base_url, base_file_url=sandbox.base_file_url, public_url=PUBLIC_URL,
-                                  port=port, group=GROUP_ID, url=database_url), encoding="utf-8")
+    path.write_text(
+        CONFIG.format(
+            token=TOKEN,
+            base_url=sandbox.base_url,
+            base_file_url=sandbox.base_file_url,
+            public_url=PUBLIC_URL,
+            port=port,
+            group=GROUP_ID,
+            url=database_url,
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -126,14 +144,21 @@ async def test_updates_with_the_secret_are_answered_and_others_refused(tmp_path,
         engine = make_engine(database_url)
         try:
             with reading(engine) as session:
-                assert repo.open_holds(session) == [], "the forged /on jd changed nothing"
-                assert repo.is_update_processed(session, 900_002)
-                assert not repo.is_update_processed(session, 900_001)
+                tables = Tables(session)
+                assert tables.holds.open() == [], "the forged /on jd changed nothing"
+                assert tables.updates.seen(900_002)
+                assert not tables.updates.seen(900_001)
         finally:
             engine.dispose()
 
-        health = subprocess.run([sys.executable, "-m", "bot.cli", "--config", str(config), "health"], capture_output=True, text=True,
-                                timeout=60, cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BATON_HEARTBEAT": str(beat)})
+        health = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "--config", str(config), "health"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BATON_HEARTBEAT": str(beat)},
+        )
         assert (health.returncode, health.stdout.strip()) == (0, "ok"), health.stderr
     finally:
         process.send_signal(signal.SIGINT)
@@ -159,7 +184,12 @@ def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path, sandbox):
 def test_the_webhook_settings_are_read_and_checked():
     config = team_config(bot={"mode": "webhook", "webhook_url": PUBLIC_URL, "listen": "0.0.0.0", "port": 8080, "webhook_secret": "abc"})
     assert (config.bot.webhook_url, config.bot.listen, config.bot.port, config.bot.path, config.bot.webhook_secret) == (
-        PUBLIC_URL, "0.0.0.0", 8080, "/tg/hook", "abc")
+        PUBLIC_URL,
+        "0.0.0.0",
+        8080,
+        "/tg/hook",
+        "abc",
+    )
     assert parse_config({**raw_team(), "bot": {"webhook_secret": "abc"}}, {"BATON_WEBHOOK_SECRET": "xyz"}).bot.webhook_secret == "xyz"
     assert team_config(bot={"webhook_url": PUBLIC_URL, "path": "/in"}).bot.path == "/in"
     for bot, key in [

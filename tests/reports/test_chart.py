@@ -1,4 +1,5 @@
 """The month chart: a PNG a phone can read, with Chinese names drawn in a real CJK font."""
+
 from __future__ import annotations
 
 import struct
@@ -11,8 +12,9 @@ import pandas as pd
 import pytest
 from matplotlib.font_manager import fontManager
 
-from bot.i18n.formats import money
-from bot.reports.chart import CJK_FONT_FILE, cjk_font, month_chart
+from bot.month.chart import month_chart
+from bot.text.charts import CJK_FONT_FILE, cjk_font
+from bot.text.i18n.formats import money
 from domain.payouts import PayoutPolicy, compute_payouts
 from domain.rules import RulesVersion, default_rules
 from domain.scoring import score_period

@@ -1,4 +1,5 @@
 """The month workbook for payroll: the sheets, the money to the cent, and local times."""
+
 from __future__ import annotations
 
 import io
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from bot.reports.workbook import month_workbook
+from bot.month.workbook import month_workbook
 from domain.payouts import PayoutPolicy, compute_payouts
 from domain.rules import RulesVersion, default_rules
 from domain.scoring import score_period
@@ -41,9 +42,7 @@ def closed_month(*, scheme: str = "hybrid", pool_cents: int = 1_000_001) -> Snap
         index=ids,
     )
     rules = RulesVersion(3, date(2025, 1, 1), default_rules())
-    card = score_period(
-        factors, rules, collaboration=pd.Series({3: 6.5, 4: 1.0}), adjustments=pd.Series({2: -2.0, 4: 3.0})
-    )
+    card = score_period(factors, rules, collaboration=pd.Series({3: 6.5, 4: 1.0}), adjustments=pd.Series({2: -2.0, 4: 3.0}))
     policy = PayoutPolicy(scheme=scheme, team_fund_percent=5 if scheme == "hybrid" else 0)
     payouts = compute_payouts(policy, pool_cents, card.totals())
     return freeze("2025-03", rules, pool_cents, scheme, snapshot_rows(card, payouts))

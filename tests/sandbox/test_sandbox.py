@@ -1,4 +1,5 @@
 """The simulated Bot API server, driven by the real python-telegram-bot over HTTP."""
+
 from __future__ import annotations
 
 import asyncio
@@ -16,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Conflict, InvalidToken
+from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -34,16 +35,22 @@ from domain.clock import ManualClock
 TOKEN = "123456:TEST-TOKEN"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_9AM = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
-KEYBOARD = InlineKeyboardMarkup([[
-    InlineKeyboardButton("接班 京东", callback_data="t:jd"),
-    InlineKeyboardButton("交班 京东", callback_data="h:jd"),
-]])
+KEYBOARD = InlineKeyboardMarkup(
+    [
+        [
+            InlineKeyboardButton("接班 京东", callback_data="t:jd"),
+            InlineKeyboardButton("交班 京东", callback_data="h:jd"),
+        ]
+    ]
+)
 
 
 def png(width: int, height: int) -> bytes:
     """A valid greyscale PNG of the given size."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
@@ -97,17 +104,17 @@ def sb(clock: ManualClock):
 
 @pytest.fixture
 async def app(sb: BotApiSandbox):
-    application = (
-        ApplicationBuilder().token(TOKEN).base_url(sb.base_url).base_file_url(sb.base_file_url).build()
+    application = ApplicationBuilder().token(TOKEN).base_url(sb.base_url).base_file_url(sb.base_file_url).build()
+    application.add_handlers(
+        [
+            CommandHandler("echo", echo),
+            CommandHandler("menu", menu),
+            CommandHandler("whois", whois),
+            CommandHandler("count", count),
+            CallbackQueryHandler(on_press),
+            MessageHandler(filters.Document.ALL, measure_document),
+        ]
     )
-    application.add_handlers([
-        CommandHandler("echo", echo),
-        CommandHandler("menu", menu),
-        CommandHandler("whois", whois),
-        CommandHandler("count", count),
-        CallbackQueryHandler(on_press),
-        MessageHandler(filters.Document.ALL, measure_document),
-    ])
     await application.initialize()
     await application.start()
     await application.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -136,17 +143,21 @@ def group(sb: BotApiSandbox) -> dict:
 
 def edited_in(chat: dict):
     """A wait_for predicate: the bot's last message in chat, once it has been edited."""
+
     def predicate(sandbox: BotApiSandbox) -> dict | None:
         last = sandbox.last_message(chat["id"])
         return last if last and "edit_date" in last else None
+
     return predicate
 
 
 def reply_in(chat: dict, after: int = 0):
     """A wait_for predicate: the bot's first message in chat once it has sent more than `after`."""
+
     def predicate(sandbox: BotApiSandbox) -> dict | None:
         sent = sandbox.messages(chat["id"])
         return sent[after] if len(sent) > after else None
+
     return predicate
 
 
@@ -167,9 +178,7 @@ async def test_a_command_is_answered_in_the_group(app, sb, group, alice, clock):
 
 
 @pytest.mark.e2e
-async def test_a_command_addressed_to_this_bot_by_name_is_handled_and_one_for_another_bot_is_not(
-    app, sb, group, alice
-):
+async def test_a_command_addressed_to_this_bot_by_name_is_handled_and_one_for_another_bot_is_not(app, sb, group, alice):
     sb.send_message(group, alice, "/echo@other_bot 不是我")
     sb.send_message(group, alice, "/echo@baton_bot 是我")
 
@@ -284,10 +293,10 @@ async def test_the_transcript_reads_as_a_chat_log_in_local_time(app, sb, group, 
 async def test_editing_to_identical_content_is_refused_as_not_modified(bot, sb, group):
     sent = await bot.send_message(group["id"], "值班表", reply_markup=KEYBOARD)
 
-    with pytest.raises(BadRequest, match="(?i)not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)not modified"):
         await bot.edit_message_text("值班表", group["id"], sent.message_id, reply_markup=KEYBOARD)
     await bot.edit_message_text("值班表", group["id"], sent.message_id)  # dropping the keyboard is a change
-    with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("值班表", group["id"], sent.message_id + 99)
 
     assert "reply_markup" not in sb.last_message(group["id"])
@@ -297,7 +306,7 @@ async def test_markup_only_edits_follow_the_same_rules(bot, sb, group):
     sent = await bot.send_message(group["id"], "值班表")
 
     await bot.edit_message_reply_markup(group["id"], sent.message_id, reply_markup=KEYBOARD)
-    with pytest.raises(BadRequest, match="(?i)not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)not modified"):
         await bot.edit_message_reply_markup(group["id"], sent.message_id, reply_markup=KEYBOARD)
 
     assert sb.last_message(group["id"])["reply_markup"] == KEYBOARD.to_dict()
@@ -307,8 +316,7 @@ async def test_photos_and_documents_the_bot_uploads_round_trip_byte_for_byte(bot
     chart = png(3, 2)
     sheet = os.urandom(50_000) + b"\r\n--boundary\r\n\r\n"
 
-    photo = await bot.send_photo(group["id"], chart, caption="<b>日报</b>", parse_mode=ParseMode.HTML,
-                                 filename="chart.png")
+    photo = await bot.send_photo(group["id"], chart, caption="<b>日报</b>", parse_mode=ParseMode.HTML, filename="chart.png")
     document = await bot.send_document(group["id"], sheet, filename="月报 2025-03.xlsx")
     downloaded = await (await bot.get_file(document.document.file_id)).download_as_bytearray()
 
@@ -322,7 +330,7 @@ async def test_photos_and_documents_the_bot_uploads_round_trip_byte_for_byte(bot
 
 
 async def test_a_photo_that_is_not_an_image_is_refused(bot, group):
-    with pytest.raises(BadRequest, match="(?i)IMAGE_PROCESS_FAILED"):
+    with pytest.raises(BadRequest, match=r"(?i)IMAGE_PROCESS_FAILED"):
         await bot.send_photo(group["id"], b"sid,time\n", filename="jd.csv")
 
 
@@ -407,16 +415,16 @@ async def test_html_is_stored_as_plain_text_with_entities(bot, sb, group):
 
 
 async def test_html_telegram_cannot_parse_is_refused(bot, group):
-    with pytest.raises(BadRequest, match='(?i)Unsupported start tag "br"'):
+    with pytest.raises(BadRequest, match=r'(?i)Unsupported start tag "br"'):
         await bot.send_message(group["id"], "第一行<br>第二行", parse_mode=ParseMode.HTML)
-    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await bot.send_message(group["id"], "<b>没关", parse_mode=ParseMode.HTML)
 
 
 async def test_callback_data_over_64_bytes_is_refused(bot, group):
     too_long = InlineKeyboardMarkup([[InlineKeyboardButton("接班", callback_data="京" * 22)]])
 
-    with pytest.raises(BadRequest, match="(?i)BUTTON_DATA_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
         await bot.send_message(group["id"], "控制台", reply_markup=too_long)
 
 
@@ -425,7 +433,7 @@ async def test_a_callback_query_can_be_answered_once(bot, sb, group, alice):
     query_id = sb.press_button(sent.to_dict(), alice, "h:jd")
 
     await bot.answer_callback_query(query_id, "已交班", show_alert=True)
-    with pytest.raises(BadRequest, match="(?i)query is too old"):
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await bot.answer_callback_query(query_id)
 
     assert sb.callback_answers == [(query_id, "已交班", True)]
@@ -444,7 +452,7 @@ async def test_a_press_carries_the_message_as_currently_edited(bot, sb, group, a
 
 
 async def test_sending_to_a_chat_the_bot_is_not_in_is_refused(bot):
-    with pytest.raises(BadRequest, match="(?i)chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(-100999, "有人吗")
 
 
@@ -455,7 +463,7 @@ async def test_message_ids_increase_per_chat_and_deleted_messages_disappear(bot,
     elsewhere = await bot.send_message(private["id"], "私聊")
 
     await bot.delete_message(group["id"], first.message_id)
-    with pytest.raises(BadRequest, match="(?i)message to delete not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
         await bot.delete_message(group["id"], first.message_id)
 
     assert second.message_id == first.message_id + 1
@@ -468,9 +476,10 @@ async def test_commands_are_kept_per_scope(bot):
     await bot.set_my_commands([("take", "接班"), ("handoff", "交班")])
 
     assert [(c.command, c.description) for c in await bot.get_my_commands()] == [
-        ("take", "接班"), ("handoff", "交班"),
+        ("take", "接班"),
+        ("handoff", "交班"),
     ]
-    with pytest.raises(BadRequest, match="(?i)BOT_COMMAND_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
         await bot.set_my_commands([("Close-Month", "月结")])
 
 
@@ -484,16 +493,20 @@ async def test_get_chat_describes_the_group(bot, group):
 
 
 # Names a user's export could carry; the header parser trims outer spaces, which no export has.
-FILENAMES = st.text(
-    st.characters(categories=("L", "N")) | st.sampled_from(" -_.,;()[]（）'\"\\"), min_size=1, max_size=30
-).filter(lambda name: name == name.strip())
+FILENAMES = st.text(st.characters(categories=("L", "N")) | st.sampled_from(" -_.,;()[]（）'\"\\"), min_size=1, max_size=30).filter(
+    lambda name: name == name.strip()
+)
 
 
 @settings(max_examples=100, deadline=None)
 @given(content=st.binary(max_size=3000), caption=st.text(max_size=50), filename=FILENAMES)
 def test_multipart_uploads_decode_to_the_bytes_and_fields_that_were_sent(content, caption, filename):
-    request = httpx.Request("POST", "http://sandbox/", data={"chat_id": "-100", "caption": caption},
-                            files={"document": (filename, content, "application/octet-stream")})
+    request = httpx.Request(
+        "POST",
+        "http://sandbox/",
+        data={"chat_id": "-100", "caption": caption},
+        files={"document": (filename, content, "application/octet-stream")},
+    )
 
     fields, files = parse_body(request.headers["content-type"], request.read())
     params = decode_params(fields, files)
@@ -518,3 +531,29 @@ def test_form_fields_keep_text_as_text_and_decode_typed_parameters():
     )
 
     assert params == {"chat_id": -1001, "text": "42", "show_alert": True, "reply_markup": {"inline_keyboard": []}}
+
+
+# -- Telegram's flood limit for groups, when turned on ----------------------------------------------
+
+
+async def test_the_group_limit_answers_429_with_retry_after_and_lets_edits_and_private_chats_be(sb, bot, group, alice):
+    limit = sb.limit_group_writes(limit=2, window=1.0)
+    first = await bot.send_message(group["id"], "一")
+    await bot.edit_message_text("一（改）", chat_id=group["id"], message_id=first.message_id)
+    with pytest.raises(RetryAfter) as waited:
+        await bot.send_message(group["id"], "三")
+    assert waited.value.retry_after == 1
+    private = sb.private_chat(alice)
+    await bot.send_message(private["id"], "私聊不受群组限制")
+    assert [m["text"] for m in sb.messages(group["id"])] == ["一（改）"]
+    await asyncio.sleep(1.05)
+    await bot.send_message(group["id"], "三")
+    assert limit.refused == 1 and limit.busiest_window(group["id"]) == 2
+
+
+async def test_the_group_budget_can_be_spent_from_outside(sb, bot, group):
+    sb.limit_group_writes(limit=20, window=60.0)
+    sb.flood.spend(group["id"])
+    with pytest.raises(RetryAfter) as waited:
+        await bot.send_message(group["id"], "满了")
+    assert 59 <= waited.value.retry_after <= 60

@@ -8,6 +8,7 @@ importer against what the platforms print, not against itself.
 
 Used by the parser tests, the database import tests and the end-to-end test.
 """
+
 from __future__ import annotations
 
 import csv
@@ -74,9 +75,7 @@ def sample_conversations(
 # --- generic writers --------------------------------------------------------------------
 
 
-def csv_bytes(
-    header: Sequence[str], rows: Sequence[Sequence[Any]], *, encoding: str = "utf-8", delimiter: str = ","
-) -> bytes:
+def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]], *, encoding: str = "utf-8", delimiter: str = ",") -> bytes:
     """A CSV file as a platform writes it: CRLF line ends, minimal quoting."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
@@ -221,9 +220,7 @@ GENERIC_HEADERS = [
 _STARS = {"very_satisfied": 5, "satisfied": 4, "neutral": 3, "dissatisfied": 2, "very_dissatisfied": 1}
 
 
-def generic_csv_bytes(
-    rows: Sequence[Row], *, encoding: str = "utf-8", ratings: str = "stars", utc_offset: str | None = None
-) -> bytes:
+def generic_csv_bytes(rows: Sequence[Row], *, encoding: str = "utf-8", ratings: str = "stars", utc_offset: str | None = None) -> bytes:
     """``ratings``: 'stars' (1-5) or 'words' (very satisfied ...). ``utc_offset`` ('+08:00')
     writes ISO 8601 times carrying that offset instead of naive local times."""
 

@@ -1,4 +1,5 @@
 """A customer-service system's pull API, served for real on 127.0.0.1 (docs/pull-api.md)."""
+
 from __future__ import annotations
 
 import json

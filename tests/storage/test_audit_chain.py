@@ -1,7 +1,9 @@
 """The stored audit chain on SQLite and PostgreSQL: appends link up, even from many threads at once,
 and an edit made behind the application's back is found at the row edited."""
+
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
@@ -13,9 +15,9 @@ from sqlalchemy import text
 
 from domain.audit_chain import GENESIS, Break
 from storage import audit
-from storage import repositories as repo
 from storage.db import make_engine, reading, transaction
 from storage.migrate import migrate
+from storage.uow import Tables
 from tests.factories import local
 
 NINE = local("2026-11-02", "09:00")
@@ -34,7 +36,9 @@ def _append(engine, n: int, action: str = "adjust") -> list[int]:
     ids = []
     for i in range(n):
         with transaction(engine) as session:
-            ids.append(audit.append(session, NINE + timedelta(minutes=i), action, subject=str(i), detail={"reason": f"第{i}次", "points": i}).id)
+            ids.append(
+                audit.append(session, NINE + timedelta(minutes=i), action, subject=str(i), detail={"reason": f"第{i}次", "points": i}).id
+            )
     return ids
 
 
@@ -45,7 +49,7 @@ def test_appended_entries_link_up_from_genesis_and_verify(engine):
         assert audit.verify(session) is None
     assert [e.subject for e in chain] == ["0", "1", "2", "3"]
     assert chain[0].prev_hash == GENESIS
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(chain, chain[1:]))
+    assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(chain))
     assert json.loads(chain[2].detail) == {"points": 2, "reason": "第2次"}
 
 
@@ -62,10 +66,10 @@ def test_latest_gives_the_newest_n_oldest_first(engine):
         assert len(audit.latest(session, 50)) == 5
 
 
-def test_the_repository_helper_appends_to_the_same_chain(engine):
+def test_the_unit_of_work_appends_to_the_same_chain(engine):
     _append(engine, 1)
     with transaction(engine) as session:
-        repo.audit(session, NINE, "import", subject="jd", filename="a.csv", new=3)
+        Tables(session).audit(NINE, "import", subject="jd", filename="a.csv", new=3)
     with reading(engine) as session:
         assert audit.verify(session) is None
         assert [e.action for e in audit.entries(session)] == ["adjust", "import"]
@@ -93,7 +97,7 @@ def test_concurrent_appends_from_several_threads_keep_one_linear_chain(engine):
             for i in range(each):
                 with transaction(engine) as session:
                     audit.append(session, NINE + timedelta(seconds=i), "assign", subject=f"w{worker}", detail={"i": i})
-        except BaseException as exc:  # noqa: BLE001 - reported below, on the test's thread
+        except BaseException as exc:  # reported below, on the test's thread
             errors.append(exc)
 
     workers = [threading.Thread(target=writer, args=(w,)) for w in range(threads)]

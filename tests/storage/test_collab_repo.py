@@ -1,4 +1,5 @@
 """Collaboration records in a real database, and the ledger entries compiled from them."""
+
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -8,16 +9,16 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from bot.collab_ledger import collaboration_entries, hourly_load
+from bot.ledger.collaboration import collaboration_entries, hourly_load
 from domain.collaboration import COVER, HANDOVER, PEAK_HELP, THANKS, CollaborationPolicy
 from domain.holds import HELPER, Hold
 from domain.ledger import MILLI
 from domain.time import TS_DTYPE
-from storage import collab as store
-from storage import repositories as repo
+from storage.accounts import AccountSpec
 from storage.db import make_engine, reading, transaction
 from storage.migrate import alembic_config, migrate
 from storage.models import HoldRow
+from storage.uow import Tables
 from tests.factories import SHANGHAI, local
 
 DAY = date(2026, 11, 2)
@@ -31,7 +32,7 @@ def engine(database_url):
     engine = make_engine(database_url)
     migrate(engine)
     with transaction(engine) as session:
-        repo.sync_accounts(session, [repo.AccountSpec("jd", "jd", "京东"), repo.AccountSpec("vip", "vip", "唯品会")])
+        Tables(session).accounts.sync([AccountSpec("jd", "jd", "京东"), AccountSpec("vip", "vip", "唯品会")])
     yield engine
     engine.dispose()
 
@@ -39,14 +40,22 @@ def engine(database_url):
 @pytest.fixture
 def team(engine):
     with transaction(engine) as session:
-        return {name: repo.register_agent(session, tg, name, None, local("2026-11-01", "08:00")).id for tg, name in ((1, "王芳"), (2, "李雷"), (3, "张伟"))}
+        return {
+            name: Tables(session).agents.register(tg, name, None, local("2026-11-01", "08:00")).id
+            for tg, name in ((1, "王芳"), (2, "李雷"), (3, "张伟"))
+        }
 
 
 def add_hold(engine, account, agent, start, end=None, *, role="holder", taken_over_by=None, note=None):
     with transaction(engine) as session:
         row = HoldRow(
-            account_id=repo.account_ids(session)[account], agent_id=agent, started_at=start, ended_at=end,
-            role=role, taken_over_by=taken_over_by, note=note,
+            account_id=Tables(session).accounts.ids[account],
+            agent_id=agent,
+            started_at=start,
+            ended_at=end,
+            role=role,
+            taken_over_by=taken_over_by,
+            note=note,
         )
         session.add(row)
         session.flush()
@@ -54,7 +63,9 @@ def add_hold(engine, account, agent, start, end=None, *, role="holder", taken_ov
 
 
 def no_conversations():
-    return pd.DataFrame({"conversation_id": pd.Series(dtype="int64"), "account": pd.Series(dtype=object), "start": pd.Series(dtype=TS_DTYPE)})
+    return pd.DataFrame(
+        {"conversation_id": pd.Series(dtype="int64"), "account": pd.Series(dtype=object), "start": pd.Series(dtype=TS_DTYPE)}
+    )
 
 
 def conversations_at(account, *hhmm):
@@ -65,7 +76,12 @@ def conversations_at(account, *hhmm):
 def entries(engine, *, days=(DAY, NEXT), policy=POLICY, roster=None, conversations=None):
     with reading(engine) as session:
         return collaboration_entries(
-            session, days=list(days), tz=SHANGHAI, now=NOW, policy=policy, roster_windows=roster,
+            Tables(session),
+            days=list(days),
+            tz=SHANGHAI,
+            now=NOW,
+            policy=policy,
+            roster_windows=roster,
             conversations=no_conversations() if conversations is None else conversations,
         )
 
@@ -80,11 +96,12 @@ def by_kind(found, kind):
 def test_each_accepted_thanks_earns_its_receiver_half_a_point_on_the_local_day_it_was_given(engine, team):
     wang, li, zhang = team["王芳"], team["李雷"], team["张伟"]
     with transaction(engine) as session:
-        store.add_thanks(session, wang, li, local("2026-11-02", "10:00"), "退款")
-        store.add_thanks(session, zhang, li, local("2026-11-02", "15:00"), None)
-        store.add_thanks(session, wang, zhang, local("2026-11-02", "16:00"), None)
+        thanks = Tables(session).thanks
+        thanks.add(wang, li, local("2026-11-02", "10:00"), "退款")
+        thanks.add(zhang, li, local("2026-11-02", "15:00"), None)
+        thanks.add(wang, zhang, local("2026-11-02", "16:00"), None)
         # 00:30 in Shanghai is still 11-02 in UTC: it belongs to the team's 11-03.
-        store.add_thanks(session, zhang, li, local("2026-11-03", "00:30"), None)
+        thanks.add(zhang, li, local("2026-11-03", "00:30"), None)
     found = entries(engine)
     assert by_kind(found, THANKS) == {(li, DAY): (1.0, 2), (zhang, DAY): (0.5, 1), (li, NEXT): (0.5, 1)}
     assert {e.source for e in found} == {f"thanks:{DAY}", f"thanks:{NEXT}"}
@@ -92,9 +109,9 @@ def test_each_accepted_thanks_earns_its_receiver_half_a_point_on_the_local_day_i
 
 def test_the_thanks_history_gives_local_days_for_the_domain_checks(engine, team):
     with transaction(engine) as session:
-        store.add_thanks(session, team["王芳"], team["李雷"], local("2026-11-03", "00:30"), None)
+        Tables(session).thanks.add(team["王芳"], team["李雷"], local("2026-11-03", "00:30"), None)
     with reading(engine) as session:
-        history = store.thanks_history(session, local("2026-11-01", "00:00"), local("2026-12-01", "00:00"), SHANGHAI)
+        history = Tables(session).thanks.history(local("2026-11-01", "00:00"), local("2026-12-01", "00:00"), SHANGHAI)
     assert history.to_dict("records") == [{"giver": team["王芳"], "receiver": team["李雷"], "day": NEXT}]
 
 
@@ -124,9 +141,10 @@ def test_the_latest_own_hand_off_within_the_window_is_the_one_a_note_goes_to(eng
     add_hold(engine, "vip", wang, local("2026-11-02", "11:45"), local("2026-11-02", "11:50"), taken_over_by=li)
     now = local("2026-11-02", "12:00")
     with reading(engine) as session:
-        latest = store.last_hand_off(session, wang, now - timedelta(minutes=30), now)
-        too_late = store.last_hand_off(session, wang, now + timedelta(hours=1) - timedelta(minutes=30), now + timedelta(hours=1))
-        nothing_for_li = store.last_hand_off(session, li, now - timedelta(minutes=30), now)
+        tables = Tables(session)
+        latest = tables.holds.last_hand_off(wang, now - timedelta(minutes=30), now)
+        too_late = tables.holds.last_hand_off(wang, now + timedelta(hours=1) - timedelta(minutes=30), now + timedelta(hours=1))
+        nothing_for_li = tables.holds.last_hand_off(li, now - timedelta(minutes=30), now)
     assert sorted(h.id for h in latest) == [first, second]
     assert old not in {h.id for h in latest}
     assert too_late == [] and nothing_for_li == []
@@ -137,8 +155,12 @@ def test_the_latest_own_hand_off_within_the_window_is_the_one_a_note_goes_to(eng
 
 def li_rostered_on_jd():
     return pd.DataFrame(
-        {"account": ["jd"], "agent_id": [0], "start": pd.Series([local("2026-11-02", "09:00")], dtype=TS_DTYPE),
-         "end": pd.Series([local("2026-11-02", "18:00")], dtype=TS_DTYPE)}
+        {
+            "account": ["jd"],
+            "agent_id": [0],
+            "start": pd.Series([local("2026-11-02", "09:00")], dtype=TS_DTYPE),
+            "end": pd.Series([local("2026-11-02", "18:00")], dtype=TS_DTYPE),
+        }
     )
 
 
@@ -175,7 +197,7 @@ def test_holding_beside_the_holder_in_a_busy_hour_is_peak_help(engine, team, bus
 
 def test_entries_are_one_per_agent_day_and_kind_and_only_for_the_days_asked(engine, team, busy_morning):
     with transaction(engine) as session:
-        store.add_thanks(session, team["王芳"], team["李雷"], local("2026-11-03", "10:00"), None)
+        Tables(session).thanks.add(team["王芳"], team["李雷"], local("2026-11-03", "10:00"), None)
     busy = conversations_at("jd", "10:05", "10:20", "10:40", "10:59")
     both = entries(engine, roster=busy_morning, conversations=busy)
     assert len({(e.agent_id, e.day, e.kind) for e in both}) == len(both) == 3
@@ -187,7 +209,11 @@ def test_entries_are_one_per_agent_day_and_kind_and_only_for_the_days_asked(engi
 
 def test_the_load_is_counted_per_local_clock_hour_even_in_a_half_hour_zone():
     kolkata = ZoneInfo("Asia/Kolkata")  # UTC+05:30
-    starts = [datetime(2026, 11, 2, 10, 45, tzinfo=kolkata), datetime(2026, 11, 2, 10, 5, tzinfo=kolkata), datetime(2026, 11, 2, 11, 0, tzinfo=kolkata)]
+    starts = [
+        datetime(2026, 11, 2, 10, 45, tzinfo=kolkata),
+        datetime(2026, 11, 2, 10, 5, tzinfo=kolkata),
+        datetime(2026, 11, 2, 11, 0, tzinfo=kolkata),
+    ]
     frame = pd.DataFrame({"conversation_id": [1, 2, 3], "account": "jd", "start": pd.Series(starts).dt.tz_convert("UTC").astype(TS_DTYPE)})
     load = hourly_load(frame, kolkata)
     hours = {h.tz_convert(kolkata).strftime("%H:%M"): n for h, n in zip(load["hour_start"], load["conversations"], strict=True)}
@@ -201,15 +227,15 @@ def test_the_database_allows_helpers_beside_a_holder_but_no_agent_twice_on_one_a
     wang, li, zhang = team["王芳"], team["李雷"], team["张伟"]
     add_hold(engine, "jd", wang, local("2026-11-02", "09:00"))
     with transaction(engine) as session:
-        store.add_helper_hold(session, Hold("jd", li, local("2026-11-02", "10:00"), role=HELPER))
-        store.add_helper_hold(session, Hold("jd", zhang, local("2026-11-02", "10:00"), role=HELPER))
-    with pytest.raises(IntegrityError):
-        with transaction(engine) as session:
-            store.add_helper_hold(session, Hold("jd", li, local("2026-11-02", "10:30"), role=HELPER))
+        holds = Tables(session).holds
+        holds.add(Hold("jd", li, local("2026-11-02", "10:00"), role=HELPER))
+        holds.add(Hold("jd", zhang, local("2026-11-02", "10:00"), role=HELPER))
+    with pytest.raises(IntegrityError), transaction(engine) as session:
+        Tables(session).holds.add(Hold("jd", li, local("2026-11-02", "10:30"), role=HELPER))
     with pytest.raises(IntegrityError):
         add_hold(engine, "jd", zhang, local("2026-11-02", "10:30"))  # a second open holder
     with reading(engine) as session:
-        roles = sorted((h.agent_id, h.role) for h in repo.open_holds(session))
+        roles = sorted((h.agent_id, h.role) for h in Tables(session).holds.open())
     assert roles == sorted([(wang, "holder"), (li, HELPER), (zhang, HELPER)])
 
 
@@ -228,7 +254,7 @@ def test_holds_from_before_migration_0004_are_holders(database_url):
             connection.execute(text("INSERT INTO holds (account_id, agent_id, started_at) VALUES (1, 1, '2026-11-02 01:00:00')"))
         migrate(engine)
         with reading(engine) as session:
-            (hold,) = repo.open_holds(session)
+            (hold,) = Tables(session).holds.open()
         assert hold.role == "holder"
     finally:
         engine.dispose()

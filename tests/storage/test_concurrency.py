@@ -1,4 +1,5 @@
 """Simultaneous take-overs of one account, in real threads with their own connections, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import threading
@@ -7,13 +8,17 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from bot.app import prepare_database
-from bot.services import Baton, Person, Refused, TookOver
+from bot.console.service import TookOver, take_over_account
+from bot.core.baton import Baton
+from bot.core.errors import Refused
+from bot.core.person import Person
+from bot.core.setup import prepare_database
 from domain.clock import ManualClock
 from domain.holds import take_over
-from storage import repositories as repo
-from storage.db import make_engine, reading, transaction
-from tests.factories import local, team_config
+from storage.db import broken_constraint, make_engine, reading, transaction
+from storage.holds import HoldMoved
+from storage.uow import Tables
+from tests.factories import act, local, team_config
 
 CONTENDERS = 20
 NINE = local("2026-11-02", "09:00")
@@ -38,10 +43,10 @@ def contend(config, clock, contenders: list[Person], seen_hold: int | None) -> l
         engine = make_engine(config.database_url)
         try:
             baton = Baton(config, engine, clock)
-            baton.register(contenders[index])  # the race is on the account, not on first sight of the person
+            act(baton, contenders[index], lambda uow: None)  # the race is on the account, not on first sight of the person
             start.wait(timeout=30)
             try:
-                return baton.take_over(contenders[index], "jd", update_id=10_000 + index, seen_hold=seen_hold)
+                return act(baton, contenders[index], take_over_account, "jd", seen_hold, update_id=10_000 + index)
             except Refused as refusal:
                 return refusal
         finally:
@@ -55,8 +60,9 @@ def open_holders(config) -> list[str]:
     engine = make_engine(config.database_url)
     try:
         with reading(engine) as session:
-            names = repo.agents_by_id(session)
-            return [names[h.agent_id].name for h in repo.open_holds(session) if h.account == "jd" and h.role == "holder"]
+            t = Tables(session)
+            names = t.agents.by_id()
+            return [names[h.agent_id].name for h in t.holds.open() if h.account == "jd" and h.role == "holder"]
     finally:
         engine.dispose()
 
@@ -65,7 +71,8 @@ def audited(config, action: str) -> int:
     engine = make_engine(config.database_url)
     try:
         with reading(engine) as session:
-            return sum(1 for row in repo.audit_log(session) if row.action == action)
+            t = Tables(session)
+            return sum(1 for row in t.audit.all() if row.action == action)
     finally:
         engine.dispose()
 
@@ -87,7 +94,7 @@ def test_twenty_typed_take_overs_of_a_held_account_leave_one_holder_and_a_consis
     clock = ManualClock(NINE)
     first = Person(999, "早班")
     engine = make_engine(config.database_url)
-    Baton(config, engine, clock).take_over(first, "jd")
+    act(Baton(config, engine, clock), first, take_over_account, "jd")
     engine.dispose()
 
     results = contend(config, clock, people(), seen_hold=None)
@@ -114,16 +121,21 @@ def test_ending_a_hold_someone_else_already_ended_is_refused(database_url):
     prepare_database(team_config(database_url)).dispose()
     try:
         with transaction(engine) as session:
-            a, b, c = (repo.register_agent(session, tg, name, None, NINE) for tg, name in ((1, "A"), (2, "B"), (3, "C")))
-            repo.save_take_over(session, take_over(None, "jd", a.id, NINE))
+            t = Tables(session)
+            a, b, c = (t.agents.register(tg, name, None, NINE) for tg, name in ((1, "A"), (2, "B"), (3, "C")))
+            t.holds.take_over(take_over(None, "jd", a.id, NINE))
         with reading(engine) as session:
-            (seen,) = repo.open_holds(session)  # what a second writer read before the first committed
+            t = Tables(session)
+            (seen,) = t.holds.open()  # what a second writer read before the first committed
         with transaction(engine) as session:
-            repo.save_take_over(session, take_over(seen, "jd", b.id, local("2026-11-02", "10:00")))
-        with pytest.raises(repo.HoldMoved), transaction(engine) as session:
-            repo.save_take_over(session, take_over(seen, "jd", c.id, local("2026-11-02", "10:00")))
+            t = Tables(session)
+            t.holds.take_over(take_over(seen, "jd", b.id, local("2026-11-02", "10:00")))
+        with pytest.raises(HoldMoved), transaction(engine) as session:
+            t = Tables(session)
+            t.holds.take_over(take_over(seen, "jd", c.id, local("2026-11-02", "10:00")))
         with reading(engine) as session:
-            assert [h.agent_id for h in repo.open_holds(session)] == [b.id]
+            t = Tables(session)
+            assert [h.agent_id for h in t.holds.open()] == [b.id]
     finally:
         engine.dispose()
 
@@ -133,17 +145,21 @@ def test_the_database_names_the_index_a_second_open_holder_breaks(database_url):
     prepare_database(team_config(database_url)).dispose()
     try:
         with transaction(engine) as session:
-            a, b = (repo.register_agent(session, tg, name, None, NINE) for tg, name in ((1, "A"), (2, "B")))
-            repo.save_take_over(session, take_over(None, "jd", a.id, NINE), update_id=77)
+            t = Tables(session)
+            a, b = (t.agents.register(tg, name, None, NINE) for tg, name in ((1, "A"), (2, "B")))
+            t.holds.take_over(take_over(None, "jd", a.id, NINE), update_id=77)
         with pytest.raises(IntegrityError) as second_holder, transaction(engine) as session:
-            repo.save_take_over(session, take_over(None, "jd", b.id, NINE))
-        assert repo.broken_constraint(second_holder.value) == "uq_holds_one_open_holder_per_account"
+            t = Tables(session)
+            t.holds.take_over(take_over(None, "jd", b.id, NINE))
+        assert broken_constraint(second_holder.value) == "uq_holds_one_open_holder_per_account"
         with pytest.raises(IntegrityError) as same_update, transaction(engine) as session:
-            repo.save_take_over(session, take_over(None, "vip", a.id, NINE), update_id=77)
-        assert repo.broken_constraint(same_update.value) == "holds_update_id_key"
+            t = Tables(session)
+            t.holds.take_over(take_over(None, "vip", a.id, NINE), update_id=77)
+        assert broken_constraint(same_update.value) == "holds_update_id_key"
         with pytest.raises(IntegrityError) as same_case, transaction(engine) as session:
-            repo.add_case(session, a.id, "jd", NINE, "consult", None, update_id=78)
-            repo.add_case(session, a.id, "jd", NINE, "consult", None, update_id=78)
-        assert repo.broken_constraint(same_case.value) == "cases_update_id_key"
+            t = Tables(session)
+            t.cases.add(a.id, "jd", NINE, "consult", None, update_id=78)
+            t.cases.add(a.id, "jd", NINE, "consult", None, update_id=78)
+        assert broken_constraint(same_case.value) == "cases_update_id_key"
     finally:
         engine.dispose()

@@ -1,4 +1,5 @@
 """Reading platform exports: encodings, presets, local time -> UTC, and what gets refused."""
+
 from __future__ import annotations
 
 import json
@@ -52,9 +53,7 @@ def as_utc(local: datetime, tz: ZoneInfo = SHANGHAI) -> pd.Timestamp:
 
 
 def vip_preset():
-    return preset_from_mapping(
-        "vip", "vip", VIP_MAPPING, rating_labels=VIP_RATING_LABELS, boolean_labels=VIP_BOOLEAN_LABELS
-    )
+    return preset_from_mapping("vip", "vip", VIP_MAPPING, rating_labels=VIP_RATING_LABELS, boolean_labels=VIP_BOOLEAN_LABELS)
 
 
 def assert_matches_samples(records: pd.DataFrame, samples: list[SampleConversation], *, rating=lambda r: r) -> None:
@@ -351,9 +350,7 @@ def test_yes_no_labels(label, value):
     assert parsed.records["resolved"].tolist() == [value]
 
 
-@pytest.mark.parametrize(
-    ("text", "seconds"), [("12", 12.0), ("12.5", 12.5), ("12秒", 12.0), ("1分5秒", 65.0), ("00:01:05", 65.0)]
-)
+@pytest.mark.parametrize(("text", "seconds"), [("12", 12.0), ("12.5", 12.5), ("12秒", 12.0), ("1分5秒", 65.0), ("00:01:05", 65.0)])
 def test_response_time_formats(text, seconds):
     data = f"external_id,start,avg_response_s\nG1,2026-11-03 09:00,{text}\n".encode()
     parsed = parse_export(data, "g.csv", tz=SHANGHAI)
@@ -506,7 +503,7 @@ def test_a_quoted_cell_spanning_lines_is_one_row():
 
 
 def test_the_table_is_all_text_indexed_by_row_number():
-    table = read_table("external_id,start,customer_messages\n007,2026-11-03 09:00,12\n".encode(), "g.csv")
+    table = read_table(b"external_id,start,customer_messages\n007,2026-11-03 09:00,12\n", "g.csv")
     assert table.index.tolist() == [2]
     assert table.loc[2].tolist() == ["007", "2026-11-03 09:00", "12"]
     assert table.attrs["encoding"] == "utf-8"

@@ -1,4 +1,5 @@
 """What talent profiles read and the skills they write, in a real database (SQLite and PostgreSQL)."""
+
 from datetime import date
 
 import pytest
@@ -7,11 +8,11 @@ from sqlalchemy.exc import IntegrityError
 from domain.collaboration import COVER
 from domain.ledger import CASE, CONVERSATION, Entry
 from domain.profile import SELF, SUPERVISOR, AccountRef, held_hours
-from storage import profile as store
-from storage import repositories as repo
+from storage.accounts import AccountSpec
 from storage.db import make_engine, reading, transaction
 from storage.migrate import migrate
 from storage.models import HoldRow, SkillRow, ThanksRow
+from storage.uow import Tables
 from tests.factories import local
 
 NOW = local("2026-11-02", "20:00")
@@ -22,7 +23,7 @@ def engine(database_url):
     engine = make_engine(database_url)
     migrate(engine)
     with transaction(engine) as session:
-        repo.sync_accounts(session, [repo.AccountSpec("jd", "jd", "京东旗舰店"), repo.AccountSpec("vip", "vip", "唯品会店")])
+        Tables(session).accounts.sync([AccountSpec("jd", "jd", "京东旗舰店"), AccountSpec("vip", "vip", "唯品会店")])
     yield engine
     engine.dispose()
 
@@ -30,11 +31,16 @@ def engine(database_url):
 @pytest.fixture
 def team(engine):
     with transaction(engine) as session:
-        return {name: repo.register_agent(session, tg, name, None, local("2026-11-01", "08:00")).id for tg, name in ((1, "王芳"), (2, "李雷"), (9, "主管"))}
+        return {
+            name: Tables(session).agents.register(tg, name, None, local("2026-11-01", "08:00")).id
+            for tg, name in ((1, "王芳"), (2, "李雷"), (9, "主管"))
+        }
 
 
 def add_hold(session, account, agent, start, end=None, note=None, role="holder"):
-    session.add(HoldRow(account_id=repo.account_ids(session)[account], agent_id=agent, started_at=start, ended_at=end, note=note, role=role))
+    session.add(
+        HoldRow(account_id=Tables(session).accounts.ids[account], agent_id=agent, started_at=start, ended_at=end, note=note, role=role)
+    )
     session.flush()
 
 
@@ -42,21 +48,26 @@ def test_a_skill_is_stored_once_per_source_and_removed_only_from_its_source(engi
     wang, boss = team["王芳"], team["主管"]
     at = local("2026-11-02", "10:00")
     with transaction(engine) as session:
-        assert store.add_skill(session, wang, "售后", SUPERVISOR, boss, at)
-        assert not store.add_skill(session, wang, "售后", SUPERVISOR, boss, at)
-        assert store.add_skill(session, wang, "售后", SELF, None, at)
-        assert store.add_skill(session, wang, "excel", SELF, None, at)
-        assert store.add_skill(session, team["李雷"], "售后", SELF, None, at)
+        skills = Tables(session).skills
+        assert skills.add(wang, "售后", SUPERVISOR, boss, at)
+        assert not skills.add(wang, "售后", SUPERVISOR, boss, at)
+        assert skills.add(wang, "售后", SELF, None, at)
+        assert skills.add(wang, "excel", SELF, None, at)
+        assert skills.add(team["李雷"], "售后", SELF, None, at)
     with transaction(engine) as session:
-        assert [(s.skill, s.source, s.tagged_by) for s in store.agent_skills(session, wang)] == [
-            ("售后", SUPERVISOR, "主管"), ("售后", SELF, None), ("excel", SELF, None),
+        skills = Tables(session).skills
+        assert [(s.skill, s.source, s.tagged_by) for s in skills.of_agent(wang)] == [
+            ("售后", SUPERVISOR, "主管"),
+            ("售后", SELF, None),
+            ("excel", SELF, None),
         ]
-        assert store.skill_holders(session, "售后") == {wang: {SUPERVISOR, SELF}, team["李雷"]: {SELF}}
-        assert store.remove_skill(session, wang, "售后", SUPERVISOR)
-        assert not store.remove_skill(session, wang, "售后", SUPERVISOR)
+        assert skills.holders("售后") == {wang: {SUPERVISOR, SELF}, team["李雷"]: {SELF}}
+        assert skills.remove(wang, "售后", SUPERVISOR)
+        assert not skills.remove(wang, "售后", SUPERVISOR)
     with reading(engine) as session:
-        assert store.skill_holders(session, "售后") == {wang: {SELF}, team["李雷"]: {SELF}}
-        assert store.agent_skills(session, wang)[0].at == at
+        skills = Tables(session).skills
+        assert skills.holders("售后") == {wang: {SELF}, team["李雷"]: {SELF}}
+        assert skills.of_agent(wang)[0].at == at
 
 
 def test_the_database_itself_refuses_a_second_identical_skill(engine, team):
@@ -67,44 +78,57 @@ def test_the_database_itself_refuses_a_second_identical_skill(engine, team):
         session.add(SkillRow(**row))
         session.flush()
     with reading(engine) as session:
-        assert store.agent_skills(session, team["王芳"]) == []
+        assert Tables(session).skills.of_agent(team["王芳"]) == []
 
 
 def test_the_record_of_hours_cases_covers_thanks_and_noted_handovers(engine, team):
     wang, li = team["王芳"], team["李雷"]
     handed_off = local("2026-11-02", "12:00")
     with transaction(engine) as session:
+        tables = Tables(session)
         # One /off of two accounts with a note is one handover; a hold without a note is none.
         add_hold(session, "jd", wang, local("2026-11-02", "09:00"), handed_off, note="退款已处理")
         add_hold(session, "vip", wang, local("2026-11-02", "10:00"), handed_off, note="退款已处理")
         add_hold(session, "jd", wang, local("2026-11-02", "13:00"), local("2026-11-02", "14:00"))
         add_hold(session, "vip", wang, local("2026-11-02", "18:00"), local("2026-11-02", "19:00"), note="晚班交接")
         add_hold(session, "jd", li, local("2026-11-02", "19:00"))
-        repo.add_case(session, wang, "jd", local("2026-11-02", "09:30"), "presale", None)
-        repo.add_case(session, wang, "jd", local("2026-11-02", "09:40"), "other", None)
-        repo.add_case(session, wang, "vip", local("2026-11-02", "10:30"), "other", None)
+        tables.cases.add(wang, "jd", local("2026-11-02", "09:30"), "presale", None)
+        tables.cases.add(wang, "jd", local("2026-11-02", "09:40"), "other", None)
+        tables.cases.add(wang, "vip", local("2026-11-02", "10:30"), "other", None)
         for giver, receiver, hhmm, reason in ((li, wang, "10:00", "帮我顶班"), (li, wang, "11:00", None), (wang, li, "12:00", "谢谢")):
             session.add(ThanksRow(giver_id=giver, receiver_id=receiver, at=local("2026-11-02", hhmm), reason=reason))
-        repo.replace_derived_entries(session, [date(2026, 11, 2), date(2026, 11, 3)], [
-            Entry(wang, date(2026, 11, 2), COVER, "cover:2026-11-02", 1500, 90.0),
-            Entry(wang, date(2026, 11, 3), COVER, "cover:2026-11-03", 500, 30.0),
-            Entry(li, date(2026, 11, 2), COVER, "cover:2026-11-02", 1000, 60.0),
-            Entry(wang, date(2026, 11, 2), CONVERSATION, "conversations:jd:held", 2000, 4.0),
-            Entry(wang, date(2026, 11, 2), CASE, "case:1", 1000, 1.0),
-        ], NOW)
+        tables.ledger.replace_derived(
+            [date(2026, 11, 2), date(2026, 11, 3)],
+            [
+                Entry(wang, date(2026, 11, 2), COVER, "cover:2026-11-02", 1500, 90.0),
+                Entry(wang, date(2026, 11, 3), COVER, "cover:2026-11-03", 500, 30.0),
+                Entry(li, date(2026, 11, 2), COVER, "cover:2026-11-02", 1000, 60.0),
+                Entry(wang, date(2026, 11, 2), CONVERSATION, "conversations:jd:held", 2000, 4.0),
+                Entry(wang, date(2026, 11, 2), CASE, "case:1", 1000, 1.0),
+            ],
+            NOW,
+        )
 
     with reading(engine) as session:
-        hours = held_hours(store.all_holds(session, NOW), now=NOW)
+        tables = Tables(session)
+        hours = held_hours(tables.holds.frame_until(NOW), now=NOW)
         assert {(a, acc): h for a, acc, h in hours.itertuples(index=False)} == {(wang, "jd"): 4.0, (wang, "vip"): 3.0, (li, "jd"): 1.0}
-        assert store.cases_by_account(session, wang) == {"jd": 2, "vip": 1}
-        assert store.cover_minutes(session) == {wang: 120.0, li: 60.0}
-        assert store.thanks_counts(session, ThanksRow.receiver_id) == {wang: 2, li: 1}
-        assert store.thanks_counts(session, ThanksRow.giver_id) == {li: 2, wang: 1}
-        assert store.recent_thanks(session, wang, 5) == [("李雷", local("2026-11-02", "11:00"), None), ("李雷", local("2026-11-02", "10:00"), "帮我顶班")]
-        assert store.noted_handovers(session, wang) == [
-            (local("2026-11-02", "19:00"), ("vip",), "晚班交接"), (handed_off, ("jd", "vip"), "退款已处理"),
+        assert tables.cases.count_by_account(wang) == {"jd": 2, "vip": 1}
+        assert tables.ledger.cover_minutes() == {wang: 120.0, li: 60.0}
+        assert tables.thanks.received() == {wang: 2, li: 1}
+        assert tables.thanks.given() == {li: 2, wang: 1}
+        assert tables.thanks.recent(wang, 5) == [
+            ("李雷", local("2026-11-02", "11:00"), None),
+            ("李雷", local("2026-11-02", "10:00"), "帮我顶班"),
         ]
-        assert sorted((e.day.day, e.kind, e.quantity) for e in store.agent_entries(session, wang)) == [
-            (2, CASE, 1.0), (2, CONVERSATION, 4.0), (2, COVER, 90.0), (3, COVER, 30.0),
+        assert tables.holds.notes_of(wang) == [
+            (local("2026-11-02", "19:00"), ("vip",), "晚班交接"),
+            (handed_off, ("jd", "vip"), "退款已处理"),
         ]
-        assert store.accounts(session) == [AccountRef("jd", "jd", "京东旗舰店"), AccountRef("vip", "vip", "唯品会店")]
+        assert sorted((e.day.day, e.kind, e.quantity) for e in tables.ledger.of_agent(wang)) == [
+            (2, CASE, 1.0),
+            (2, CONVERSATION, 4.0),
+            (2, COVER, 90.0),
+            (3, COVER, 30.0),
+        ]
+        assert tables.accounts.refs() == [AccountRef("jd", "jd", "京东旗舰店"), AccountRef("vip", "vip", "唯品会店")]

@@ -1,6 +1,8 @@
 """The pull connector against a real HTTP server on 127.0.0.1 that pages conversations."""
+
 from __future__ import annotations
 
+import itertools
 import json
 import socket
 import time
@@ -11,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.clock import ManualClock
+from storage.accounts import AccountSpec
 from storage.connectors import SOURCE, PullReport, PullSettings, pull_account
 from storage.connectors import pull as pull_module
 from storage.conversations import get_cursor
@@ -18,7 +21,7 @@ from storage.db import make_engine, reading, transaction
 from storage.importers.errors import BAD_NUMBER, BAD_RATING, BAD_TIME
 from storage.migrate import migrate
 from storage.models import ConversationRow
-from storage.repositories import AccountSpec, sync_accounts
+from storage.uow import Tables
 from tests.storage.fake_pull_api import SHANGHAI, TOKEN, FakePlatform, Fault, dataset, serving
 
 ACCOUNT = "jd-main"
@@ -36,7 +39,7 @@ def engine(database_url):
     engine = make_engine(database_url)
     migrate(engine)
     with transaction(engine) as session:
-        sync_accounts(session, [AccountSpec(ACCOUNT, "jd", "京东主账号")])
+        Tables(session).accounts.sync([AccountSpec(ACCOUNT, "jd", "京东主账号")])
     yield engine
     engine.dispose()
 
@@ -90,7 +93,7 @@ def ids(conversations: list[dict]) -> list[str]:
 
 def assert_grows_exponentially(sleeps: list[float], backoff: float) -> None:
     assert sleeps[0] == backoff
-    assert all(later == 2 * earlier for earlier, later in zip(sleeps, sleeps[1:]))
+    assert all(later == 2 * earlier for earlier, later in itertools.pairwise(sleeps))
 
 
 async def test_the_first_run_imports_every_page_and_stores_the_cursor(engine, platform, sleep):
@@ -119,9 +122,7 @@ async def test_values_are_normalised_like_the_file_importer_does(engine, platfor
         row = by_id[sent["id"]]
         assert (row.first_response_s, row.avg_response_s) == (sent["first_response_s"], sent["avg_response_s"])
         assert (row.customer_messages, row.agent_messages) == (sent["customer_messages"], sent["agent_messages"])
-        assert (row.rating, row.resolved, row.inquiry, row.paid) == (
-            sent["rating"], sent["resolved"], sent["inquiry"], sent["paid"]
-        )
+        assert (row.rating, row.resolved, row.inquiry, row.paid) == (sent["rating"], sent["resolved"], sent["inquiry"], sent["paid"])
 
 
 async def test_a_naive_start_is_team_local_time_and_is_stored_as_utc(engine, platform, sleep):
@@ -177,9 +178,7 @@ async def test_an_answer_slower_than_the_timeout_is_retried(engine, platform, sl
     assert platform.cursors_seen()[:2] == [None, None]
 
 
-async def test_a_lasting_outage_keeps_the_cursor_at_the_last_good_page_and_a_later_run_resumes(
-    engine, platform, sleep
-):
+async def test_a_lasting_outage_keeps_the_cursor_at_the_last_good_page_and_a_later_run_resumes(engine, platform, sleep):
     outage_at = f"o{PAGE_SIZE}"
     platform.fault = lambda number, cursor: Fault(503) if cursor == outage_at else None
     settings = settings_for(platform)
@@ -239,9 +238,7 @@ async def test_bad_records_are_rejected_without_blocking_the_cursor(engine, plat
 
     bad = {3: BAD_RATING, 12: BAD_NUMBER, 21: BAD_TIME}
     assert report.error is None
-    assert {(r.external_id, r.reason) for r in report.rejected} == {
-        (platform.conversations[n]["id"], reason) for n, reason in bad.items()
-    }
+    assert {(r.external_id, r.reason) for r in report.rejected} == {(platform.conversations[n]["id"], reason) for n, reason in bad.items()}
     assert {r.key for r in report.rejected} == {"rating", "first_response_s", "started_at"}
     assert report.new == len(platform.conversations) - len(bad)
     assert report.cursor == stored_cursor(engine) == f"o{len(platform.conversations)}"

@@ -1,0 +1,1 @@
+"""The audit log: /audit and `baton audit verify|show`."""

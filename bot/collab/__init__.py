@@ -1,0 +1,1 @@
+"""Collaboration: /thanks, /note, /join."""

@@ -1,0 +1,59 @@
+"""The console's buttons: callback_data written and read in one place.
+
+The data keeps the short codes older consoles in the chat carry ("t:jd:17"), so a console posted
+before an upgrade still works; a take-over button of a version that carried no seen hold is stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.console.service import BACK, HAND_OFF, LOG_TYPE, PICK_TYPE, TAKE
+from bot.telegram.buttons import checked
+from bot.text.i18n import CASE_TYPES
+
+# The button's move, on the wire.
+_CODES = {TAKE: "t", HAND_OFF: "h", PICK_TYPE: "c", LOG_TYPE: "ct", BACK: "b"}
+_MOVES = {code: move for move, code in _CODES.items()}
+PATTERN = r"^(t|h|c|ct|b):"
+
+__all__ = ["BACK", "CASE", "CASE_TYPE", "HAND_OFF", "PATTERN", "TAKE", "Press", "decode", "encode"]
+CASE, CASE_TYPE = PICK_TYPE, LOG_TYPE
+
+
+@dataclass(frozen=True)
+class Press:
+    action: str
+    account: str = ""
+    case_type: str = ""
+    # Take over only: the holder hold the presser saw on the console, 0 for a free account.
+    # The take-over is refused if the account changed hands since, so a press never displaces
+    # someone the presser did not see.
+    seen_hold: int | None = None
+
+
+def encode(press: Press) -> str:
+    parts = [_CODES[press.action]]
+    if press.account:
+        parts.append(press.account)
+    if press.case_type:
+        parts.append(press.case_type)
+    if press.action == TAKE:
+        if press.seen_hold is None or press.seen_hold < 0:
+            raise ValueError("a take-over button carries the hold its presser saw (0 for free)")
+        parts.append(str(press.seen_hold))
+    return checked(":".join(parts))
+
+
+def decode(data: str | None) -> Press | None:
+    """The press a button carries, or None for data this version of the bot never wrote."""
+    code, _, rest = (data or "").partition(":")
+    account, _, extra = rest.partition(":")
+    action = _MOVES.get(code)
+    if action == TAKE and account and extra.isascii() and extra.isdigit():
+        return Press(action, account, seen_hold=int(extra))
+    if action in (HAND_OFF, PICK_TYPE, BACK) and account and not extra:
+        return Press(action, account)
+    if action == LOG_TYPE and account and extra in CASE_TYPES:
+        return Press(action, account, extra)
+    return None

@@ -1,0 +1,139 @@
+"""Baton, the application: configuration, database and clock, and the one way to do work with them.
+
+Every use case is a function of a unit of work (and its own arguments). A command runs as one
+transaction, opened here, that records the Telegram update id and registers the person behind
+the update once; a redelivered update is a Duplicate and changes nothing. Nothing here knows
+about Telegram, and no transaction is ever held across network I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.core.config import Config
+from bot.core.errors import Duplicate, Refused
+from bot.core.person import Person
+from domain.clock import Clock
+from domain.time import days_between, local_day
+from storage import cases, holds
+from storage.db import broken_constraint, transaction
+from storage.models import Agent
+from storage.uow import Tables
+
+P = ParamSpec("P")
+T = TypeVar("T")
+UPDATE_ID_KEYS = (holds.UPDATE_ID_KEY, cases.UPDATE_ID_KEY)
+
+
+class UnitOfWork(Tables):
+    """One transaction's tables, with the moment it runs at and the person it runs for."""
+
+    def __init__(self, session: Session, baton: Baton, now: datetime, person: Person | None = None, update_id: int | None = None) -> None:
+        super().__init__(session)
+        self.baton = baton
+        self.update_id = update_id
+        self.config = baton.config
+        self.tz = baton.tz
+        self.now = now
+        self.person = person
+        self._me: Agent | None = None
+
+    @property
+    def today(self) -> date:
+        return local_day(self.now, self.tz)
+
+    @property
+    def me(self) -> Agent:
+        """The agent behind the update: registered (or their name and language followed) once per update."""
+        if self._me is None:
+            if self.person is None:
+                raise LookupError("this unit of work runs for nobody")
+            p = self.person
+            self._me = self.agents.register(p.tg_user_id, p.name, p.username, self.now, p.language_code)
+        return self._me
+
+    def account_key(self, key: str) -> str:
+        return self.baton.account_key(key)
+
+    def days_spanned(self, start: datetime, end: datetime) -> list[date]:
+        return self.baton.days_spanned(start, end)
+
+
+class Baton:
+    def __init__(self, config: Config, engine: Engine, clock: Clock) -> None:
+        self.config = config
+        self.engine = engine
+        self.clock = clock
+        self.tz = config.team.timezone
+
+    def today(self) -> date:
+        return local_day(self.clock.now(), self.tz)
+
+    def days_spanned(self, start: datetime, end: datetime) -> list[date]:
+        """The team's calendar days that [start, end) touches."""
+        return days_between(local_day(start, self.tz), local_day(end - timedelta(microseconds=1), self.tz))
+
+    def account_key(self, key: str) -> str:
+        if self.config.account(key) is None:
+            raise Refused("unknown_account", key=key, keys=", ".join(a.key for a in self.config.accounts))
+        return key
+
+    # -- units of work -------------------------------------------------------------------------------
+
+    @contextmanager
+    def command(self, update_id: int | None = None, person: Person | None = None) -> Iterator[UnitOfWork]:
+        """One transaction; recording the update id in it makes a redelivery a Duplicate.
+
+        The rows a command creates carry the update id too, unique: should the processed-updates
+        record ever miss a redelivery, the second row is refused and the command is a Duplicate.
+        A refusal depends on the state it saw; redelivered after a crash it might succeed behind
+        the refusal the user already read, so it is remembered before the reply is sent.
+        """
+        try:
+            with transaction(self.engine) as session:
+                uow = UnitOfWork(session, self, self.clock.now(), person, update_id)
+                if update_id is not None and not uow.updates.mark(update_id, uow.now):
+                    raise Duplicate(update_id)
+                if person is not None:
+                    uow.me  # noqa: B018 - identity once per update, whatever the command goes on to do
+                yield uow
+        except IntegrityError as exc:
+            if update_id is not None and broken_constraint(exc) in UPDATE_ID_KEYS:
+                self.record(update_id)  # its record was lost: remembered again, so the next redelivery stops early
+                raise Duplicate(update_id) from None
+            raise
+        except Refused:
+            if update_id is not None:
+                self.record(update_id, person)
+            raise
+
+    @contextmanager
+    def reading(self) -> Iterator[UnitOfWork]:
+        """A read-only unit of work: nothing it does is committed."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield UnitOfWork(session, self, self.clock.now())
+
+    def run(self, use_case: Callable[Concatenate[UnitOfWork, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """`use_case(uow, …)` as one command with no update behind it (a job, the command line)."""
+        with self.command() as uow:
+            return use_case(uow, *args, **kwargs)
+
+    def read(self, query: Callable[Concatenate[UnitOfWork, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        with self.reading() as uow:
+            return query(uow, *args, **kwargs)
+
+    def record(self, update_id: int, person: Person | None = None) -> None:
+        """An update that wrote nothing else is remembered too, with who sent it, so a redelivery is not answered twice."""
+        with self.command(person=person) as uow:
+            uow.updates.mark(update_id, uow.now)
+
+    def seen(self, update_id: int) -> bool:
+        with self.reading() as uow:
+            return uow.updates.seen(update_id)

@@ -1,0 +1,422 @@
+"""Configuration: one TOML file, validated up front so a bad value fails at start-up, not at 22:00.
+
+Lookup order: `--config PATH`, else `$BATON_CONFIG`, else `./config.toml`; `BATON_TOKEN`,
+`BATON_WEBHOOK_SECRET` and `BATON_DATABASE_URL` override the file's values. Every problem names the key it is about.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.core.settings import (
+    LANGUAGES,
+    TELEGRAM_API,
+    TELEGRAM_FILES,
+    AccountSettings,
+    AttributionSettings,
+    BotSettings,
+    ChecksSettings,
+    Config,
+    ConfigError,
+    PayoutSettings,
+    PresetSettings,
+    PullSource,
+    RosterSettings,
+    ScheduleSettings,
+    TeamSettings,
+)
+from domain.collaboration import CollaborationPolicy
+from domain.ledger import PointRates
+from domain.metrics import RATINGS
+from domain.payouts import PayoutPolicy
+from domain.rules import Rules, default_rules
+
+__all__ = ["AccountSettings", "Config", "ConfigError", "config_path", "load_config", "parse_config"]
+
+PLATFORMS = ("jd", "vip", "tmall", "other")
+MODES = ("polling", "webhook")
+BUILTIN_PRESETS = ("jd", "tmall", "generic")
+_ACCOUNT_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,23}$")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def config_path(explicit: str | None) -> Path:
+    return Path(explicit or os.environ.get("BATON_CONFIG") or "config.toml")
+
+
+def load_config(path: Path, environ: dict[str, str] | None = None) -> Config:
+    environ = os.environ if environ is None else environ
+    if not path.exists():
+        raise ConfigError(str(path), "file not found (copy config.example.toml to config.toml, or pass --config)")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"not valid TOML: {exc}") from exc
+    return parse_config(raw, environ)
+
+
+def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> Config:
+    environ = {} if environ is None else environ
+    bot = _section(raw, "bot")
+    team = _section(raw, "team")
+    schedule = _section(raw, "schedule")
+    points = _section(raw, "points")
+    database = _section(raw, "database")
+    presets = _presets(_section(raw, "presets"))
+    accounts = _accounts(raw.get("accounts"), {p.name for p in presets})
+    return Config(
+        bot=_bot(bot, environ),
+        team=TeamSettings(
+            name=_str(team, "team.name", "Baton"),
+            chat_id=_chat_id(team),
+            timezone=_timezone(team),
+            language=_choice(team, "team.language", LANGUAGES, "zh"),
+            supervisors=_supervisors(team),
+            supervisors_include_group_admins=_bool(team, "team.supervisors_include_group_admins", False),
+        ),
+        accounts=accounts,
+        schedule=ScheduleSettings(
+            daily_digest=_clock_time(schedule, "schedule.daily_digest", "22:00"),
+            compile_every_minutes=_positive_int(schedule, "schedule.compile_every_minutes", 10),
+            monthly_digest_day=_day_of_month(schedule),
+            monthly_digest_time=_clock_time(schedule, "schedule.monthly_digest_time", "10:00"),
+        ),
+        points=PointRates(
+            per_case=_non_negative(points, "points.per_case", 1.0),
+            per_hour=_non_negative(points, "points.per_hour", 1.0),
+            per_conversation=_non_negative(points, "points.per_conversation", 0.5),
+        ),
+        database_url=environ.get("BATON_DATABASE_URL") or _str(database, "database.url", "sqlite:///baton.db"),
+        attribution=_attribution(_section(raw, "attribution")),
+        presets=presets,
+        roster=_roster(_roster_shifts(raw.get("roster", [])), {a.key for a in accounts}),
+        swaps_auto_approve=_bool(raw["roster"] if isinstance(raw.get("roster"), dict) else {}, "roster.swaps_auto_approve", False),
+        rules=_domain_table("rules", _section(raw, "rules"), Rules.from_mapping, default_rules()),
+        collaboration=_domain_table(
+            "collaboration", _section(raw, "collaboration"), CollaborationPolicy.from_mapping, CollaborationPolicy()
+        ),
+        payout=_payout(_section(raw, "payout")),
+        checks=_checks(_section(raw, "checks")),
+    )
+
+
+def _bot(bot: dict[str, Any], environ: dict[str, str]) -> BotSettings:
+    webhook_url = _str(bot, "bot.webhook_url", "")
+    if webhook_url and not webhook_url.startswith(("https://", "http://")):
+        raise ConfigError("bot.webhook_url", f"must be the public https URL Telegram posts to, got {webhook_url!r}")
+    port = bot.get("port", 8443)
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise ConfigError("bot.port", f"must be a TCP port from 1 to 65535, got {port!r}")
+    secret = environ.get("BATON_WEBHOOK_SECRET") or _str(bot, "bot.webhook_secret", "")
+    if secret and not _WEBHOOK_SECRET.match(secret):
+        raise ConfigError("BATON_WEBHOOK_SECRET", "must be 1-256 characters A-Z, a-z, 0-9, _ or - (Telegram's rule for secret_token)")
+    return BotSettings(
+        token=environ.get("BATON_TOKEN") or _str(bot, "bot.token", ""),
+        base_url=_str(bot, "bot.base_url", TELEGRAM_API),
+        base_file_url=_str(bot, "bot.base_file_url", TELEGRAM_FILES),
+        mode=_choice(bot, "bot.mode", MODES, "polling"),
+        webhook_url=webhook_url,
+        listen=_str(bot, "bot.listen", "127.0.0.1"),
+        port=port,
+        # Behind a proxy that passes the path through, the local path is the public one.
+        path=_str(bot, "bot.path", urlsplit(webhook_url).path or "/"),
+        webhook_secret=secret,
+    )
+
+
+def _domain_table(name: str, section: dict[str, Any], build, default):
+    """Tables the domain validates itself; its message is passed on with the table's name."""
+    if not section:
+        return default
+    try:
+        return build(section)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(name, str(exc)) from None
+
+
+def _payout(section: dict[str, Any]) -> PayoutSettings:
+    section = dict(section)
+    pool = section.pop("pool", 0)
+    if isinstance(pool, bool) or not isinstance(pool, int | float) or pool < 0:
+        raise ConfigError("payout.pool", f"must be an amount in yuan >= 0, like 12000 or 12000.50; got {pool!r}")
+    cents = Decimal(str(pool)) * 100
+    if cents != cents.to_integral_value():
+        raise ConfigError("payout.pool", f"has more than two decimals: {pool!r}")
+    return PayoutSettings(pool_cents=int(cents), policy=_domain_table("payout", section, PayoutPolicy.from_mapping, PayoutPolicy()))
+
+
+def _day_of_month(schedule: dict[str, Any]) -> int:
+    day = schedule.get("monthly_digest_day", 1)
+    if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 28:
+        raise ConfigError("schedule.monthly_digest_day", f"must be a day from 1 to 28 (every month has it), got {day!r}")
+    return day
+
+
+def _section(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(name, "must be a table, like [" + name + "]")
+    return value
+
+
+def _leaf(key: str) -> str:
+    return key.rsplit(".", 1)[-1]
+
+
+def _str(section: dict[str, Any], key: str, default: str) -> str:
+    value = section.get(_leaf(key), default)
+    if not isinstance(value, str):
+        raise ConfigError(key, f"must be a string, got {value!r}")
+    return value
+
+
+def _choice(section: dict[str, Any], key: str, choices: tuple[str, ...], default: str) -> str:
+    value = _str(section, key, default)
+    if value not in choices:
+        raise ConfigError(key, f"must be one of {', '.join(choices)}; got {value!r}")
+    return value
+
+
+def _chat_id(team: dict[str, Any]) -> int:
+    value = team.get("chat_id")
+    if value is None:
+        raise ConfigError("team.chat_id", "missing: the id of the team's group chat (a negative number for groups)")
+    if not isinstance(value, int) or isinstance(value, bool) or value == 0:
+        raise ConfigError("team.chat_id", f"must be a non-zero integer chat id, got {value!r}")
+    return value
+
+
+def _timezone(team: dict[str, Any]) -> ZoneInfo:
+    name = team.get("timezone", "Asia/Shanghai")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ConfigError("team.timezone", f"unknown time zone {name!r} (use an IANA name such as Asia/Shanghai)") from None
+
+
+def _supervisors(team: dict[str, Any]) -> frozenset[int]:
+    value = team.get("supervisors", [])
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        raise ConfigError("team.supervisors", f"must be a list of Telegram user ids, got {value!r}")
+    return frozenset(value)
+
+
+def _accounts(value: Any, preset_names: set[str]) -> tuple[AccountSettings, ...]:
+    if not value:
+        raise ConfigError("accounts", "at least one [[accounts]] entry is needed")
+    if not isinstance(value, list):
+        raise ConfigError("accounts", "must be an array of tables, written [[accounts]]")
+    seen: set[str] = set()
+    accounts = []
+    for index, entry in enumerate(value):
+        where = f"accounts[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(where, "must be a table")
+        key = _str(entry, f"{where}.key", "")
+        if not _ACCOUNT_KEY.match(key):
+            raise ConfigError(f"{where}.key", f"must be 1-24 lowercase letters, digits, '-' or '_'; got {key!r}")
+        if key in seen:
+            raise ConfigError(f"{where}.key", f"duplicate account key {key!r}")
+        seen.add(key)
+        platform = _choice(entry, f"{where}.platform", PLATFORMS, "other")
+        preset = entry.get("preset")
+        if preset is not None and preset not in preset_names | set(BUILTIN_PRESETS):
+            raise ConfigError(
+                f"{where}.preset", f"unknown preset {preset!r}; known: {', '.join(sorted(preset_names | set(BUILTIN_PRESETS)))}"
+            )
+        accounts.append(
+            AccountSettings(
+                key=key,
+                platform=platform,
+                label=_str(entry, f"{where}.label", key),
+                preset=preset,
+                pull=_pull(entry.get("pull"), f"{where}.pull"),
+            )
+        )
+    return tuple(accounts)
+
+
+def _pull(value: Any, where: str) -> PullSource | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ConfigError(where, 'must be a table: pull = { url = "https://…", token = "…", interval_minutes = 15 }')
+    url = _str(value, f"{where}.url", "")
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}.url", f"must be an http(s) URL, got {url!r}")
+    return PullSource(
+        url=url, token=_str(value, f"{where}.token", ""), interval_minutes=_positive_int(value, f"{where}.interval_minutes", 15)
+    )
+
+
+def _presets(section: dict[str, Any]) -> tuple[PresetSettings, ...]:
+    presets = []
+    for name, body in section.items():
+        where = f"presets.{name}"
+        if name in BUILTIN_PRESETS:
+            raise ConfigError(where, f"{name!r} is a built-in preset; give yours another name")
+        if not isinstance(body, dict):
+            raise ConfigError(where, "must be a table")
+        columns = body.get("columns")
+        if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+            raise ConfigError(f"{where}.columns", 'must map fields to header texts, e.g. { external_id = "会话编号", start = "开始时间" }')
+        missing = [f for f in ("external_id", "start") if f not in columns]
+        if missing:
+            raise ConfigError(f"{where}.columns", f"must name the columns for {', '.join(missing)}")
+        ratings = body.get("ratings", {})
+        if not isinstance(ratings, dict) or not set(ratings.values()) <= set(RATINGS):
+            raise ConfigError(f"{where}.ratings", f"must map labels to one of {', '.join(RATINGS)}")
+        booleans = body.get("booleans", {})
+        if not isinstance(booleans, dict) or not all(isinstance(v, bool) for v in booleans.values()):
+            raise ConfigError(f"{where}.booleans", "must map labels to true or false")
+        presets.append(
+            PresetSettings(name, _choice(body, f"{where}.platform", PLATFORMS, "other"), dict(columns), dict(ratings), dict(booleans))
+        )
+    return tuple(presets)
+
+
+def _attribution(section: dict[str, Any]) -> AttributionSettings:
+    quiet = dict(AttributionSettings().quiet_hours)
+    raw_quiet = section.get("quiet_hours", {})
+    if not isinstance(raw_quiet, dict):
+        raise ConfigError("attribution.quiet_hours", 'must be a table of platform = "HH:MM-HH:MM" (or "" for none)')
+    for platform, window in raw_quiet.items():
+        quiet[platform] = _window(window, f"attribution.quiet_hours.{platform}")
+    prior = section.get("satisfaction_prior", 5)
+    if not isinstance(prior, int | float) or isinstance(prior, bool) or prior < 0:
+        raise ConfigError("attribution.satisfaction_prior", f"must be a number >= 0, got {prior!r}")
+    return AttributionSettings(
+        moment=_choice(section, "attribution.moment", ("start", "first_reply"), "start"), satisfaction_prior=float(prior), quiet_hours=quiet
+    )
+
+
+def _window(value: Any, key: str) -> tuple[time, time] | None:
+    if value in ("", None):
+        return None
+    try:
+        start, end = str(value).split("-")
+        return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+    except ValueError:
+        raise ConfigError(key, f'must look like "23:00-09:00", got {value!r}') from None
+
+
+def _checks(section: dict[str, Any]) -> ChecksSettings:
+    defaults = ChecksSettings()
+    hours = dict(defaults.scoring_hours)
+    raw_hours = section.get("scoring_hours", {})
+    if not isinstance(raw_hours, dict):
+        raise ConfigError("checks.scoring_hours", 'must be a table of platform = "HH:MM-HH:MM" ("" to watch nothing)')
+    for platform, window in raw_hours.items():
+        if platform not in PLATFORMS:
+            raise ConfigError(f"checks.scoring_hours.{platform}", f"unknown platform; one of {', '.join(PLATFORMS)}")
+        hours[platform] = _hours(window, f"checks.scoring_hours.{platform}")
+    checks = ChecksSettings(
+        every_minutes=_positive_int(section, "checks.every_minutes", defaults.every_minutes),
+        max_hold_hours=_positive_number(section, "checks.max_hold_hours", defaults.max_hold_hours),
+        auto_close_hours=_positive_number(section, "checks.auto_close_hours", defaults.auto_close_hours),
+        unattended_minutes=_positive_int(section, "checks.unattended_minutes", defaults.unattended_minutes),
+        scoring_hours=hours,
+        late_minutes=_positive_int(section, "checks.late_minutes", defaults.late_minutes),
+        day_end=_clock_time(section, "checks.day_end", "23:59"),
+        morning=_clock_time(section, "checks.morning", "09:00"),
+    )
+    if checks.auto_close_hours <= checks.max_hold_hours:
+        raise ConfigError(
+            "checks.auto_close_hours", f"must be more than max_hold_hours ({checks.max_hold_hours:g}), got {checks.auto_close_hours:g}"
+        )
+    if checks.day_end == checks.morning:
+        raise ConfigError("checks.morning", "must differ from day_end: the question goes out the morning after the day ends")
+    return checks
+
+
+def _hours(value: Any, key: str) -> tuple[time, time] | None:
+    """ "09:00-23:00"; "08:00-24:00" ends at midnight, kept as 00:00 (an end at or before the start runs past midnight)."""
+    if value in ("", None):
+        return None
+    try:
+        start, end = (part.strip() for part in str(value).split("-"))
+        return time.fromisoformat(start), time(0) if end == "24:00" else time.fromisoformat(end)
+    except ValueError:
+        raise ConfigError(key, f'must look like "09:00-23:00" ("24:00" for midnight), got {value!r}') from None
+
+
+def _positive_number(section: dict[str, Any], key: str, default: float) -> float:
+    value = section.get(_leaf(key), default)
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(key, f"must be a number > 0, got {value!r}")
+    return float(value)
+
+
+def _roster_shifts(value: Any) -> Any:
+    """`[[roster]]` lists the shifts; `[roster]` is a table with settings and `[[roster.shifts]]`."""
+    return value.get("shifts", []) if isinstance(value, dict) else value
+
+
+def _roster(value: Any, account_keys: set[str]) -> tuple[RosterSettings, ...]:
+    if not isinstance(value, list):
+        raise ConfigError("roster", "must be an array of tables, written [[roster]]")
+    entries = []
+    for index, entry in enumerate(value):
+        where = f"roster[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(where, "must be a table")
+        agent = entry.get("agent")
+        if not isinstance(agent, int) or isinstance(agent, bool):
+            raise ConfigError(f"{where}.agent", f"must be the agent's Telegram user id, got {agent!r}")
+        account = _str(entry, f"{where}.account", "")
+        if account not in account_keys:
+            raise ConfigError(f"{where}.account", f"unknown account {account!r}")
+        weekdays = entry.get("weekdays", [1, 2, 3, 4, 5])
+        if not isinstance(weekdays, list) or not weekdays or not all(isinstance(d, int) and 1 <= d <= 7 for d in weekdays):
+            raise ConfigError(f"{where}.weekdays", f"must list days 1 (Monday) to 7 (Sunday), got {weekdays!r}")
+        entries.append(
+            RosterSettings(
+                tg_user_id=agent,
+                name=_str(entry, f"{where}.name", str(agent)),
+                account=account,
+                weekdays=frozenset(d - 1 for d in weekdays),
+                start=_clock_time(entry, f"{where}.from", "09:00"),
+                end=_clock_time(entry, f"{where}.to", "18:00"),
+            )
+        )
+    return tuple(entries)
+
+
+def _clock_time(section: dict[str, Any], key: str, default: str) -> time:
+    value = section.get(_leaf(key), default)
+    if isinstance(value, time):
+        return value
+    try:
+        hours, minutes = str(value).split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise ConfigError(key, f'must be a time of day like "22:00", got {value!r}') from None
+
+
+def _bool(section: dict[str, Any], key: str, default: bool) -> bool:
+    value = section.get(_leaf(key), default)
+    if not isinstance(value, bool):
+        raise ConfigError(key, f"must be true or false, got {value!r}")
+    return value
+
+
+def _positive_int(section: dict[str, Any], key: str, default: int) -> int:
+    value = section.get(_leaf(key), default)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(key, f"must be a positive whole number, got {value!r}")
+    return value
+
+
+def _non_negative(section: dict[str, Any], key: str, default: float) -> float:
+    value = section.get(_leaf(key), default)
+    if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+        raise ConfigError(key, f"must be a number >= 0, got {value!r}")
+    return float(value)

@@ -1,0 +1,155 @@
+"""The settings Baton runs with, as bot/config.py reads them from TOML and checks them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from domain.collaboration import CollaborationPolicy
+from domain.ledger import PointRates
+from domain.payouts import PayoutPolicy
+from domain.rules import Rules, default_rules
+
+# The languages Baton speaks: one catalogue each (bot/text/i18n/locales); Chinese is the default.
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+TELEGRAM_API = "https://api.telegram.org/bot"
+TELEGRAM_FILES = "https://api.telegram.org/file/bot"
+
+
+class ConfigError(Exception):
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"config: {key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    token: str = ""
+    base_url: str = TELEGRAM_API
+    base_file_url: str = TELEGRAM_FILES
+    mode: str = "polling"
+    # mode = "webhook": Telegram posts updates to webhook_url; the bot listens on listen:port at path.
+    webhook_url: str = ""
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    path: str = ""
+    webhook_secret: str = ""  # checked against X-Telegram-Bot-Api-Secret-Token on every request
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    name: str
+    chat_id: int
+    timezone: ZoneInfo
+    language: str = "zh"
+    supervisors: frozenset[int] = frozenset()
+    supervisors_include_group_admins: bool = False  # the group's admins supervise too, as Telegram lists them
+
+
+@dataclass(frozen=True)
+class PullSource:
+    """An HTTP endpoint that serves this account's conversations as paged JSON (docs/pull-api.md)."""
+
+    url: str
+    token: str
+    interval_minutes: int = 15
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    key: str
+    platform: str
+    label: str
+    preset: str | None = None  # the export format of this account's files, when not the platform's own
+    pull: PullSource | None = None
+
+
+@dataclass(frozen=True)
+class PresetSettings:
+    """A column mapping for a platform without a built-in preset, such as Vipshop."""
+
+    name: str
+    platform: str
+    columns: dict[str, str]
+    ratings: dict[str, str] = field(default_factory=dict)
+    booleans: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RosterSettings:
+    tg_user_id: int
+    name: str
+    account: str
+    weekdays: frozenset[int]  # 0 = Monday, as date.weekday(); the file says 1 = Monday … 7 = Sunday
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class AttributionSettings:
+    moment: str = "start"  # or "first_reply"
+    satisfaction_prior: float = 5.0
+    quiet_hours: dict[str, tuple[time, time] | None] = field(default_factory=lambda: {"jd": (time(23), time(9))})
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    daily_digest: time = time(22, 0)
+    compile_every_minutes: int = 10
+    monthly_digest_day: int = 1  # day of the month on which last month's provisional standings are posted
+    monthly_digest_time: time = time(10, 0)
+
+
+@dataclass(frozen=True)
+class ChecksSettings:
+    """The reminders' and data checks' thresholds ([checks])."""
+
+    every_minutes: int = 5
+    max_hold_hours: float = 10.0  # a private "still on?" to whoever has held an account this long
+    auto_close_hours: float = 30.0  # a forgotten clock-off still unanswered this long after the hold began is closed
+    unattended_minutes: int = 30  # one ping in the group when an account goes this long without a holder…
+    # …inside its platform's scoring hours, local [from, to); to <= from runs past midnight, (8:00, 0:00) is 08:00-24:00
+    scoring_hours: dict[str, tuple[time, time] | None] = field(
+        default_factory=lambda: {"jd": (time(9), time(23)), "tmall": (time(8), time(0))}
+    )
+    late_minutes: int = 15  # a private nudge to a rostered agent who has not taken over this long into the shift
+    day_end: time = time(23, 59)  # a hold still open at this local time was probably forgotten…
+    morning: time = time(9, 0)  # …and its holder is asked at this time the next morning when they left
+
+
+@dataclass(frozen=True)
+class PayoutSettings:
+    pool_cents: int = 0  # the default pool for /close_month, from [payout] pool in yuan
+    policy: PayoutPolicy = field(default_factory=PayoutPolicy)
+
+
+@dataclass(frozen=True)
+class Config:
+    bot: BotSettings
+    team: TeamSettings
+    accounts: tuple[AccountSettings, ...]
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    points: PointRates = field(default_factory=PointRates)
+    database_url: str = "sqlite:///baton.db"
+    attribution: AttributionSettings = field(default_factory=AttributionSettings)
+    presets: tuple[PresetSettings, ...] = ()
+    roster: tuple[RosterSettings, ...] = ()  # only the seed: the roster lives in the database (storage/roster.py)
+    swaps_auto_approve: bool = False  # [roster] swaps_auto_approve: an accepted swap needs no supervisor
+    rules: Rules = field(default_factory=default_rules)
+    collaboration: CollaborationPolicy = field(default_factory=CollaborationPolicy)
+    payout: PayoutSettings = field(default_factory=PayoutSettings)
+    checks: ChecksSettings = field(default_factory=ChecksSettings)
+
+    def is_supervisor(self, tg_user_id: int) -> bool:
+        return tg_user_id in self.team.supervisors
+
+    def account(self, key: str) -> AccountSettings | None:
+        return next((a for a in self.accounts if a.key == key), None)
+
+    def require_token(self) -> str:
+        if not self.bot.token:
+            raise ConfigError("BATON_TOKEN", "no bot token: set BATON_TOKEN in the environment or [bot] token in the file")
+        return self.bot.token

@@ -1,0 +1,113 @@
+"""The daily digest: standings, coverage, the holds still open, how the day's conversations were
+credited, and what a supervisor should look at ("needs attention").
+
+Needs attention: overlapping holds, holds longer than `[checks] max_hold_hours`, holds the
+reminders closed automatically that day, conversations nobody could be credited with, and recent
+days an importing account has no conversations for (its export was probably not imported).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from bot.core.baton import UnitOfWork
+from bot.ledger.service import ConversationCounts, RankedAgent, attribute, compile_days, conversation_counts, ranked
+from domain.checks import missing_import_days, over_long_holds, overlapping_holds
+from domain.coverage import Coverage, coverage
+from domain.holds import Hold
+from domain.time import day_bounds, days_between, local_day
+from storage.outbox import OWED
+
+DAILY = "daily"
+# How far back a digest looks for days without an import; the day itself is usually imported tomorrow.
+IMPORT_LOOKBACK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class OpenHold:
+    account: str
+    holder: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class HoldLine:
+    account: str
+    name: str
+    start: datetime
+    end: datetime | None
+    seconds: float  # held, an open hold up to when the digest was made
+
+
+@dataclass(frozen=True)
+class Attention:
+    overlaps: list[tuple[HoldLine, HoldLine]] = field(default_factory=list)
+    long_holds: list[HoldLine] = field(default_factory=list)
+    auto_closed: list[HoldLine] = field(default_factory=list)
+    unattributed: dict[str, int] = field(default_factory=dict)
+    missing_imports: dict[str, list[date]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overlaps or self.long_holds or self.auto_closed or self.unattributed or self.missing_imports)
+
+
+@dataclass(frozen=True)
+class Digest:
+    day: date
+    standings: list[RankedAgent]
+    coverage: list[Coverage]
+    open_holds: list[OpenHold]
+    conversations: ConversationCounts
+    attention: Attention | None = None
+
+
+def daily_digest(uow: UnitOfWork, day: date) -> Digest:
+    """The day compiled, then read back as its digest."""
+    compile_days(uow, [day])
+    start, end = day_bounds(day, uow.tz)
+    holds = uow.holds.between(start, end)
+    names = uow.agents.names()
+    return Digest(
+        day=day,
+        standings=ranked(uow, day),
+        coverage=coverage(day, uow.tz, [a.key for a in uow.config.accounts], holds, uow.now),
+        open_holds=[OpenHold(h.account, names[h.agent_id], h.start) for h in uow.holds.open()],
+        conversations=conversation_counts(uow, day),
+        attention=needs_attention(uow, day),
+    )
+
+
+def needs_attention(uow: UnitOfWork, day: date) -> Attention:
+    tz, now = uow.tz, uow.now
+    start, end = day_bounds(day, tz)
+    accounts = [a.key for a in uow.config.accounts]
+    earlier = days_between(day - timedelta(days=IMPORT_LOOKBACK_DAYS), day - timedelta(days=1))
+    holds = uow.holds.between(start, end)
+    names = uow.agents.names()
+    auto = uow.holds.auto_closed_between(start, end)
+    first_import = {a: local_day(t, tz) for a in accounts if (t := uow.conversations.first_at(a)) is not None}
+    imported = {a: {d for d in earlier if uow.conversations.any_between(a, *day_bounds(d, tz))} for a in first_import}
+
+    def line(hold: Hold) -> HoldLine:
+        return HoldLine(hold.account, names[hold.agent_id], hold.start, hold.end, hold.seconds(now))
+
+    lost = attribute(uow, start, end).attribution.unattributed["account"].value_counts()
+    return Attention(
+        overlaps=[(line(o.first), line(o.second)) for o in overlapping_holds(holds, now)],
+        long_holds=[line(h) for h in over_long_holds(holds, now, timedelta(hours=uow.config.checks.max_hold_hours))],
+        auto_closed=[line(h) for h in auto],
+        unattributed={str(a): int(n) for a, n in sorted(lost.items())},
+        missing_imports=missing_import_days(earlier, first_import, imported),
+    )
+
+
+def digest_posted(uow: UnitOfWork, kind: str, period: str) -> bool:
+    """Posted, or being posted, or in doubt: anything but a digest still owed."""
+    row = uow.outbox.find(kind, digest_key(period, uow.config.team.chat_id))
+    return row is not None and row.state != OWED
+
+
+def digest_key(period: str, chat_id: int) -> str:
+    return f"{period}@{chat_id}"

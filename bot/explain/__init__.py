@@ -1,0 +1,1 @@
+"""/me and /why: one agent's month explained factor by factor."""

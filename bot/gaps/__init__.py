@@ -1,0 +1,1 @@
+"""/gaps and /assign: windows with conversations but no holder, and crediting them."""

@@ -1,0 +1,1 @@
+"""Platform exports sent with /import, `baton import`, and the pull connector's job."""

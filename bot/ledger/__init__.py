@@ -1,0 +1,1 @@
+"""Compiling the ledger, attributing conversations, collaboration points; /stats and the compile job."""

@@ -1,0 +1,18 @@
+"""What people type after /stats."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.time import MONTH, month_days
+
+
+def parse_period(text: str) -> tuple[str, date, date] | None:
+    """YYYY-MM-DD (that day) or YYYY-MM (that month) → (label, first day, last day)."""
+    if MONTH.match(text):
+        return text, *month_days(text)
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return text, day, day

@@ -1,0 +1,150 @@
+"""The ledger: compiling it, attributing conversations, and the views built from it (standings, metrics).
+
+Functions of a unit of work. Compiling writes, so it runs inside a command's transaction (the
+compile job's, an import's, /standings'), and what it wrote is what the same transaction reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+from bot.core.baton import UnitOfWork
+from bot.ledger.collaboration import collaboration_entries
+from domain.attribution import Attribution, attribute_conversations
+from domain.ledger import compile_day, conversation_entries
+from domain.metrics import agent_metrics
+from domain.standings import Standing, standings
+from domain.time import day_bounds, days_between, local_day
+from storage.ledger import LedgerChange
+
+
+@dataclass(frozen=True)
+class RankedAgent:
+    standing: Standing
+    name: str
+
+
+@dataclass(frozen=True)
+class AgentMetrics:
+    """One agent's row of domain.metrics.agent_metrics; rates are NaN where there is no data."""
+
+    name: str
+    conversations: float
+    response_conversations: float
+    avg_first_response_s: float
+    first_reply_30s_rate: float
+    rated: float
+    satisfaction_raw: float
+    satisfaction: float
+    inquiries: float
+    inquiry_conversion: float
+    resolved_rate: float
+
+
+@dataclass(frozen=True)
+class ConversationCounts:
+    imported: int
+    held: int
+    roster: int
+    unattributed: int
+
+
+@dataclass(frozen=True)
+class Attributed:
+    """An attribution together with the frames it was computed from."""
+
+    conversations: pd.DataFrame
+    holds: pd.DataFrame
+    attribution: Attribution
+    now: datetime
+
+
+def open_days(uow: UnitOfWork) -> list[date]:
+    """The days the compile job keeps current: from the start of last month, once there is activity."""
+    today = uow.today
+    first_of_last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    first = uow.ledger.first_activity()
+    if first is None:
+        return []
+    return days_between(max(first_of_last_month, local_day(first, uow.tz)), today)
+
+
+def compile_days(uow: UnitOfWork, days: list[date] | None = None) -> LedgerChange:
+    """Recompile the derived ledger entries of `days` (default: the open days). A closed month stays as it was closed."""
+    days = open_days(uow) if days is None else sorted(set(days))
+    closed = uow.months.closed_months()
+    days = [day for day in days if f"{day:%Y-%m}" not in closed]
+    if not days:
+        return LedgerChange(0, 0, 0)
+    tz, config = uow.tz, uow.config
+    start, end = day_bounds(days[0], tz)[0], day_bounds(days[-1], tz)[1]
+    holds = uow.holds.between(start, end)
+    cases = uow.cases.between(start, end)
+    entries = [e for day in days for e in compile_day(day, tz, holds, cases, config.points, uow.now)]
+    attributed = attribute(uow, start, end)
+    entries += conversation_entries(attributed.attribution, tz, config.points, days)
+    entries += collaboration_entries(
+        uow,
+        days=days,
+        tz=tz,
+        now=uow.now,
+        policy=config.collaboration,
+        roster_windows=uow.roster.roster_frame(start, end, tz),
+        conversations=attributed.conversations,
+    )
+    return uow.ledger.replace_derived(days, entries, uow.now)
+
+
+def compile_today(uow: UnitOfWork) -> LedgerChange:
+    """What a press on /standings or /profile needs current; the compile job keeps the other days."""
+    return compile_days(uow, [uow.today])
+
+
+def attribute(uow: UnitOfWork, start: datetime, end: datetime, *, with_facts: bool = False) -> Attributed:
+    """Who gets each conversation that started in [start, end), as of now; with_facts adds what metrics need."""
+    conversations = uow.conversations.frame(start, end) if with_facts else uow.conversations.moments(start, end)
+    holds_frame = uow.holds.frame_between(start, end)
+    roster = uow.roster.roster_frame(start, end, uow.tz)
+    attribution = attribute_conversations(conversations, holds_frame, roster, moment=uow.config.attribution.moment, now=uow.now)
+    return Attributed(conversations, holds_frame, attribution, uow.now)
+
+
+def ranked(uow: UnitOfWork, day: date) -> list[RankedAgent]:
+    entries = uow.ledger.between(day, day)
+    names = uow.agents.names()
+    return [RankedAgent(s, names[s.agent_id]) for s in standings(entries)]
+
+
+def standings_today(uow: UnitOfWork) -> tuple[date, list[RankedAgent]]:
+    """/standings: today's, compiled first."""
+    compile_today(uow)
+    return uow.today, ranked(uow, uow.today)
+
+
+def metrics(uow: UnitOfWork, start: datetime, end: datetime) -> list[AgentMetrics]:
+    """Service metrics per credited agent for conversations that started in [start, end)."""
+    attributed = attribute(uow, start, end, with_facts=True)
+    settings = uow.config.attribution
+    table = agent_metrics(
+        attributed.attribution.credits,
+        attributed.conversations,
+        tz=uow.tz,
+        satisfaction_prior=settings.satisfaction_prior,
+        quiet_hours=settings.quiet_hours,
+    )
+    names = uow.agents.names()
+    rows = [AgentMetrics(names[int(agent_id)], **row) for agent_id, row in table.iterrows()]
+    return sorted(rows, key=lambda m: (-m.conversations, m.name))
+
+
+def metrics_between(uow: UnitOfWork, first: date, last: date) -> list[AgentMetrics]:
+    """/stats: the metrics of the conversations that started on the team's days first to last."""
+    return metrics(uow, day_bounds(first, uow.tz)[0], day_bounds(last, uow.tz)[1])
+
+
+def conversation_counts(uow: UnitOfWork, day: date) -> ConversationCounts:
+    counts = attribute(uow, *day_bounds(day, uow.tz)).attribution.counts()
+    return ConversationCounts(sum(counts.values()), counts["held"], counts["roster"], counts["unattributed"])

@@ -1,0 +1,34 @@
+"""The month close's buttons: Confirm carries the preview's checksum, so what is frozen is what was shown.
+
+The wire format is the one earlier previews in the chat carry: "mc:2026-10:1000000:<checksum>"
+and "mx:2026-10:1000000:".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.telegram.buttons import checked
+
+CONFIRM, CANCEL = "mc", "mx"
+PATTERN = r"^(mc|mx):"
+
+
+@dataclass(frozen=True)
+class ClosePress:
+    action: str
+    month: str
+    pool_cents: int = 0
+    checksum: str = ""
+
+
+def encode(press: ClosePress) -> str:
+    return checked(f"{press.action}:{press.month}:{press.pool_cents}:{press.checksum}")
+
+
+def decode(data: str | None) -> ClosePress | None:
+    """The press a button carries, or None for data this version of the bot never wrote."""
+    parts = (data or "").split(":")
+    if len(parts) != 4 or parts[0] not in (CONFIRM, CANCEL) or not (parts[2].isascii() and parts[2].isdigit()):
+        return None
+    return ClosePress(parts[0], parts[1], int(parts[2]), parts[3])

@@ -1,0 +1,103 @@
+"""/adjust, /close_month (preview, then Confirm or Cancel) and /reopen_month: supervisors only."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+
+from bot.core.errors import Refused
+from bot.month import callbacks as cb
+from bot.month import render, service
+from bot.month.files import month_files
+from bot.month.parse import parse_adjust, parse_close, parse_reopen
+from bot.telegram.answers import attempt, attempt_press, refuse_press
+from bot.telegram.context import BatonContext
+from bot.telegram.routes import command, press
+from bot.telegram.supervisors import is_supervisor, supervisors_only
+from domain.snapshot import Snapshot
+from domain.time import previous_month
+
+
+@supervisors_only("adjust")
+async def adjust_command(update: Update, context: BatonContext) -> None:
+    """`/adjust @name ±points [YYYY-MM] reason`, or the same without @name as a reply to the agent."""
+    replied = update.effective_message.reply_to_message
+    target = replied.from_user if replied is not None and replied.from_user and not replied.from_user.is_bot else None
+    handle = (f"@{target.username}" if target.username else target.full_name) if target is not None else None
+    parsed = parse_adjust(context.args or [], handle)
+    if parsed is None:
+        await context.reply(context.render.t("usage.adjust"))
+        return
+    handle, points, month, reason = parsed
+    done = await attempt(context, service.adjust, handle, points, reason, month)
+    if done is not None:
+        await context.reply(render.adjusted_text(context.render, done))
+
+
+@supervisors_only("close_month")
+async def close_month_command(update: Update, context: BatonContext) -> None:
+    """A preview with Confirm and Cancel; nothing is frozen until Confirm."""
+    payout = context.baton.config.payout
+    parsed = parse_close(context.args or [], previous_month(context.baton.today()), payout.pool_cents)
+    if parsed is None or (parsed[1] == 0 and payout.policy.scheme != "team_fund"):
+        await context.reply(context.render.t("usage.close_month"))
+        return
+    preview = await attempt(context, service.preview_close, *parsed)
+    if isinstance(preview, service.AlreadyClosed):
+        await context.reply(render.already_closed_text(context.render, preview))
+    elif preview is not None:
+        snapshot = preview.snapshot
+        await context.reply(
+            render.preview_message(context.render, snapshot, preview.names), render.preview_keyboard(context.render, snapshot)
+        )
+
+
+async def close_press(update: Update, context: BatonContext) -> None:
+    """Confirm freezes the month and posts it to the group; Cancel changes nothing."""
+    query = update.callback_query
+    choice = cb.decode(query.data)
+    if not await is_supervisor(context, query.from_user.id):
+        await query.answer(render.supervisors_only_toast(context.render), show_alert=True)
+        return
+    if choice is None or (choice.action == cb.CONFIRM and not choice.checksum):
+        await refuse_press(query, context, Refused("stale_button"))
+        return
+    if choice.action == cb.CANCEL:
+        if await attempt_press(query, context, service.cancel_close, choice.month) is not None:
+            await query.answer(render.cancelled_toast(context.render))
+            await query.edit_message_text(render.cancelled_text(context.render, choice.month), parse_mode="HTML")
+        return
+    closed = await attempt_press(query, context, service.close_month, choice.month, choice.pool_cents, choice.checksum)
+    if closed is None:
+        return
+    snapshot = closed.scored.snapshot
+    await query.answer(render.closed_toast(context.render, choice.month))
+    await query.edit_message_text(render.closed_message(context.render, snapshot, closed.scored.names, closed.version), parse_mode="HTML")
+    await post_closed_month(context, snapshot, closed.version)
+
+
+async def post_closed_month(context: BatonContext, snapshot: Snapshot, version: int) -> None:
+    """The frozen month in the group, in the team's language, with its chart and payroll workbook."""
+    files = await context.query(month_files, snapshot)
+    chat = context.baton.config.team.chat_id
+    await context.send(chat, render.closed_message(context.team, snapshot, files.names, version))
+    await context.bot.send_photo(chat, InputFile(files.chart_png, filename=f"baton-{snapshot.month}.png"))
+    await context.bot.send_document(chat, InputFile(files.workbook_xlsx, filename=f"baton-{snapshot.month}-v{version}.xlsx"))
+
+
+@supervisors_only("reopen_month")
+async def reopen_month_command(update: Update, context: BatonContext) -> None:
+    parsed = parse_reopen(context.args or [])
+    if parsed is None:
+        await context.reply(context.render.t("usage.reopen_month"))
+        return
+    done = await attempt(context, service.reopen_month, *parsed)
+    if done is not None:
+        await context.reply(render.reopened_text(context.render, done))
+
+
+ROUTES = (
+    command("adjust", adjust_command),
+    command("close_month", close_month_command),
+    command("reopen_month", reopen_month_command),
+    press(close_press, cb.PATTERN),
+)

@@ -1,0 +1,1 @@
+"""The setup checklist, posted where the bot is added."""

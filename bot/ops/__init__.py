@@ -1,0 +1,1 @@
+"""Running Baton: `baton run|migrate|backup|health` and the heartbeat."""

@@ -1,0 +1,1 @@
+"""Talent profiles: /profile, /skills, /tag, /untag, /talent."""

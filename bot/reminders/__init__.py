@@ -1,0 +1,1 @@
+"""The checks job (long holds, forgotten clock-offs, unattended accounts, late starts) and the answers to its questions."""

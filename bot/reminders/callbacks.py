@@ -1,0 +1,49 @@
+"""The reminders' buttons: callback_data written and read in one place.
+
+Every button names its notice (its outbox row), so an answer can only ever settle the question it
+was asked on. The clock-off button carries the instant it shows, so the hold ends exactly where the button said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.telegram.buttons import checked
+
+PREFIX = "rm"
+STILL_ON, HAND_OFF_NOW, LEFT_AT = "s", "h", "l"
+PATTERN = rf"^{PREFIX}:"
+
+
+@dataclass(frozen=True)
+class ReminderPress:
+    action: str
+    notice_id: int
+    at: datetime | None = None  # LEFT_AT only
+
+
+def encode(press: ReminderPress) -> str:
+    parts = [PREFIX, press.action, str(press.notice_id)]
+    if press.action == LEFT_AT:
+        if press.at is None:
+            raise ValueError("a clock-off button carries the time it shows")
+        parts.append(str(int(press.at.timestamp())))
+    return checked(":".join(parts))
+
+
+def decode(data: str) -> ReminderPress | None:
+    """The press a reminder button carries, or None for data this version never wrote."""
+    parts = (data or "").split(":")
+    if len(parts) < 3 or parts[0] != PREFIX or not _number(parts[2]):
+        return None
+    action, notice_id = parts[1], int(parts[2])
+    if action in (STILL_ON, HAND_OFF_NOW) and len(parts) == 3:
+        return ReminderPress(action, notice_id)
+    if action == LEFT_AT and len(parts) == 4 and _number(parts[3]):
+        return ReminderPress(action, notice_id, datetime.fromtimestamp(int(parts[3]), UTC))
+    return None
+
+
+def _number(text: str) -> bool:
+    return text.isascii() and text.isdigit()

@@ -1,0 +1,94 @@
+"""Answers to the reminders: their buttons, a time typed as a reply to the clock-off question, and /left."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import time
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.core.errors import Duplicate, Refused
+from bot.reminders import callbacks as cb
+from bot.reminders import render, service
+from bot.reminders.parse import parse_left, parse_wall_time
+from bot.telegram.answers import attempt, attempt_press, refuse_press
+from bot.telegram.context import BatonContext
+from bot.telegram.routes import command, press, private_reply
+
+
+async def reminder_press(update: Update, context: BatonContext) -> None:
+    """A reminder's button: answered with a toast, and the reminder edited to say what was done."""
+    query = update.callback_query
+    pressed = cb.decode(query.data)
+    if pressed is None:
+        await refuse_press(query, context, Refused("stale_button"))
+        return
+    if pressed.action == cb.LEFT_AT:
+        answered = await attempt_press(query, context, service.clock_off, pressed.notice_id, pressed.at, refusal=render.refusal)
+    else:
+        use_case = service.still_on if pressed.action == cb.STILL_ON else service.hand_off_now
+        answered = await attempt_press(query, context, use_case, pressed.notice_id, refusal=render.refusal)
+    if answered is None:
+        return
+    r = context.render
+    await query.answer(render.press_toast(r, answered, pressed.action))
+    await _edit_quietly(
+        query.edit_message_text(render.answered_question(r, query.message.text_html, answered, pressed.action), parse_mode=ParseMode.HTML)
+    )
+
+
+async def left_command(update: Update, context: BatonContext) -> None:
+    """/left HH:MM [account]: when the holder really left, for a hold asked about in the morning."""
+    parsed = parse_left(context.args or [])
+    if parsed is None:
+        await context.reply(context.render.t("usage.left"))
+        return
+    wall, account = parsed
+    await _answer_typed(context, wall, account=account)
+
+
+async def typed_reply(update: Update, context: BatonContext) -> None:
+    """A private reply to one of the bot's messages; only a reply to a clock-off question is an answer."""
+    message = update.effective_message
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return
+    try:
+        asked = await context.query(service.is_question, replied.chat_id, replied.message_id)
+    except Duplicate:
+        return
+    if not asked:
+        return
+    wall = parse_wall_time(message.text or "")
+    if wall is None:
+        await context.reply(context.render.t("usage.left"))
+        return
+    await _answer_typed(context, wall, replied_to=(replied.chat_id, replied.message_id))
+
+
+async def _answer_typed(context: BatonContext, wall: time, **where: object) -> None:
+    answered = await attempt(context, service.clock_off_typed, wall, refusal=render.refusal, **where)
+    if answered is None:
+        return
+    await context.reply(render.outcome(context.render, answered))
+    if answered.message_id is not None:
+        # The question's button would now close an ended hold; take it away.
+        await _edit_quietly(context.bot.edit_message_reply_markup(answered.chat_id, answered.message_id, reply_markup=None))
+
+
+async def _edit_quietly(edit: Awaitable[object]) -> None:
+    try:
+        await edit
+    except BadRequest as exc:
+        # Already edited by an earlier answer, or deleted: nothing left to change.
+        if "not modified" not in str(exc).lower() and "not found" not in str(exc).lower():
+            raise
+
+
+ROUTES = (
+    press(reminder_press, cb.PATTERN),
+    command("left", left_command, menu=True),
+    private_reply(typed_reply),
+)

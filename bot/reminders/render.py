@@ -1,0 +1,160 @@
+"""The reminders as Telegram text (HTML) and buttons, in their reader's language, and what an answer did."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.core.errors import Refused
+from bot.reminders import callbacks as cb
+from bot.reminders.service import (
+    Answered,
+    AutoClosedHold,
+    ClockOffQuestion,
+    Due,
+    LongHold,
+    Subject,
+    Unattended,
+)
+from bot.text.layout import short_datetime, toast_text
+from bot.text.renderer import Renderer
+from domain.checks import Activity, Gap, Shift, Window
+from domain.holds import Hold
+
+# What a button's answer did, by the button's action.
+_DONE = {cb.STILL_ON: "reminder.still_on_done", cb.HAND_OFF_NOW: "reminder.handed_off_done", cb.LEFT_AT: "reminder.clocked_off"}
+
+
+def when(render: Renderer, instant: datetime, now: datetime) -> str:
+    """HH:MM today, MM-DD HH:MM on another day, in the team's zone."""
+    return short_datetime(instant, render.tz, now.astimezone(render.tz).date())
+
+
+def wall(t: time, *, end: bool = False) -> str:
+    return "24:00" if end and t == time(0) else t.strftime("%H:%M")
+
+
+def hours_text(seconds: float) -> str:
+    return f"{seconds / 3600:.1f}".removesuffix(".0")
+
+
+def _label(render: Renderer, account: str) -> str:
+    return escape(render.label(account))
+
+
+# -- the notices --------------------------------------------------------------------------------------
+
+
+def notice_text(render: Renderer, subject: Subject, now: datetime) -> str:
+    if isinstance(subject, LongHold):
+        return long_hold(render, subject.hold, now)
+    if isinstance(subject, ClockOffQuestion):
+        return clock_off(render, subject.hold, subject.activity, now)
+    if isinstance(subject, AutoClosedHold):
+        return auto_closed(render, subject.hold, now)
+    if isinstance(subject, Unattended):
+        return unattended(render, subject.gap, subject.window, now)
+    return late_start(render, subject.shift, now)
+
+
+def notice_keyboard(render: Renderer, due: Due, notice_id: int, now: datetime) -> InlineKeyboardMarkup | None:
+    """A question's buttons, each naming the notice they answer."""
+    if isinstance(due.subject, LongHold):
+        return long_hold_keyboard(render, notice_id)
+    if isinstance(due.subject, ClockOffQuestion):
+        return clock_off_keyboard(render, notice_id, due.subject.activity, now)
+    return None
+
+
+def long_hold(render: Renderer, hold: Hold, now: datetime) -> str:
+    return render.t(
+        "reminder.long_hold", label=_label(render, hold.account), hours=hours_text(hold.seconds(now)), since=when(render, hold.start, now)
+    )
+
+
+def long_hold_keyboard(render: Renderer, notice_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(render.t("button.still_on"), callback_data=cb.encode(cb.ReminderPress(cb.STILL_ON, notice_id))),
+                InlineKeyboardButton(
+                    render.t("button.hand_off_now"), callback_data=cb.encode(cb.ReminderPress(cb.HAND_OFF_NOW, notice_id))
+                ),
+            ]
+        ]
+    )
+
+
+def clock_off(render: Renderer, hold: Hold, activity: Activity, now: datetime) -> str:
+    return render.t(
+        "reminder.clock_off",
+        label=_label(render, hold.account),
+        since=when(render, hold.start, now),
+        last=when(render, activity.at, now),
+        source=render.t(f"reminder.source.{activity.source}"),
+    )
+
+
+def clock_off_keyboard(render: Renderer, notice_id: int, activity: Activity, now: datetime) -> InlineKeyboardMarkup:
+    press = cb.ReminderPress(cb.LEFT_AT, notice_id, activity.at)
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(render.t("button.left_at", time=when(render, activity.at, now)), callback_data=cb.encode(press)),
+            ]
+        ]
+    )
+
+
+def auto_closed(render: Renderer, hold: Hold, now: datetime) -> str:
+    return render.t(
+        "reminder.auto_closed", label=_label(render, hold.account), since=when(render, hold.start, now), at=when(render, hold.end, now)
+    )
+
+
+def unattended(render: Renderer, gap: Gap, window: Window, now: datetime) -> str:
+    return render.t(
+        "reminder.unattended",
+        label=_label(render, gap.account),
+        account=gap.account,
+        since=when(render, gap.start, now),
+        minutes=int(gap.length.total_seconds() // 60),
+        hours=f"{wall(window[0])}–{wall(window[1], end=True)}",
+    )
+
+
+def late_start(render: Renderer, shift: Shift, now: datetime) -> str:
+    return render.t(
+        "reminder.late_start",
+        label=_label(render, shift.account),
+        account=shift.account,
+        start=when(render, shift.start, now),
+        minutes=int((now - shift.start).total_seconds() // 60),
+    )
+
+
+# -- answers ------------------------------------------------------------------------------------------
+
+
+def outcome(render: Renderer, answered: Answered, action: str = cb.LEFT_AT) -> str:
+    """What an answer did, in a line: the hold stays, was handed off, or ended when its holder left."""
+    at = when(render, answered.ended_at, answered.at) if answered.ended_at is not None else ""
+    return render.t(_DONE[action], label=_label(render, answered.account), at=at)
+
+
+def press_toast(render: Renderer, answered: Answered, action: str) -> str:
+    return toast_text(outcome(render, answered, action))
+
+
+def answered_question(render: Renderer, question_html: str, answered: Answered, action: str) -> str:
+    """The question as sent, with what its answer did below it."""
+    return f"{question_html}\n\n{outcome(render, answered, action)}"
+
+
+def refusal(render: Renderer, refused: Refused) -> str:
+    """Times in a refusal as the asker reads them: today's without a date."""
+    now = refused.params.get("now")
+    params = {k: when(render, v, now) if isinstance(v, datetime) else v for k, v in refused.params.items() if k != "now"}
+    return render.refusal(Refused(refused.code, **params))

@@ -1,0 +1,1 @@
+"""The roster: /roster, /shift, roster sheets, /swap and its buttons."""

@@ -1,0 +1,192 @@
+"""A handler's context: the application's parts as typed properties, and the update's one unit of work.
+
+The group hears the team's language. A private chat hears the person's own Telegram language
+when Baton speaks it, else the team's: `context.render` answers in whichever applies to the
+update. A message sent elsewhere (to the group from a private chat, to a supervisor, from a job)
+picks its renderer with `team`, `for_user` or `for_agent`.
+
+Use cases run off the event loop, in a worker thread, so a compile or a workbook never stalls
+the bot: `await context.command(use_case, …)` runs one as this update's transaction, which
+records the update id and registers its sender; `await context.query(query, …)` reads. Either
+raises Duplicate for an update handled before, so a redelivery is never answered twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from telegram import InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot.core.baton import Baton, UnitOfWork
+from bot.core.errors import Duplicate
+from bot.core.person import Person
+from bot.telegram.membership import Membership
+from bot.text.i18n import LANGUAGES, supported
+from bot.text.renderer import Renderer
+from storage.models import Agent
+
+P = ParamSpec("P")
+T = TypeVar("T")
+KEY = "baton"
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What every handler and job shares, kept in bot_data under one key."""
+
+    baton: Baton
+    renderers: Mapping[str, Renderer]
+    membership: Membership
+
+    @classmethod
+    def build(cls, baton: Baton) -> Parts:
+        renderers = {lang: Renderer(baton.config, lang) for lang in LANGUAGES}
+        return cls(baton, renderers, Membership(baton.config.team.chat_id, baton.clock))
+
+    @property
+    def team(self) -> Renderer:
+        """The group's language."""
+        return self.renderers[self.baton.config.team.language]
+
+    def in_language(self, language_code: str | None) -> Renderer:
+        return self.renderers[supported(language_code) or self.baton.config.team.language]
+
+    def speaking_to(self, agent: Agent | None) -> Renderer:
+        """For a private message to an agent: in the language Telegram last reported for them."""
+        return self.in_language(agent.language_code if agent else None)
+
+    def for_agent(self, tg_user_id: int) -> Renderer:
+        return self.speaking_to(self.baton.read(lambda uow: uow.agents.by_tg_id(tg_user_id)))
+
+    def answering(self, update: object) -> Renderer:
+        """The group hears the team's language; a private chat its person's, when Baton speaks it."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is not None and chat.type == ChatType.PRIVATE and update.effective_user is not None:
+            return self.in_language(update.effective_user.language_code)
+        return self.team
+
+
+def parts_of(application: Application) -> Parts:
+    return application.bot_data[KEY]
+
+
+def person_of(user: User) -> Person:
+    return Person(
+        tg_user_id=user.id, name=user.full_name or user.username or str(user.id), username=user.username, language_code=user.language_code
+    )
+
+
+class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """One per update (PTB shares it across handler groups), or per job run."""
+
+    def __init__(self, application: Application, chat_id: int | None = None, user_id: int | None = None) -> None:
+        super().__init__(application, chat_id, user_id)
+        # Not `update`: CallbackContext.update(data) is PTB's own method, which filters' data goes through.
+        self.current_update: Update | None = None
+        # Whether this update has met processed_updates yet (checked or recorded), and been recorded.
+        self.checked = False
+        self.recorded = False
+
+    @classmethod
+    def from_update(cls, update: object, application: Application) -> BatonContext:
+        context = super().from_update(update, application)
+        context.current_update = update if isinstance(update, Update) else None
+        return context
+
+    # -- the parts ----------------------------------------------------------------------------------
+
+    @property
+    def parts(self) -> Parts:
+        return parts_of(self.application)
+
+    @property
+    def baton(self) -> Baton:
+        return self.parts.baton
+
+    @property
+    def render(self) -> Renderer:
+        """In the language of the chat the update came from (the team's for a job)."""
+        return self.parts.answering(self.current_update)
+
+    @property
+    def team(self) -> Renderer:
+        return self.parts.team
+
+    def for_user(self, user: User | None) -> Renderer:
+        """For a private message to the person behind the update."""
+        return self.parts.in_language(user.language_code if user else None)
+
+    async def for_agent(self, tg_user_id: int) -> Renderer:
+        """For a private message to someone else: in the language Telegram last reported for them."""
+        return await asyncio.to_thread(self.parts.for_agent, tg_user_id)
+
+    @property
+    def person(self) -> Person | None:
+        user = self.current_update.effective_user if self.current_update is not None else None
+        return person_of(user) if user is not None and not user.is_bot else None
+
+    # -- the update's unit of work --------------------------------------------------------------------
+
+    async def command(self, use_case: Callable[Concatenate[UnitOfWork, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """`use_case(uow, …)` as this update's one transaction, in a worker thread. Refused and Duplicate pass through."""
+        update_id = self.current_update.update_id if self.current_update is not None else None
+        person = self.person
+
+        def work() -> T:
+            with self.baton.command(update_id, person) as uow:
+                return use_case(uow, *args, **kwargs)
+
+        self.checked = self.recorded = update_id is not None
+        return await asyncio.to_thread(work)
+
+    async def query(self, query: Callable[Concatenate[UnitOfWork, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """`query(uow, …)` read in a worker thread; Duplicate for an update handled before."""
+        update_id = None if self.checked or self.current_update is None else self.current_update.update_id
+
+        def read() -> T:
+            with self.baton.reading() as uow:
+                if update_id is not None and uow.updates.seen(update_id):
+                    raise Duplicate(update_id)
+                return query(uow, *args, **kwargs)
+
+        result = await asyncio.to_thread(read)
+        self.checked = True
+        return result
+
+    async def record(self) -> None:
+        """Remember an update whose handlers wrote nothing, with its sender: once."""
+        if self.recorded or self.current_update is None:
+            return
+        self.recorded = self.checked = True
+        await asyncio.to_thread(self.baton.record, self.current_update.update_id, self.person)
+
+    # -- answering ------------------------------------------------------------------------------------
+
+    async def reply(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message | None:
+        """Answer the update in its own chat; nothing for an update handled before."""
+        if not self.checked:
+            try:
+                await self.query(lambda _uow: None)
+            except Duplicate:
+                return None
+        return await self.current_update.effective_message.reply_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=keyboard, do_quote=False
+        )
+
+    async def send(self, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None, **kwargs: Any) -> Message:
+        return await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard, **kwargs)
+
+    async def tell_group(self, text_for: Callable[[Renderer], str]) -> None:
+        """What a private command did, told to the team's group too, in the group's language."""
+        group = self.baton.config.team.chat_id
+        chat = self.current_update.effective_chat if self.current_update is not None else None
+        if chat is None or chat.id != group:
+            await self.send(group, text_for(self.team))
+
+
+CONTEXT_TYPES = ContextTypes(context=BatonContext)

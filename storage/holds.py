@@ -1,0 +1,228 @@
+"""The holds table: who held which account when, every read and write of it.
+
+One contract for ending a hold: `end` ends it only if it is still open and says whether it did.
+Under READ COMMITTED two writers can both have read a hold open; only the first ends it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import and_, or_, select, update
+from sqlmodel import Session, col
+
+from domain.holds import HOLDER, Hold, TakeOver
+from domain.time import TS_DTYPE
+from storage.accounts import Accounts
+from storage.db import name_unique_index
+from storage.models import Account, AuditRow, HoldRow
+from storage.types import fetch_raw, raw, utc_series
+
+ONE_OPEN_HOLDER = name_unique_index("uq_holds_one_open_holder_per_account", "holds.account_id")
+ONE_OPEN_PER_AGENT = name_unique_index("uq_holds_one_open_per_agent_and_account", "holds.account_id, holds.agent_id")
+OPEN_HOLD_INDEXES = (ONE_OPEN_HOLDER, ONE_OPEN_PER_AGENT)
+UPDATE_ID_KEY = name_unique_index("holds_update_id_key", "holds.update_id")
+AUTO_CLOSED = "auto_closed"  # holds.flag of a hold the reminders closed for its forgetful holder
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class HoldMoved(Exception):
+    """A hold a take-over meant to end had ended already: another writer moved the account first."""
+
+
+def _closing(hold: Hold) -> tuple[int, datetime]:
+    """The id and end of a stored hold that is to be ended: a hold never stored, or given no end, cannot be."""
+    if hold.id is None or hold.end is None:
+        raise ValueError(f"cannot end {hold!r}: it needs its stored id and an end")
+    return hold.id, hold.end
+
+
+class Holds:
+    def __init__(self, session: Session, accounts: Accounts) -> None:
+        self.session = session
+        self.accounts = accounts
+
+    def _hold(self, row: HoldRow) -> Hold:
+        return Hold(
+            account=self.accounts.keys[row.account_id],
+            agent_id=row.agent_id,
+            start=row.started_at,
+            end=row.ended_at,
+            id=row.id,
+            role=row.role,
+        )
+
+    # -- reading ------------------------------------------------------------------------------------
+
+    def get(self, hold_id: int) -> Hold:
+        return self._hold(self.session.get_one(HoldRow, hold_id))
+
+    def open(self) -> list[Hold]:
+        rows = self.session.execute(select(HoldRow).where(col(HoldRow.ended_at).is_(None)).order_by(col(HoldRow.id))).scalars()
+        return [self._hold(r) for r in rows]
+
+    def between(self, start: datetime, end: datetime) -> list[Hold]:
+        """Every hold that overlaps [start, end), open ones included."""
+        rows = self.session.execute(
+            select(HoldRow)
+            .where(and_(col(HoldRow.started_at) < end, or_(col(HoldRow.ended_at).is_(None), col(HoldRow.ended_at) > start)))
+            .order_by(col(HoldRow.id))
+        ).scalars()
+        return [self._hold(r) for r in rows]
+
+    def frame_between(self, start: datetime, end: datetime) -> pd.DataFrame:
+        """The holds overlapping [start, end) as the attribution frame, read in bulk."""
+        started_at, ended_at = col(HoldRow.started_at), col(HoldRow.ended_at)
+        rows = fetch_raw(
+            self.session,
+            select(col(Account.key), col(HoldRow.agent_id), raw(started_at), raw(ended_at))
+            .join(Account, col(Account.id) == col(HoldRow.account_id))
+            .where(and_(started_at < end, or_(ended_at.is_(None), ended_at > start)))
+            .order_by(col(HoldRow.id)),
+        )
+        frame = pd.DataFrame.from_records(rows, columns=["account", "agent_id", "start", "end"])
+        frame["agent_id"] = frame["agent_id"].astype("int64")
+        frame["start"] = utc_series(frame["start"])
+        frame["end"] = utc_series(frame["end"])
+        return frame
+
+    def frame_until(self, now: datetime) -> pd.DataFrame:
+        """Every hold that began before `now`: account, agent_id, start, end (NaT while open)."""
+        return self.frame_between(_EPOCH, now)
+
+    def with_roles_between(self, start: datetime, end: datetime) -> pd.DataFrame:
+        """Holds overlapping [start, end), open ones included: account, agent_id, start, end (NaT while open), role."""
+        rows = self.session.execute(
+            select(col(Account.key), col(HoldRow.agent_id), col(HoldRow.started_at), col(HoldRow.ended_at), col(HoldRow.role))
+            .join(Account, col(Account.id) == col(HoldRow.account_id))
+            .where(col(HoldRow.started_at) < end, or_(col(HoldRow.ended_at).is_(None), col(HoldRow.ended_at) > start))
+            .order_by(col(HoldRow.id))
+        ).all()
+        frame = pd.DataFrame([tuple(r) for r in rows], columns=["account", "agent_id", "start", "end", "role"])
+        return frame.assign(
+            agent_id=frame["agent_id"].astype("int64"),
+            start=pd.to_datetime(frame["start"], utc=True).astype(TS_DTYPE),
+            end=pd.to_datetime(frame["end"], utc=True).astype(TS_DTYPE),
+        )
+
+    def auto_closed_between(self, start: datetime, end: datetime) -> list[Hold]:
+        """Holds auto-closed (per the audit log) in [start, end) and still flagged for review."""
+        details = self.session.execute(
+            select(col(AuditRow.detail))
+            .where(col(AuditRow.action) == "auto_close", col(AuditRow.at) >= start, col(AuditRow.at) < end)
+            .order_by(col(AuditRow.id))
+        ).scalars()
+        ids = [json.loads(detail)["hold"] for detail in details]
+        if not ids:
+            return []
+        flagged = set(
+            self.session.execute(select(col(HoldRow.id)).where(col(HoldRow.id).in_(ids), col(HoldRow.flag) == AUTO_CLOSED)).scalars()
+        )
+        return [self.get(i) for i in ids if i in flagged]
+
+    # -- writing ------------------------------------------------------------------------------------
+
+    def end(self, hold_id: int, at: datetime, *, taken_over_by: int | None = None, flag: str | None = None) -> bool:
+        """End an open hold at `at`; False when it had ended already (a hand-off or take-over came first)."""
+        values: dict[str, object] = {"ended_at": at}
+        if taken_over_by is not None:
+            values["taken_over_by"] = taken_over_by
+        if flag is not None:
+            values["flag"] = flag
+        ended = self.session.exec(update(HoldRow).where(col(HoldRow.id) == hold_id, col(HoldRow.ended_at).is_(None)).values(**values))
+        return ended.rowcount == 1
+
+    def end_each(self, holds: Iterable[Hold]) -> bool:
+        """End every hold at its own end; False when any had ended already (the caller rolls back)."""
+        return all([self.end(*_closing(h)) for h in holds])
+
+    def add(self, hold: Hold, *, update_id: int | None = None, assigned_by: int | None = None) -> Hold:
+        """A new hold row (open unless `hold.end`): a take-over's, a helper's, or a supervisor's /assign window."""
+        row = HoldRow(
+            account_id=self.accounts.ids[hold.account],
+            agent_id=hold.agent_id,
+            started_at=hold.start,
+            ended_at=hold.end,
+            role=hold.role,
+            update_id=update_id,
+            assigned_by=assigned_by,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return replace(hold, id=row.id)
+
+    def take_over(self, move: TakeOver, update_id: int | None = None) -> Hold:
+        """Store a take-over; `update_id` is the Telegram update that made it, unique on the row."""
+        if move.ended is not None:
+            hold_id, at = _closing(move.ended)
+            if not self.end(hold_id, at, taken_over_by=move.started.agent_id):
+                raise HoldMoved(hold_id)
+        return self.add(move.started, update_id=update_id)
+
+    # -- hand-offs and their notes ------------------------------------------------------------------
+
+    def last_hand_off(self, agent_id: int, since: datetime, until: datetime) -> list[HoldRow]:
+        """The holder holds the agent ended themselves in their latest hand-off within [since, until].
+
+        One /off can end several accounts at the same instant: that is one hand-off. Holds ended
+        by someone else's take-over, supervisors' /assign windows and helper holds are no hand-off.
+        """
+        ended_at = col(HoldRow.ended_at)
+        handed_off = and_(
+            col(HoldRow.agent_id) == agent_id,
+            col(HoldRow.role) == HOLDER,
+            col(HoldRow.taken_over_by).is_(None),
+            col(HoldRow.assigned_by).is_(None),
+            ended_at.is_not(None),
+            ended_at >= since,
+            ended_at <= until,
+        )
+        latest = self.session.execute(select(ended_at).where(handed_off).order_by(ended_at.desc()).limit(1)).scalar()
+        if latest is None:
+            return []
+        return list(self.session.execute(select(HoldRow).where(handed_off, ended_at == latest).order_by(col(HoldRow.id))).scalars())
+
+    def set_notes(self, rows: list[HoldRow], note: str) -> None:
+        for row in rows:
+            row.note = note
+        self.session.flush()
+
+    def noted_hand_offs(self, start: datetime, end: datetime) -> pd.DataFrame:
+        """Hand-offs in [start, end) that carry a note: agent_id, at, note; one row per hand-off."""
+        rows = self.session.execute(
+            select(col(HoldRow.agent_id), col(HoldRow.ended_at), col(HoldRow.note))
+            .where(
+                col(HoldRow.role) == HOLDER,
+                col(HoldRow.taken_over_by).is_(None),
+                col(HoldRow.assigned_by).is_(None),
+                col(HoldRow.note).is_not(None),
+                col(HoldRow.ended_at) >= start,
+                col(HoldRow.ended_at) < end,
+            )
+            .order_by(col(HoldRow.id))
+        ).all()
+        frame = pd.DataFrame([tuple(r) for r in rows], columns=["agent_id", "at", "note"])
+        frame = frame.drop_duplicates(["agent_id", "at"]).reset_index(drop=True)
+        return frame.assign(agent_id=frame["agent_id"].astype("int64"), at=pd.to_datetime(frame["at"], utc=True).astype(TS_DTYPE))
+
+    def notes_of(self, agent_id: int) -> list[tuple[datetime, tuple[str, ...], str]]:
+        """The agent's hand-offs with a note: (at, accounts, note), newest first; one /off is one hand-off."""
+        rows = self.session.execute(
+            select(col(HoldRow.ended_at), col(Account.key), col(HoldRow.note))
+            .join(Account, col(Account.id) == col(HoldRow.account_id))
+            .where(
+                col(HoldRow.agent_id) == agent_id,
+                col(HoldRow.role) == HOLDER,
+                col(HoldRow.note).is_not(None),
+                col(HoldRow.ended_at).is_not(None),
+            )
+            .order_by(col(HoldRow.ended_at).desc(), col(Account.key))
+        ).all()
+        grouped: dict[datetime, tuple[list[str], str]] = {}
+        for ended_at, key, note in rows:
+            grouped.setdefault(ended_at, ([], note))[0].append(key)
+        return [(at, tuple(keys), note) for at, (keys, note) in grouped.items()]
