@@ -9,7 +9,6 @@ databases go through Core's multi-row INSERT, which already batches.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import Table, insert

@@ -10,6 +10,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
+from typing import Any
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -278,15 +279,27 @@ def _number(cell: str) -> float | None:
         return None
 
 
-def read_rating(text: str, labels: Mapping[str, str | None], stars: bool) -> str | None:
-    """A rating cell -> one of RATINGS or None (not rated). ``labels`` are normalised."""
+# What _label finds besides a label's value (which may itself be None: 未评价).
+_EMPTY, _UNLABELLED = object(), object()
+
+
+def _label(text: str, labels: Mapping[str, Any]) -> tuple[str, Any]:
+    """(the cell, the value its label maps to): _EMPTY for a blank cell, _UNLABELLED for a word no label has."""
     cell = clean_cell(text)
     if is_blank(cell):
+        return cell, _EMPTY
+    return cell, labels.get(normalise_label(cell), _UNLABELLED)
+
+
+def read_rating(text: str, labels: Mapping[str, str | None], stars: bool) -> str | None:
+    """A rating cell -> one of RATINGS or None (not rated). ``labels`` are normalised."""
+    cell, rating = _label(text, labels)
+    if rating is _EMPTY:
         return None
-    key = normalise_label(cell)
-    if key in labels:
-        return labels[key]
+    if rating is not _UNLABELLED:
+        return rating
     if stars:
+        key = normalise_label(cell)
         number = _number(key.removesuffix("星").removesuffix("stars").removesuffix("star"))
         if number is None and key and set(key) == {"★"}:
             number = float(len(key))
@@ -297,13 +310,12 @@ def read_rating(text: str, labels: Mapping[str, str | None], stars: bool) -> str
 
 def read_flag(text: str, labels: Mapping[str, bool]) -> bool | None:
     """A yes/no cell -> bool, None when empty. ``labels`` are normalised."""
-    cell = clean_cell(text)
-    if is_blank(cell):
+    cell, flag = _label(text, labels)
+    if flag is _EMPTY:
         return None
-    key = normalise_label(cell)
-    if key in labels:
-        return labels[key]
-    number = _number(key)
+    if flag is not _UNLABELLED:
+        return flag
+    number = _number(normalise_label(cell))
     if number in (0.0, 1.0):
         return bool(number)
     raise CellProblem(BAD_FLAG, f"{cell!r} is not a yes/no value")
@@ -312,22 +324,21 @@ def read_flag(text: str, labels: Mapping[str, bool]) -> bool | None:
 def read_left_message(text: str, labels: Mapping[str, bool]) -> bool:
     """JD's sessionType -> whether the session is a left message (留言, 2) rather than a chat (1).
     An empty cell is a chat: only a marked 留言 leaves the response metrics."""
-    cell = clean_cell(text)
-    if is_blank(cell):
+    cell, left = _label(text, labels)
+    if left is _EMPTY:
         return False
-    key = normalise_label(cell)
-    if key in labels:
-        return labels[key]
-    raise CellProblem(BAD_SESSION_TYPE, f"{cell!r} is neither an online session (1) nor a left message (2)")
+    if left is _UNLABELLED:
+        raise CellProblem(BAD_SESSION_TYPE, f"{cell!r} is neither an online session (1) nor a left message (2)")
+    return left
 
 
 def read_sender(text: str, labels: Mapping[str, str]) -> str | None:
     """Who sent a message, by its label (买家, 客服, 系统 …): CUSTOMER, SHOP or SYSTEM; None when
     the cell holds a name instead, which the caller compares with the customer."""
-    cell = clean_cell(text)
-    if is_blank(cell):
+    _, sender = _label(text, labels)
+    if sender is _EMPTY:
         raise CellProblem(BAD_SENDER, "the sender is empty")
-    return labels.get(normalise_label(cell))
+    return None if sender is _UNLABELLED else sender
 
 
 __all__ = [
