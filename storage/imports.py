@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from domain.reconcile import DayReconciliation, reconcile
-from domain.time import day_bounds
+from domain.time import day_bounds, days_between, local_day
 from storage.conversations import conversations_frame, store_conversations
 from storage.importers import PRESETS, ColumnPreset, ImportReport, OpenedExport, RejectedRow, open_export
 from storage.importers.fields import TOTALS
@@ -33,9 +33,9 @@ from storage.platform_totals import StoredTotals, platform_totals_frame, store_p
 class StoredImport:
     """What an import read and changed. ``new_ids``: the conversations added; ``duplicate_rows``:
     rows of conversations stored before (another import); ``first_start``/``last_start``: the
-    span of the file's conversations, for recompiling those days; ``totals`` and
-    ``reconciliation``: for a per-agent report, its rows stored and each day's count against
-    Baton's."""
+    span of the file's conversations, for recompiling those days; ``totals``: a per-agent
+    report's rows stored; ``reconciliation``: each day of the file the platform has a count
+    for (from this report, or one imported before), against Baton's count."""
 
     report: ImportReport
     rejected: list[RejectedRow]
@@ -44,7 +44,7 @@ class StoredImport:
     first_start: datetime | None = None
     last_start: datetime | None = None
     totals: StoredTotals | None = None
-    reconciliation: tuple[DayReconciliation, ...] = ()
+    reconciliation: tuple[DayReconciliation, ...] = ()  # days of the file the platform gave a count for
 
     @property
     def new(self) -> int:
@@ -94,7 +94,10 @@ def store_export(session: Session, account: str, opened: OpenedExport, *, at: da
     rejected = [r for c in kept for r in c.rejected]
     first = min((s for s, _ in spans), default=None)
     last = max((e for _, e in spans), default=None)
-    return StoredImport(report, rejected, new_ids, duplicate_rows, first, last)
+    # Days the platform's report already counted are checked against what this file added.
+    days = days_between(local_day(first, opened.tz), local_day(last, opened.tz)) if first else []
+    reconciliation = _reconcile(session, account, days, opened.tz) if days else ()
+    return StoredImport(report, rejected, new_ids, duplicate_rows, first, last, reconciliation=reconciliation)
 
 
 def _store_totals(session: Session, account: str, platform: str, opened: OpenedExport, at: datetime, source: str) -> StoredImport:
@@ -117,9 +120,12 @@ def _store_totals(session: Session, account: str, platform: str, opened: OpenedE
 
 def _reconcile(session: Session, account: str, days: list[date], tz: ZoneInfo) -> tuple[DayReconciliation, ...]:
     totals = platform_totals_frame(session, days[0], days[-1])
+    totals = totals[totals["account"] == account]
+    if totals.empty:  # no reference for these days: spare reading a month of conversations back
+        return ()
     start, end = day_bounds(days[0], tz)[0], day_bounds(days[-1], tz)[1]
     conversations = conversations_frame(session, start, end)
-    mine = reconcile(totals[totals["account"] == account], conversations[conversations["account"] == account], tz)
+    mine = reconcile(totals, conversations[conversations["account"] == account], tz)
     return tuple(day for day in mine if day.day in set(days))
 
 

@@ -199,31 +199,33 @@ def _shape(sample: str) -> tuple[str, int]:
 
 def _csv_chunks(data: bytes, encoding: str, delimiter: str, width: int, limits: ReadLimits) -> Iterator[pd.DataFrame]:
     # One spare column takes the empty cell of a trailing delimiter, which many exporters write.
-    names = list(range(width + 1))
-    first, read = 1, 0
-    try:
-        reader = pd.read_csv(
-            io.BytesIO(data), encoding=encoding, sep=delimiter, header=None, names=names, index_col=False,
-            dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
-            chunksize=limits.rows_per_chunk,
-        )  # fmt: skip
-        for chunk in reader:
-            read += len(chunk)
-            check_rows(read, limits)
-            spare = chunk[width].astype(object)
-            if (spare != "").any():
-                row = int(spare.index[(spare != "").to_numpy()][0]) + first
-                raise ExportUnreadable(BAD_FORMAT, f"row {row} has more cells than the widest of the first rows", row=row)
-            frame = chunk.drop(columns=[width]).astype(object)
-            frame.index = pd.RangeIndex(first, first + len(frame), name="row_number")
-            first += len(frame)
-            yield frame
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
-        if isinstance(error, ExportUnreadable):
-            raise
-        raise ExportUnreadable(BAD_FORMAT, f"the CSV cannot be split into rows: {error}") from error
-    if read == 0:
+    reader = pd.read_csv(
+        io.BytesIO(data), encoding=encoding, sep=delimiter, header=None, names=list(range(width + 1)), index_col=False,
+        dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
+        chunksize=limits.rows_per_chunk,
+    )  # fmt: skip
+    first = 1
+    while (chunk := _next_chunk(reader)) is not None:
+        check_rows(first - 1 + len(chunk), limits)
+        spare = (chunk[width] != "").to_numpy()
+        if spare.any():
+            row = first + int(spare.argmax())
+            raise ExportUnreadable(BAD_FORMAT, f"row {row} has more cells than the widest of the first rows", row=row)
+        frame = chunk.drop(columns=[width]).astype(object)
+        frame.index = pd.RangeIndex(first, first + len(frame), name="row_number")
+        first += len(frame)
+        yield frame
+    if first == 1:
         yield _frame([], 1)
+
+
+def _next_chunk(reader) -> pd.DataFrame | None:
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
+        raise ExportUnreadable(BAD_FORMAT, f"the CSV cannot be split into rows: {error}") from error
 
 
 __all__ = ["Grid", "cell_text", "read_grid"]

@@ -68,7 +68,7 @@ def _named(body: pd.DataFrame, header: Header) -> pd.DataFrame:
     width = len(header.names)
     if body.shape[1] > width:
         beyond = body.iloc[:, width:]
-        stray = (beyond != "").any(axis=1).to_numpy()
+        stray = (beyond != "").any(axis=1).to_numpy().copy()
         if stray.any():
             stray[stray] = [any(str(cell).strip() for cell in row) for row in beyond.loc[stray].itertuples(index=False)]
         if stray.any():

@@ -58,3 +58,10 @@ def test_chunks_smaller_than_the_file_read_the_same_rows_and_duplicates_across_c
     chunked = parse_export(data, "g.csv", tz=SHANGHAI, limits=ReadLimits(rows_per_chunk=4))
     assert chunked.records.drop(columns="raw").equals(whole.records.drop(columns="raw"))
     assert [(r.row_number, r.reason) for r in chunked.rejected] == [(11, "duplicate_in_file")]
+
+
+def test_a_row_wider_than_the_header_is_named_by_its_row_even_in_a_later_chunk():
+    data = generic_csv_bytes(sample_conversations(9)) + "G99,2026-11-03 09:00,1,2,3,4,5,true,false,false,stray\r\n".encode()
+    with pytest.raises(ExportUnreadable) as refused:
+        parse_export(data, "g.csv", tz=SHANGHAI, limits=ReadLimits(rows_per_chunk=4))
+    assert (refused.value.reason, refused.value.params) == ("bad_format", {"row": 11})

@@ -167,3 +167,11 @@ def test_stored_totals_are_apportioned_to_the_holders_of_a_day_without_conversat
     assert per_agent.loc[7, "received"] + per_agent.loc[8, "received"] == 150
     assert (per_agent.loc[7, "received"], per_agent.loc[8, "received"]) == (100, 50)  # 8 h and 4 h
     assert set(shared.shares["basis"]) == {APPORTIONED}
+
+
+def test_a_session_file_for_a_day_the_platform_already_counted_is_reconciled_too(engine):
+    load(engine, "tm", chitu_report_xlsx(), CHITU_FILENAME)
+    conversations = [SampleConversation(f"C{i}", datetime(2026, 11, 3, 9, 0) + pd.Timedelta(minutes=i)) for i in range(160)]
+    result = load(engine, "tm", tmall_xlsx_bytes(conversations), "聊天.xlsx")
+    assert [(d.day, d.platform_count, d.baton_count, d.missing) for d in result.reconciliation] == [(DAY, 162, 160, 2)]
+    assert load(engine, "jd", jd_session_csv(), "ChatSession.csv").reconciliation == ()
