@@ -23,7 +23,7 @@ from storage.importers.values import NOT_FINAL, CellProblem, read_instant, read_
 
 # A plain cell reads as itself: no wrapper to strip, no full-width form to fold (CJK Unified
 # Ideographs are unchanged by NFKC), not a blank word nor a number Excel rounded.
-_PLAIN_TEXT = r"[0-9A-Za-z_\-.@\u4e00-\u9fff]+"
+_PLAIN_TEXT = r"[0-9A-Za-z_\-.@\u4e00-\u9fff]{1,128}"  # an id may not be longer (MAX_ID_LENGTH)
 _SCIENTIFIC = r"\d(?:\.\d+)?[eE]\+?\d+"
 _BLANK_WORDS = ["-", "--", "null", "none", "n/a", "na", "nan", "无", "暂无数据", "暂无"]
 _NOT_FINAL_CELLS = [NOT_FINAL, f" {NOT_FINAL}", f"{NOT_FINAL} ", f" {NOT_FINAL} "]

@@ -33,6 +33,7 @@ from storage.importers.refusals import unknown_ratings
 from storage.importers.report import ChunkRead
 from storage.importers.summary import find_summary_rows
 from storage.importers.values import (
+    MAX_ID_LENGTH,
     CellProblem,
     read_count,
     read_customer,
@@ -45,7 +46,6 @@ from storage.importers.values import (
     read_text,
 )
 
-_ID_LENGTH = 128  # conversations.external_id
 _SNIFF_CELLS = 20
 
 
@@ -103,7 +103,7 @@ def read_session_chunk(
 def composite_id(parts: list[str]) -> str:
     """A deterministic id from the key's parts: readable when short, a digest otherwise."""
     text = "|".join(parts)
-    if len(text) <= _ID_LENGTH:
+    if len(text) <= MAX_ID_LENGTH:
         return text
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 

@@ -39,6 +39,7 @@ CUSTOMER, SHOP, SYSTEM = "customer", "shop", "system"
 # Cells that mean "no value here" in Chinese back offices: JD prints '-' for not applicable,
 # 生意参谋 '暂无数据'.
 _BLANKS = frozenset({"", "-", "--", "—", "——", "/", "无", "null", "none", "n/a", "na", "nan", "暂无数据", "暂无"})
+MAX_ID_LENGTH = 128  # conversations.external_id
 # A metric the platform has not finished counting (赤兔): unknown for now, not wrong.
 NOT_FINAL = "延迟统计"
 # Excel counts days from 1899-12-30; serials in this range are the years 1954 to 2119.
@@ -118,6 +119,8 @@ def read_external_id(text: str) -> str:
     if _SCIENTIFIC.match(cell):
         # Excel rounded a long id to 15 digits; two different sessions may now share it.
         raise CellProblem(BAD_ID, f"{cell!r} is a long id that Excel turned into a rounded number")
+    if len(cell) > MAX_ID_LENGTH:
+        raise CellProblem(BAD_ID, f"the id has {len(cell)} characters, more than {MAX_ID_LENGTH}")
     return cell
 
 
@@ -349,6 +352,7 @@ __all__ = [
     "VERY_DISSATISFIED",
     "VERY_SATISFIED",
     "CUSTOMER",
+    "MAX_ID_LENGTH",
     "NOT_FINAL",
     "SHOP",
     "SYSTEM",

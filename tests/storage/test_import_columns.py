@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storage.importers.columns import read_instants, read_numbers, read_plain_texts
+from storage.importers.sessions import composite_id
 from storage.importers.values import CellProblem, read_count, read_customer, read_external_id, read_instant, read_seconds
 
 SETTINGS = settings(max_examples=300, deadline=None)
@@ -31,7 +32,7 @@ numbers = st.one_of(
 )
 ids = st.one_of(
     st.from_regex(r"[A-Za-z0-9_\-.@]{1,12}", fullmatch=True),
-    st.sampled_from(["", "NA", "nan", "-", "1.23E+18", "1e5", '="0012"', "\t99", "ＡＢ１", "暂无数据", "无", "张三", "店:小美"]),
+    st.sampled_from(["", "NA", "nan", "-", "1.23E+18", "1e5", "x" * 129, '="0012"', "\t99", "ＡＢ１", "暂无数据", "无", "张三", "店:小美"]),
     st.text(max_size=10),
 )
 
@@ -84,3 +85,11 @@ def test_texts(texts, reader):
     expected, reasons = per_cell(reader, texts)
     assert column.values.tolist() == expected
     assert [None if p is None else p.reason for p in column.problems] == reasons
+
+
+def test_an_id_longer_than_the_column_is_rejected_and_a_long_composite_key_is_hashed():
+    column = read_plain_texts(pd.Series(["A" * 128, "A" * 129], dtype=object), read_external_id)
+    assert column.values.tolist() == ["A" * 128, None]
+    assert [None if p is None else p.reason for p in column.problems] == [None, "bad_id"]
+    long_key = composite_id(["顾客" * 70, "2026-11-03T01:15:02Z"])
+    assert long_key.startswith("sha256:") and len(long_key) == 71 and long_key == composite_id(["顾客" * 70, "2026-11-03T01:15:02Z"])
