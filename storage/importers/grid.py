@@ -135,8 +135,11 @@ def _texts(values: np.ndarray) -> list[str]:
         whole = (np.floor(numbers) == numbers) & (np.abs(numbers) < 1e15)
         return [str(int(n)) if w else "" if n != n else str(n) for n, w in zip(numbers.tolist(), whole.tolist(), strict=True)]
     if kind == "datetime":
-        stamps = pd.DatetimeIndex(values)
-        if not stamps.microsecond.any():
+        try:
+            stamps = pd.DatetimeIndex(values)
+        except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError):
+            stamps = None  # a year pandas cannot hold: cell by cell
+        if stamps is not None and not stamps.microsecond.any():
             return stamps.strftime("%Y-%m-%d %H:%M:%S").tolist()
     return [cell_text(value) for value in values]
 
