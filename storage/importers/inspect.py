@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from storage.importers.fields import MESSAGES, SESSIONS, SHAPE_FIELDS, TOTALS, TOTALS_COUNTS
 from storage.importers.limits import DEFAULT_LIMITS, ReadLimits
-from storage.importers.preset import ColumnPreset
+from storage.importers.preset import ColumnPreset, known_headers
 from storage.importers.values import normalise_label
 
 _EXACT = 100  # a header that is some built-in preset's alias for the field
@@ -136,8 +136,7 @@ def inspect_export(
     from storage.importers.table import read_export_table
 
     presets = PRESETS if presets is None else presets
-    known = {normalise_label(alias) for p in presets.values() for aliases in p.columns.values() for alias in aliases}
-    header = read_export_table(data, filename, known, limits).header
+    header = read_export_table(data, filename, known_headers(presets.values()), limits).header
     return format_help(list(header.names), presets, header.rows)
 
 

@@ -26,7 +26,7 @@ from storage.importers.header import period_of
 from storage.importers.inspect import format_help
 from storage.importers.limits import DEFAULT_LIMITS, ReadLimits
 from storage.importers.messages import read_messages
-from storage.importers.preset import ColumnPreset
+from storage.importers.preset import ColumnPreset, known_headers
 from storage.importers.presets import PRESETS
 from storage.importers.record import RECORD_COLUMNS, records_frame
 from storage.importers.refusals import ambiguous_format, missing_columns, totals_without_day, unknown_format
@@ -34,7 +34,6 @@ from storage.importers.report import FROM_KEY, FROM_MESSAGES, FROM_PERIOD, FROM_
 from storage.importers.sessions import holds_instants, read_sessions
 from storage.importers.table import Table, read_export_table
 from storage.importers.totals import empty_totals, read_totals
-from storage.importers.values import normalise_label
 
 
 @dataclass(frozen=True)
@@ -113,9 +112,7 @@ def open_export(
 ) -> OpenedExport:
     """Find the header and the preset of an export. Raises ExportRefused when the columns do
     not fit and ExportUnreadable when the bytes are not a readable table."""
-    candidates = {preset.name: preset} if preset is not None else presets
-    known = {normalise_label(alias) for p in candidates.values() for aliases in p.columns.values() for alias in aliases}
-    table = read_export_table(data, filename, known, limits)
+    table = read_export_table(data, filename, known_headers([preset] if preset is not None else presets.values()), limits)
     headers = list(table.header.names)
     if preset is None:
         preset = choose_preset(headers, presets, header_rows=table.header.rows)

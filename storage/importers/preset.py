@@ -112,6 +112,11 @@ class ColumnPreset:
         return [f for f in self.fields if f in self.required and f not in found]
 
 
+def known_headers(presets: Iterable[ColumnPreset]) -> set[str]:
+    """Every header some preset accepts, normalised: what the header search looks for."""
+    return {normalise_label(alias) for preset in presets for aliases in preset.columns.values() for alias in aliases}
+
+
 def preset_from_mapping(
     name: str,
     platform: str,
@@ -180,4 +185,4 @@ def _config_bool(preset: str, label: str, value: bool | str) -> bool:
     raise ValueError(f"preset {preset!r}: yes/no label {label!r} maps to {value!r}, which is neither yes nor no")
 
 
-__all__ = ["DEFAULT_IDLE_GAP", "KEY_FIELDS", "ColumnPreset", "preset_from_mapping"]
+__all__ = ["DEFAULT_IDLE_GAP", "KEY_FIELDS", "ColumnPreset", "known_headers", "preset_from_mapping"]
