@@ -120,7 +120,7 @@ def cover_minutes(
     """
     held = _merged(_spans(holds, now, "holds"))
     rostered = _merged(_spans(roster_windows, None, "roster windows"))
-    on_duty = {key: _intersect(windows, held.get(key, [])) for key, windows in rostered.items()}
+    on_duty = {key: intersect(windows, held.get(key, [])) for key, windows in rostered.items()}
     rows = []
     for (account, agent), intervals in held.items():
         others = union([iv for (acc, who), ivs in on_duty.items() if acc == account and who != agent for iv in ivs])
@@ -263,7 +263,7 @@ def union(intervals: Iterable[tuple[Point, Point]]) -> list[tuple[Point, Point]]
     return merged
 
 
-def _intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
     return union((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if max(s1, s2) < min(e1, e2))
 
 

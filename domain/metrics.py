@@ -6,7 +6,8 @@ Inputs
 ``facts``
     conversation_id (int64, unique), platform (str: "jd", "tmall", "vip" …), start (TS_DTYPE),
     first_response_s (float, NaN when unknown), rating (one of RATINGS or None),
-    resolved (bool, NA when unknown), inquiry (bool), paid (bool).
+    resolved (bool, NA when unknown), inquiry (bool), paid (bool), and optionally
+    left_message (bool, False when absent): JD's 留言.
 
 Every count is share-weighted: a conversation split between two holders counts 0.5 for each,
 and each of them carries half of its ratings, replies and payments. Per agent:
@@ -15,9 +16,10 @@ conversations
     Σ share: conversations credited.
 response_conversations
     Σ share over conversations that count for response metrics: those with a known
-    first_response_s that did not start in their platform's quiet hours (local time, ``tz``).
-    JD leaves sessions starting 23:00–09:00 out of its response metrics; other platforms count
-    every hour unless ``quiet_hours`` says otherwise.
+    first_response_s that did not start in their platform's quiet hours (local time, ``tz``)
+    and are not left messages. JD leaves sessions starting 23:00–09:00 and 留言 out of its
+    response metrics; other platforms count every hour unless ``quiet_hours`` says otherwise.
+    A left message still counts as a conversation, and its rating and payment count.
 avg_first_response_s
     Σ share·first_response_s / response_conversations.
 first_reply_30s_rate
@@ -94,7 +96,11 @@ def agent_metrics(
     joined = credits[["conversation_id", "agent_id", "share"]].merge(facts, on="conversation_id", how="inner")
     share = joined["share"].to_numpy(dtype=np.float64)
 
-    response = joined["first_response_s"].notna().to_numpy() & ~_in_quiet_hours(joined, tz, quiet_hours)
+    response = (
+        joined["first_response_s"].notna().to_numpy()
+        & ~_in_quiet_hours(joined, tz, quiet_hours)
+        & ~joined["left_message"].to_numpy(dtype=bool)
+    )
     seconds = joined["first_response_s"].fillna(0.0).to_numpy(dtype=np.float64)
     rating = joined["rating"]
     inquiry = joined["inquiry"].to_numpy(dtype=bool)
@@ -168,7 +174,9 @@ def _checked(facts: pd.DataFrame) -> pd.DataFrame:
     facts["first_response_s"] = pd.to_numeric(facts["first_response_s"]).astype("float64")
     facts["rating"] = facts["rating"].astype(object).where(facts["rating"].notna(), None)
     facts["resolved"] = facts["resolved"].astype("boolean")
-    for flag in ("inquiry", "paid"):
+    if "left_message" not in facts:
+        facts["left_message"] = False
+    for flag in ("inquiry", "paid", "left_message"):
         facts[flag] = facts[flag].astype("boolean").fillna(False).astype(bool)
     return facts
 

@@ -6,16 +6,19 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from storage.accounts import Accounts
-from storage.models import ConnectorCursor, ConversationRow, stored_id
+from storage.bulk import insert_rows, select_in
+from storage.models import ConnectorCursor, ConversationRow
 from storage.types import fetch_raw, raw, utc_series
 
-# Large IN lists are slow or refused (SQLite caps bound parameters); look ids up in slices.
-_ID_CHUNK = 900
+
+def _account_ids(session: Session) -> dict[str, int]:
+    return Accounts(session).ids
 
 
 @dataclass(frozen=True)
@@ -32,63 +35,81 @@ class StoredConversations:
         return len(self.duplicate_rows)
 
 
-def _account_ids(session: Session) -> dict[str, int]:
-    return Accounts(session).ids
-
-
-def _none_if_missing(value):
-    return None if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else value
-
-
 def existing_external_ids(session: Session, account_id: int, external_ids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for i in range(0, len(external_ids), _ID_CHUNK):
-        chunk = external_ids[i : i + _ID_CHUNK]
-        found.update(
-            session.execute(
-                select(col(ConversationRow.external_id)).where(
-                    col(ConversationRow.account_id) == account_id, col(ConversationRow.external_id).in_(chunk)
-                )
-            ).scalars()
-        )
-    return found
+    return set(_stored_ids(session, account_id, external_ids))
+
+
+def _stored_ids(session: Session, account_id: int, external_ids: list[str]) -> dict[str, int]:
+    """external id -> row id of those already stored for the account."""
+    rows = select_in(session, ConversationRow.__table__, ["external_id", "id"], {"account_id": account_id}, "external_id", external_ids)
+    return {external_id: id_ for external_id, id_ in rows}
 
 
 def store_conversations(
     session: Session, account: str, platform: str, records: pd.DataFrame, at: datetime, source: str
 ) -> StoredConversations:
-    """Insert the records not stored before for this account; (account, external id) is the identity."""
+    """Insert the records not stored before for this account; (account, external id) is the identity.
+
+    Rows go in by the slice (storage.bulk), not as an ORM object each: a 200,000-row export
+    is stored in about a second. The caller's transaction holds it all.
+    """
     account_id = _account_ids(session)[account]
-    ids = [str(x) for x in records["external_id"]]
+    if records.empty:
+        return StoredConversations([], [])
+    ids = records["external_id"].astype(str).tolist()
     known = existing_external_ids(session, account_id, ids)
-    rows, duplicates = [], []
-    for record in records.to_dict("records"):
-        if record["external_id"] in known:
-            duplicates.append(int(record.get("row_number", 0)))
-            continue
-        known.add(record["external_id"])
-        rows.append(
-            ConversationRow(
-                account_id=account_id,
-                platform=platform,
-                external_id=str(record["external_id"]),
-                started_at=record["start"].to_pydatetime(),
-                first_response_s=_none_if_missing(record.get("first_response_s")),
-                avg_response_s=_none_if_missing(record.get("avg_response_s")),
-                customer_messages=_none_if_missing(record.get("customer_messages")),
-                agent_messages=_none_if_missing(record.get("agent_messages")),
-                rating=_none_if_missing(record.get("rating")),
-                resolved=_none_if_missing(record.get("resolved")),
-                inquiry=bool(record.get("inquiry", False)),
-                paid=bool(record.get("paid", False)),
-                raw=json.dumps(record.get("raw", {}), ensure_ascii=False, sort_keys=True, default=str),
-                imported_at=at,
-                source=source,
-            )
-        )
-    session.add_all(rows)
-    session.flush()
-    return StoredConversations([stored_id(r) for r in rows], duplicates)
+    fresh = np.zeros(len(ids), dtype=bool)
+    for position, identity in enumerate(ids):
+        fresh[position] = identity not in known
+        known.add(identity)
+    numbers = records["row_number"] if "row_number" in records else pd.Series(0, index=records.index)
+    duplicates = [int(n) for n in numbers[~fresh]]
+    rows = records.loc[fresh]
+    insert_rows(session, ConversationRow.__table__, _columns(rows, account_id, platform, at, source))
+    return StoredConversations(_ids_of(session, account_id, [i for i, new in zip(ids, fresh, strict=True) if new]), duplicates)
+
+
+def _ids_of(session: Session, account_id: int, external_ids: list[str]) -> list[int]:
+    found = _stored_ids(session, account_id, external_ids)
+    return [found[external_id] for external_id in external_ids]
+
+
+def _columns(records: pd.DataFrame, account_id: int, platform: str, at: datetime, source: str) -> dict[str, list]:
+    """The records as the table's columns; NaN and NA become NULL."""
+    count = len(records)
+
+    def optional(name: str, convert=None) -> list:
+        if name not in records:
+            return [None] * count
+        values = records[name].astype(object).where(records[name].notna(), None).tolist()
+        return values if convert is None else [None if v is None else convert(v) for v in values]
+
+    def flag(name: str) -> list[bool]:
+        if name not in records:
+            return [False] * count
+        return records[name].astype("boolean").fillna(False).astype(bool).tolist()
+
+    raw = records["raw"].tolist() if "raw" in records else ["{}"] * count
+    return {
+        "account_id": [account_id] * count,
+        "platform": [platform] * count,
+        "external_id": records["external_id"].astype(str).tolist(),
+        "started_at": records["start"],
+        "first_response_s": optional("first_response_s", float),
+        "avg_response_s": optional("avg_response_s", float),
+        "customer_messages": optional("customer_messages", int),
+        "agent_messages": optional("agent_messages", int),
+        "rating": optional("rating"),
+        "resolved": optional("resolved", bool),
+        "inquiry": flag("inquiry"),
+        "paid": flag("paid"),
+        # A file's row arrives as JSON text already; an API's record as its object.
+        "raw": [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, sort_keys=True, default=str) for r in raw],
+        "imported_at": [at] * count,
+        "source": [source] * count,
+        "customer": optional("customer", lambda c: str(c)[:128]),
+        "left_message": flag("left_message"),
+    }
 
 
 CONVERSATION_COLUMNS = [
@@ -103,6 +124,8 @@ CONVERSATION_COLUMNS = [
     "resolved",
     "inquiry",
     "paid",
+    "left_message",
+    "customer",
 ]
 
 
@@ -113,11 +136,11 @@ def conversation_moments(session: Session, start: datetime, end: datetime) -> pd
     million rows, per-row conversion would cost more than the attribution itself, and the
     attribution orders its input anyway.
     """
-    started_at = col(ConversationRow.started_at)
+    table = ConversationRow.__table__
     rows = fetch_raw(
         session,
-        select(col(ConversationRow.id), col(ConversationRow.account_id), raw(started_at), col(ConversationRow.first_response_s)).where(
-            started_at >= start, started_at < end
+        select(table.c.id, table.c.account_id, raw(table.c.started_at), table.c.first_response_s).where(
+            table.c.started_at >= start, table.c.started_at < end
         ),
     )
     frame = pd.DataFrame.from_records(rows, columns=["conversation_id", "account_id", "start", "first_response_s"])
@@ -135,21 +158,36 @@ def conversation_moments(session: Session, start: datetime, end: datetime) -> pd
 def conversations_frame(session: Session, start: datetime, end: datetime) -> pd.DataFrame:
     """The moments plus the facts metrics are computed from."""
     moments = conversation_moments(session, start, end)
+    table = ConversationRow.__table__
     rows = fetch_raw(
         session,
         select(
-            col(ConversationRow.id),
-            col(ConversationRow.platform),
-            col(ConversationRow.first_response_s),
-            col(ConversationRow.avg_response_s),
-            col(ConversationRow.rating),
-            col(ConversationRow.resolved),
-            col(ConversationRow.inquiry),
-            col(ConversationRow.paid),
-        ).where(col(ConversationRow.started_at) >= start, col(ConversationRow.started_at) < end),
+            table.c.id,
+            table.c.platform,
+            table.c.first_response_s,
+            table.c.avg_response_s,
+            table.c.rating,
+            table.c.resolved,
+            table.c.inquiry,
+            table.c.paid,
+            table.c.left_message,
+            table.c.customer,
+        ).where(table.c.started_at >= start, table.c.started_at < end),
     )
     facts = pd.DataFrame.from_records(
-        rows, columns=["conversation_id", "platform", "first_response_s", "avg_response_s", "rating", "resolved", "inquiry", "paid"]
+        rows,
+        columns=[
+            "conversation_id",
+            "platform",
+            "first_response_s",
+            "avg_response_s",
+            "rating",
+            "resolved",
+            "inquiry",
+            "paid",
+            "left_message",
+            "customer",
+        ],
     )
     facts["conversation_id"] = facts["conversation_id"].astype("int64")
     facts["first_response_s"] = pd.to_numeric(facts["first_response_s"], errors="coerce").astype("float64")
@@ -157,6 +195,8 @@ def conversations_frame(session: Session, start: datetime, end: datetime) -> pd.
     facts["resolved"] = facts["resolved"].astype("boolean")
     facts["inquiry"] = facts["inquiry"].astype(bool)
     facts["paid"] = facts["paid"].astype(bool)
+    facts["left_message"] = facts["left_message"].astype(bool)
+    facts["customer"] = facts["customer"].astype(object)
     return moments.merge(facts, on="conversation_id", how="left").sort_values("conversation_id", ignore_index=True)[CONVERSATION_COLUMNS]
 
 

@@ -5,7 +5,23 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Protocol
 
-from sqlalchemy import BigInteger, Column, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -187,6 +203,58 @@ class ConversationRow(SQLModel, table=True):
     raw: str = Field(default="{}")  # JSON of the original row
     imported_at: datetime = Field(sa_column=_utc())
     source: str = Field(default="file", max_length=64)
+    # Who the customer was, when the export says (a 接待人数 counts people, not conversations).
+    customer: str | None = Field(default=None, sa_column=Column(String(128), nullable=True))
+    # A left message (JD 留言): a conversation, but out of the response metrics, as JD's own rules do.
+    left_message: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+
+
+class PlatformTotalRow(SQLModel, table=True):
+    """A platform's own counts for one agent row of a per-agent report (赤兔, 生意参谋), per day or hour.
+
+    On a shared login the report's one row is the whole team's: these are reference totals and
+    the basis of apportioned credit, never per-conversation credit. ``hour`` is WHOLE_DAY (-1)
+    for a daily row. A re-import of the same report replaces the row (a 延迟统计 may have become
+    final); ``not_final`` names the fields that were still 延迟统计, comma-separated.
+    """
+
+    __tablename__ = "platform_totals"
+    __table_args__ = (UniqueConstraint("account_id", "day", "hour", "agent", name="uq_platform_totals_slot"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(sa_column=Column(Integer, ForeignKey("accounts.id"), nullable=False))
+    day: date = Field(sa_column=Column(Date, nullable=False, index=True))
+    hour: int = Field(default=-1, sa_column=Column(SmallInteger, nullable=False))
+    agent: str = Field(default="", sa_column=Column(String(128), nullable=False))  # 客服昵称 / 旺旺 as written
+    shop: str = Field(default="", sa_column=Column(String(128), nullable=False))  # of 店铺名:子账号
+    sub_account: str = Field(default="", sa_column=Column(String(128), nullable=False))
+    platform: str = Field(sa_column=Column(String(16), nullable=False))
+    report: str = Field(sa_column=Column(String(32), nullable=False))  # the preset that read it
+    received: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))  # 接待人数
+    consulted: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))  # 咨询人数
+    effective_received: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    unanswered: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    slow_received: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    inquiries: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    inquiry_paid: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    very_satisfied: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    satisfied: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    neutral: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    dissatisfied: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    very_dissatisfied: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    customer_messages: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    agent_messages: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    sales_cents: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    reply_rate: float | None = Field(default=None, sa_column=Column(Float, nullable=True))  # fractions 0..1
+    three_min_reply_rate: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    inquiry_conversion: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    first_response_s: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    avg_response_s: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    avg_reception_s: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    not_final: str = Field(default="", sa_column=Column(String(256), nullable=False))
+    raw: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    imported_at: datetime = Field(sa_column=_utc())
+    source: str = Field(default="file", sa_column=Column(String(64), nullable=False))
 
 
 CURSOR_LENGTH = 512

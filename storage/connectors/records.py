@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from storage.importers.errors import BAD_FLAG, BAD_ID, BAD_NUMBER, BAD_RATING, BAD_TIME, MISSING_ID, RejectedRow
-from storage.importers.parse import cell_readers, read_record, records_frame
 from storage.importers.presets import FIELDS, GENERIC
+from storage.importers.record import cell_readers, read_record, records_frame
 from storage.importers.values import CellProblem
 
 # field of a record -> its key in the API's JSON; the rest share the field's name.

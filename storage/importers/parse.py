@@ -1,64 +1,94 @@
-"""An export file -> conversation records in UTC, plus the rows that could not be read.
+"""An export file -> what it holds: conversation records or a report's totals, plus what was left out.
 
-The file as a whole either fits a column preset or is refused (ExportRefused); inside a
-file that fits, each row stands alone: a bad cell rejects its row, with the row number a
-spreadsheet user sees, and the rest is imported. Nothing here touches a database: the
-caller stores ``records`` and reports ``rejected``.
+The file as a whole either fits a column preset or is refused (ExportRefused); inside a file
+that fits, each row stands alone: a bad cell rejects its row, with the row number a
+spreadsheet user sees, and the rest is imported. Nothing here touches a database.
+
+Two ways in:
+
+* ``open_export`` reads the top of the file (the header, the preset) and returns an
+  OpenedExport whose ``chunks()`` reads the rest a chunk at a time: storage.imports stores
+  each chunk as it comes, so a 200,000-row file never sits in memory whole;
+* ``parse_export`` reads it all into one ParsedExport, for small files and for tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from domain.time import TS_DTYPE
-from storage.importers.errors import (
-    AMBIGUOUS_FORMAT,
-    DUPLICATE_IN_FILE,
-    MISSING_COLUMNS,
-    UNKNOWN_FORMAT,
-    ExportRefused,
-    RejectedRow,
-)
-from storage.importers.presets import FIELDS, PRESETS, ColumnPreset
-from storage.importers.table import read_table_with_encoding
-from storage.importers.values import (
-    CellProblem,
-    read_count,
-    read_external_id,
-    read_flag,
-    read_instant,
-    read_rating,
-    read_seconds,
-)
+from storage.importers.errors import RejectedRow
+from storage.importers.fields import MESSAGES, SESSIONS, TOTALS
+from storage.importers.header import period_of
+from storage.importers.inspect import format_help
+from storage.importers.limits import DEFAULT_LIMITS, ReadLimits
+from storage.importers.messages import read_messages
+from storage.importers.preset import ColumnPreset, known_headers
+from storage.importers.presets import PRESETS
+from storage.importers.record import RECORD_COLUMNS, records_frame
+from storage.importers.refusals import ambiguous_format, missing_columns, totals_without_day, unknown_format
+from storage.importers.report import FROM_KEY, FROM_MESSAGES, FROM_PERIOD, FROM_REPLY_TIME, ChunkRead, ImportReport, build_report
+from storage.importers.sessions import holds_instants, read_sessions
+from storage.importers.table import Table, read_export_table
+from storage.importers.totals import empty_totals, read_totals
 
-RECORD_DTYPES: Mapping[str, Any] = {
-    "row_number": "int64",
-    "external_id": "str",
-    "start": TS_DTYPE,
-    "first_response_s": "float64",
-    "avg_response_s": "float64",
-    "customer_messages": "Int64",
-    "agent_messages": "Int64",
-    "rating": object,
-    "resolved": "boolean",
-    "inquiry": "bool",
-    "paid": "bool",
-    "raw": object,
-}
-RECORD_COLUMNS = tuple(RECORD_DTYPES)
+
+@dataclass(frozen=True)
+class OpenedExport:
+    """An export whose header and preset are known. ``fields``: field -> header read;
+    ``derived``: field -> how it is made without a column. Call ``chunks()`` once."""
+
+    filename: str
+    preset: ColumnPreset
+    table: Table
+    fields: Mapping[str, str]
+    derived: Mapping[str, str]
+    tz: ZoneInfo
+    limits: ReadLimits
+    period: tuple[date, date] | None = None
+
+    @property
+    def shape(self) -> str:
+        return self.preset.shape
+
+    def chunks(self) -> Iterator[ChunkRead]:
+        frames = self.table.frames
+        if self.shape == TOTALS:
+            day = self.period[0] if "day" not in self.fields and self.period else None
+            return read_totals(frames, self.preset, dict(self.fields), day)
+        if self.shape == MESSAGES:
+            return read_messages(frames, self.preset, dict(self.fields), self.tz, self.limits.rows_per_chunk)
+        return read_sessions(frames, self.preset, dict(self.fields), self.tz)
+
+    def report(self, chunks: Sequence[ChunkRead], records: int, left_messages: int = 0) -> ImportReport:
+        """The import report from the chunks read (with or without their data)."""
+        return build_report(
+            shape=self.shape,
+            preset=self.preset.name,
+            platform=self.preset.platform,
+            file_format=self.table.file_format,
+            encoding=self.table.encoding,
+            header_rows=self.table.header.rows,
+            headers=self.table.header.names,
+            fields=self.fields,
+            derived=self.derived,
+            chunks=chunks,
+            records=records,
+            left_messages=left_messages,
+            period=self.period,
+        )
 
 
 @dataclass(frozen=True)
 class ParsedExport:
-    """What a file held. ``rows_read`` counts the non-blank data rows; every one of them is
-    either in ``records`` or in ``rejected``. ``columns`` says which header each field was
-    read from. ``encoding`` is the codec of a CSV ('utf-8', 'utf-8-sig', 'gb18030'); an
-    XLSX is 'utf-8', as its XML always is."""
+    """What a file held. ``rows_read`` counts the data rows (blank and summary rows left out);
+    each is in ``records`` (or ``totals``), in ``rejected``, or grouped into a conversation of
+    a message log. ``columns`` says which header each field was read from. ``encoding`` is
+    the codec of a CSV ('utf-8', 'utf-8-sig', 'gb18030', 'utf-16'); a workbook is 'utf-8'."""
 
     preset: str
     platform: str
@@ -67,6 +97,47 @@ class ParsedExport:
     records: pd.DataFrame
     rejected: list[RejectedRow]
     columns: dict[str, str] = field(default_factory=dict)
+    shape: str = SESSIONS
+    totals: pd.DataFrame | None = None
+    report: ImportReport | None = None
+
+
+def open_export(
+    data: bytes,
+    filename: str,
+    *,
+    tz: ZoneInfo,
+    preset: ColumnPreset | None = None,
+    presets: Mapping[str, ColumnPreset] = PRESETS,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> OpenedExport:
+    """Find the header and the preset of an export. Raises ExportRefused when the columns do
+    not fit and ExportUnreadable when the bytes are not a readable table."""
+    table = read_export_table(data, filename, known_headers([preset] if preset is not None else presets.values()), limits)
+    headers = list(table.header.names)
+    if preset is None:
+        preset = choose_preset(headers, presets, header_rows=table.header.rows)
+    elif preset.missing(headers):
+        raise missing_columns(preset, headers)
+    fields = preset.match(headers)
+    derived: dict[str, str] = {}
+    period = period_of(table.header.titles, filename) if preset.shape == TOTALS else None
+    if preset.shape == SESSIONS:
+        table, fields = _replies_in_response_column(table, fields, tz)
+        if preset.composite_key:
+            derived["external_id"] = FROM_KEY
+        if "first_response_s" not in fields and "first_reply_at" in fields:
+            derived["first_response_s"] = FROM_REPLY_TIME
+    elif preset.shape == MESSAGES:
+        derived = dict.fromkeys(
+            ("external_id", "customer", "start", "first_response_s", "avg_response_s", "customer_messages", "agent_messages"),
+            FROM_MESSAGES,
+        )
+    elif "day" not in fields:
+        if period is None or period[0] != period[1]:
+            raise totals_without_day(preset, headers, period)
+        derived["day"] = FROM_PERIOD
+    return OpenedExport(filename, preset, table, fields, derived, tz, limits, period)
 
 
 def parse_export(
@@ -76,33 +147,37 @@ def parse_export(
     tz: ZoneInfo,
     preset: ColumnPreset | None = None,
     presets: Mapping[str, ColumnPreset] = PRESETS,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> ParsedExport:
-    """Read a CSV/XLSX export with ``preset``, or with the one of ``presets`` its headers fit.
-
-    Raises ExportRefused when the columns do not fit and ExportUnreadable when the bytes are
-    not a readable table."""
-    table, encoding = read_table_with_encoding(data, filename)
-    headers = [str(h) for h in table.columns]
-    if preset is None:
-        preset = choose_preset(headers, presets)
-    else:
-        _require_columns(preset, headers)
-    columns = preset.match(headers)
-    records, rejected = _read_rows(table, headers, columns, preset, tz)
+    """Read a whole export with ``preset``, or with the one of ``presets`` its headers fit."""
+    opened = open_export(data, filename, tz=tz, preset=preset, presets=presets, limits=limits)
+    chunks = list(opened.chunks())
+    parts = [c.records for c in chunks if c.records is not None and len(c.records)]
+    records = pd.concat(parts, ignore_index=True) if parts else records_frame([])
+    totals_parts = [c.totals for c in chunks if c.totals is not None and len(c.totals)]
+    totals = pd.concat(totals_parts, ignore_index=True) if totals_parts else (empty_totals() if opened.shape == TOTALS else None)
+    count = len(totals) if totals is not None else len(records)
+    report = opened.report(chunks, count, int(records["left_message"].sum()))
     return ParsedExport(
-        preset=preset.name,
-        platform=preset.platform,
-        encoding=encoding,
-        rows_read=len(table),
-        records=records,
-        rejected=rejected,
-        columns=columns,
+        preset=opened.preset.name,
+        platform=opened.preset.platform,
+        encoding=opened.table.encoding,
+        rows_read=report.rows_read,
+        records=records[list(RECORD_COLUMNS)],
+        rejected=[r for c in chunks for r in c.rejected],
+        columns=dict(opened.fields),
+        shape=opened.shape,
+        totals=totals,
+        report=report,
     )
 
 
-def choose_preset(headers: Sequence[str], presets: Mapping[str, ColumnPreset]) -> ColumnPreset:
+def choose_preset(headers: Sequence[str], presets: Mapping[str, ColumnPreset], *, header_rows: tuple[int, ...] = ()) -> ColumnPreset:
     """The preset whose required columns are all among ``headers``. When several fit, the
-    one that recognises the most columns; a tie is refused as ambiguous, as is no fit."""
+    one that recognises the most columns; a tie is refused as ambiguous, as is no fit. Both
+    refusals carry a FormatHelp: what each preset matched and missed, and a guessed mapping."""
+    if not presets:
+        raise ValueError("no presets to choose from")
     fitting = [p for p in presets.values() if not p.missing(headers)]
     if fitting:
         coverage = {p.name: len(p.match(headers)) for p in fitting}
@@ -110,140 +185,29 @@ def choose_preset(headers: Sequence[str], presets: Mapping[str, ColumnPreset]) -
         leaders = [p for p in fitting if coverage[p.name] == best]
         if len(leaders) == 1:
             return leaders[0]
-        expected = list(dict.fromkeys(h for p in leaders for h in _required_headers(p)))
-        raise ExportRefused(expected, headers, [], reason=AMBIGUOUS_FORMAT, candidates=[p.name for p in leaders])
-    if not presets:
-        raise ValueError("no presets to choose from")
+        raise ambiguous_format(leaders, headers, format_help(headers, presets, header_rows))
     ranked = list(presets.values())
     closest = min(ranked, key=lambda p: (len(p.missing(headers)), -len(p.match(headers)), ranked.index(p)))
-    raise _refusal(
-        closest,
-        headers,
-        UNKNOWN_FORMAT,
-        candidates=[p.name for p in ranked],
-        expected_by_preset={p.name: _required_headers(p) for p in ranked},
-    )
+    raise unknown_format(closest, headers, presets, format_help(headers, presets, header_rows))
 
 
-def _require_columns(preset: ColumnPreset, headers: Sequence[str]) -> None:
-    if preset.missing(headers):
-        raise _refusal(preset, headers, MISSING_COLUMNS)
+def _replies_in_response_column(table: Table, fields: dict[str, str], tz: ZoneInfo) -> tuple[Table, dict[str, str]]:
+    """A 首次响应时间 column of clock times is the first reply's time, not a duration: look at
+    the first chunk (and put it back) to tell."""
+    response = fields.get("first_response_s")
+    if response is None or "first_reply_at" in fields:
+        return table, fields
+    first = next(table.frames, None)
+    table = replace(table, frames=_chained(first, table.frames))
+    if first is not None and holds_instants(first[response], tz):
+        fields = {("first_reply_at" if f == "first_response_s" else f): h for f, h in fields.items()}
+    return table, fields
 
 
-def _refusal(
-    preset: ColumnPreset,
-    headers: Sequence[str],
-    reason: str,
-    candidates: Sequence[str] = (),
-    expected_by_preset: dict[str, list[str]] | None = None,
-) -> ExportRefused:
-    missing_fields = preset.missing(headers)
-    return ExportRefused(
-        _required_headers(preset),
-        headers,
-        [preset.header_for(f) for f in missing_fields],
-        reason=reason,
-        preset=preset.name,
-        candidates=candidates,
-        accepted_aliases={preset.header_for(f): list(preset.columns[f][1:]) for f in missing_fields},
-        expected_by_preset=expected_by_preset,
-    )
+def _chained(first: pd.DataFrame | None, rest: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    if first is not None:
+        yield first
+    yield from rest
 
 
-def _required_headers(preset: ColumnPreset) -> list[str]:
-    return [preset.header_for(f) for f in FIELDS if f in preset.required]
-
-
-def _read_rows(
-    table: pd.DataFrame, headers: list[str], columns: dict[str, str], preset: ColumnPreset, tz: ZoneInfo
-) -> tuple[pd.DataFrame, list[RejectedRow]]:
-    readers = cell_readers(preset, tz)
-    positions = {f: headers.index(h) for f, h in columns.items()}
-    accepted: list[dict[str, Any]] = []
-    rejected: list[RejectedRow] = []
-    first_row_of_id: dict[str, int] = {}
-    for row_number, cells in zip(table.index, table.itertuples(index=False, name=None), strict=True):
-        texts = {name: str(cells[position]) for name, position in positions.items()}
-        record = read_record(int(row_number), texts, readers, columns)
-        if isinstance(record, RejectedRow):
-            rejected.append(record)
-            continue
-        # First readable occurrence wins, so a broken first copy does not cost the good one.
-        external_id, number = record["external_id"], record["row_number"]
-        kept = first_row_of_id.setdefault(external_id, number)
-        if kept != number:
-            detail = f"conversation id {external_id!r} already appears in row {kept}"
-            rejected.append(RejectedRow(number, DUPLICATE_IN_FILE, detail, columns["external_id"], external_id))
-            continue
-        record["raw"] = dict(zip(headers, (str(c) for c in cells), strict=True))
-        accepted.append(record)
-    return records_frame(accepted), rejected
-
-
-CellReader = Callable[[str], Any]
-
-
-def cell_readers(preset: ColumnPreset, tz: ZoneInfo) -> dict[str, CellReader]:
-    """field -> the reader of its text, with ``preset``'s labels and the team's zone."""
-
-    def flag(text: str) -> bool | None:
-        return read_flag(text, preset.boolean_labels)
-
-    return {
-        "external_id": read_external_id,
-        "start": lambda text: read_instant(text, tz),
-        "first_response_s": read_seconds,
-        "avg_response_s": read_seconds,
-        "customer_messages": read_count,
-        "agent_messages": read_count,
-        "rating": lambda text: read_rating(text, preset.rating_labels, preset.rating_stars),
-        "resolved": flag,
-        "inquiry": flag,
-        "paid": flag,
-    }
-
-
-def read_record(
-    row_number: int,
-    texts: Mapping[str, str],
-    readers: Mapping[str, CellReader],
-    sources: Mapping[str, str],
-) -> dict[str, Any] | RejectedRow:
-    """One conversation's fields read from their text (an absent field reads as empty), or
-    why it is rejected: the first unreadable field, in FIELDS order. ``sources`` names where
-    each field came from (a header, a JSON key) for the rejection. Shared by the file
-    importer and the pull connector so both apply the same value rules."""
-    record: dict[str, Any] = {"row_number": row_number}
-    for name in FIELDS:
-        text = texts.get(name, "")
-        try:
-            record[name] = readers[name](text)
-        except CellProblem as problem:
-            column = sources.get(name, name)
-            return RejectedRow(row_number, problem.reason, f"{column}: {problem.detail}", column, text)
-    # 询单/付款 are counted, not averaged: an unmarked row is simply not an inquiry.
-    record["inquiry"] = bool(record["inquiry"])
-    record["paid"] = bool(record["paid"])
-    return record
-
-
-def records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """Accepted records (each with every RECORD_COLUMNS key) -> the records frame, typed by RECORD_DTYPES."""
-    columns: dict[str, pd.Series] = {}
-    for name, dtype in RECORD_DTYPES.items():
-        values = [r[name] for r in records]
-        columns[name] = pd.Series(values, dtype=dtype)
-    return pd.DataFrame(columns).reset_index(drop=True)
-
-
-__all__ = [
-    "RECORD_COLUMNS",
-    "RECORD_DTYPES",
-    "CellReader",
-    "ParsedExport",
-    "cell_readers",
-    "choose_preset",
-    "parse_export",
-    "read_record",
-    "records_frame",
-]
+__all__ = ["OpenedExport", "ParsedExport", "choose_preset", "open_export", "parse_export"]

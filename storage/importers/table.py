@@ -1,124 +1,94 @@
-"""Bytes of a CSV or XLSX export -> a frame of strings, indexed by spreadsheet row number.
+"""A grid under its header: the data rows as a frame of text named by the header cells.
 
 Every cell stays text so pandas never guesses: a session id like 0012345 keeps its zeros
-and 1234567890123456789 keeps its digits. XLSX cells are turned into text once, here, with
-one rule per cell type, so the parser downstream sees the same shapes whichever format the
-file came in (datetime cells become ISO text 'YYYY-MM-DD HH:MM:SS').
+and 1234567890123456789 keeps its digits. Fully blank rows are dropped; the index keeps the
+spreadsheet row number of each row, so a rejected row is named the way a spreadsheet shows it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
-from datetime import date, datetime, time
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from storage.importers.encoding import UTF8, decode_text
-from storage.importers.errors import ExportUnreadable
+from storage.importers.errors import BAD_FORMAT, ExportUnreadable
+from storage.importers.grid import read_grid
+from storage.importers.header import HEADER_SEARCH_ROWS, Header, find_header, unique
+from storage.importers.limits import DEFAULT_LIMITS, ReadLimits
 
-XLSX_MAGIC = b"PK\x03\x04"
-LEGACY_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
-FIRST_DATA_ROW = 2  # the header is spreadsheet row 1
-_DELIMITERS = (",", "\t", ";")
-
-
-def is_xlsx(data: bytes, filename: str) -> bool:
-    """Magic bytes decide; the extension only breaks the tie for empty files."""
-    if data.startswith(XLSX_MAGIC):
-        return True
-    return not data and filename.lower().endswith((".xlsx", ".xlsm"))
+FIRST_DATA_ROW = 2  # when the header is spreadsheet row 1
 
 
-def read_table(data: bytes, filename: str) -> pd.DataFrame:
-    """The export as strings: columns are the header cells (stripped, duplicates suffixed
-    '.1', '.2' like pandas does), the index is the spreadsheet row number (named
-    'row_number'), fully blank rows are dropped. Empty input gives a frame with no columns.
-    The encoding used is in ``frame.attrs['encoding']``."""
-    table, encoding = read_table_with_encoding(data, filename)
-    table.attrs["encoding"] = encoding
+@dataclass(frozen=True)
+class Table:
+    """``frames`` yields the data rows in chunks, read once, in order."""
+
+    file_format: str
+    encoding: str
+    header: Header
+    frames: Iterator[pd.DataFrame]
+
+
+def read_export_table(data: bytes, filename: str, known_headers: Iterable[str], limits: ReadLimits = DEFAULT_LIMITS) -> Table:
+    """The export's header, found among its first rows by the headers presets know, and its data rows."""
+    grid = read_grid(data, filename, limits)
+    first = next(grid.chunks)
+    header = find_header(first.head(HEADER_SEARCH_ROWS), known_headers)
+    return Table(grid.file_format, grid.encoding, header, _data(itertools.chain([first], grid.chunks), header))
+
+
+def read_table(data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS) -> pd.DataFrame:
+    """A small sheet whose first row is its header, whole: columns are the header cells
+    (stripped, duplicates suffixed '.1', '.2' like pandas does), the index is the spreadsheet
+    row number (named 'row_number'), fully blank rows are dropped. Empty input gives a frame
+    with no columns. The encoding used is in ``frame.attrs['encoding']``."""
+    grid = read_grid(data, filename, limits)
+    first = next(grid.chunks)
+    names = [str(cell).strip().lstrip("\ufeff") for cell in first.iloc[0]] if len(first) else []
+    while names and not names[-1]:
+        names.pop()
+    header = Header((1,), tuple(unique(names)), ())
+    frames = list(_data(itertools.chain([first], grid.chunks), header))
+    table = pd.concat(frames) if frames else _empty(header)
+    table.attrs["encoding"] = grid.encoding
     return table
 
 
-def read_table_with_encoding(data: bytes, filename: str) -> tuple[pd.DataFrame, str]:
-    if data.startswith(LEGACY_XLS_MAGIC):
-        raise ExportUnreadable("unsupported_format", f"{filename} is a legacy Excel 97-2003 workbook; save it as .xlsx or CSV")
-    if is_xlsx(data, filename):
-        # The workbook's XML is UTF-8 by specification: there is nothing to detect.
-        return _frame(_xlsx_rows(data, filename)), UTF8
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        raise ExportUnreadable("bad_format", f"{filename} is named like a workbook but is not an XLSX file")
-    text, encoding = decode_text(data)
-    if text.lstrip().lower().startswith(("<html", "<!doctype", "<table", "<?xml")):
-        raise ExportUnreadable("unsupported_format", f"{filename} is a web page saved as a spreadsheet; save it as .xlsx or CSV")
-    return _frame(_csv_rows(text, filename)), encoding
-
-
-def _csv_rows(text: str, filename: str) -> list[list[str]]:
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(_DELIMITERS, key=first_line.count) if first_line else ","
-    try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as error:
-        raise ExportUnreadable("bad_format", f"{filename}: {error}") from error
-
-
-def _xlsx_rows(data: bytes, filename: str) -> list[list[str]]:
-    try:
-        sheet = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl", na_filter=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ExportUnreadable("bad_format", f"{filename} is not a readable XLSX workbook: {error}") from error
-    return [[_cell_text(value) for value in row] for row in sheet.itertuples(index=False)]
-
-
-def _cell_text(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="microseconds" if value.microsecond else "seconds")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _frame(rows: list[list[str]]) -> pd.DataFrame:
-    if not rows:
-        return pd.DataFrame(index=pd.RangeIndex(0, name="row_number"))
-    header = _unique([cell.strip().lstrip("\ufeff") for cell in rows[0]])
-    width = len(header)
-    body: list[list[str]] = []
-    numbers: list[int] = []
-    for offset, row in enumerate(rows[1:]):
-        row_number = FIRST_DATA_ROW + offset
-        cells = [cell if isinstance(cell, str) else str(cell) for cell in row]
-        # Many exporters end data rows with a stray delimiter: an empty extra cell is harmless.
-        while len(cells) > width and cells[-1].strip() == "":
-            cells.pop()
-        if len(cells) > width:
-            raise ExportUnreadable("bad_format", f"row {row_number} has {len(cells)} cells but the header has {width} columns")
-        if all(cell.strip() == "" for cell in cells):
+def _data(chunks: Iterable[pd.DataFrame], header: Header) -> Iterator[pd.DataFrame]:
+    for chunk in chunks:
+        body = chunk.loc[chunk.index > header.last_row]
+        if body.empty:
             continue
-        body.append(cells + [""] * (width - len(cells)))
-        numbers.append(row_number)
-    index = pd.Index(numbers, dtype="int64", name="row_number")
-    return pd.DataFrame(body, columns=header, index=index, dtype=object)
+        yield _named(body, header)
 
 
-def _unique(headers: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    unique: list[str] = []
-    for header in headers:
-        count = seen.get(header, 0)
-        seen[header] = count + 1
-        unique.append(header if count == 0 else f"{header}.{count}")
-    return unique
+def _named(body: pd.DataFrame, header: Header) -> pd.DataFrame:
+    width = len(header.names)
+    if body.shape[1] > width:
+        beyond = body.iloc[:, width:]
+        stray = (beyond != "").any(axis=1).to_numpy().copy()
+        if stray.any():
+            stray[stray] = [any(str(cell).strip() for cell in row) for row in beyond.loc[stray].itertuples(index=False)]
+        if stray.any():
+            row = int(body.index[stray][0])
+            raise ExportUnreadable(BAD_FORMAT, f"row {row} has cells beyond the header's {width} columns", row=row)
+        body = body.iloc[:, :width]
+    elif body.shape[1] < width:
+        body = body.reindex(columns=range(width), fill_value="")
+    body = body.set_axis(list(header.names), axis=1)
+    if not width:
+        return body.iloc[0:0]
+    # One join per row, not a strip per cell: a row is blank when all its text is whitespace.
+    joined = ["".join(cells) for cells in zip(*(body[name].tolist() for name in body.columns), strict=True)]
+    filled = np.fromiter((bool(text.strip()) for text in joined), dtype=bool, count=len(joined))
+    return body.loc[filled]
 
 
-__all__ = ["FIRST_DATA_ROW", "is_xlsx", "read_table", "read_table_with_encoding"]
+def _empty(header: Header) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(header.names), index=pd.Index([], dtype="int64", name="row_number"), dtype=object)
+
+
+__all__ = ["FIRST_DATA_ROW", "Table", "read_export_table", "read_table"]

@@ -11,18 +11,42 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.metrics import RATINGS as DOMAIN_RATINGS
-from storage.importers.errors import BAD_FLAG, BAD_ID, BAD_NUMBER, BAD_RATING, BAD_TIME, MISSING_ID
+from storage.importers.errors import (
+    BAD_DAY,
+    BAD_FLAG,
+    BAD_ID,
+    BAD_NUMBER,
+    BAD_RATING,
+    BAD_SENDER,
+    BAD_SESSION_TYPE,
+    BAD_TIME,
+    MISSING_ID,
+    MISSING_KEY,
+)
 
 # The rating names are the domain's; metrics count the first two as satisfied.
 RATINGS = DOMAIN_RATINGS
 VERY_SATISFIED, SATISFIED, NEUTRAL, DISSATISFIED, VERY_DISSATISFIED = RATINGS
 
-# Cells that mean "no value here" in Chinese back offices: JD prints '-' for not applicable.
-_BLANKS = frozenset({"", "-", "--", "—", "/", "无", "null", "none", "n/a", "na", "nan"})
+# Who wrote a message in a chat log.
+CUSTOMER, SHOP, SYSTEM = "customer", "shop", "system"
+
+# Cells that mean "no value here" in Chinese back offices: JD prints '-' for not applicable,
+# 生意参谋 '暂无数据'.
+_BLANKS = frozenset({"", "-", "--", "—", "——", "/", "无", "null", "none", "n/a", "na", "nan", "暂无数据", "暂无"})
+MAX_ID_LENGTH = 128  # conversations.external_id
+# A metric the platform has not finished counting (赤兔): unknown for now, not wrong.
+NOT_FINAL = "延迟统计"
+# Excel counts days from 1899-12-30; serials in this range are the years 1954 to 2119.
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+_SERIAL_RANGE = (20_000, 80_000)
 
 _TIMESTAMP = re.compile(
     r"""^(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?
@@ -68,6 +92,27 @@ def is_blank(text: str) -> bool:
     return normalise_label(text) in _BLANKS
 
 
+def read_text(text: str) -> str | None:
+    """A free-text cell (a customer, an agent's nickname) without its wrappers, None when empty."""
+    cell = " ".join(clean_cell(text).split())
+    return None if is_blank(cell) else cell
+
+
+def read_customer(text: str) -> str:
+    """The customer a session or message belongs to: part of its identity, so never empty."""
+    cell = read_text(text)
+    if cell is None:
+        raise CellProblem(MISSING_KEY, "the customer is empty")
+    return cell
+
+
+def read_wangwang(text: str) -> tuple[str, str]:
+    """旺旺 written 店铺名:子账号 -> (shop, sub-account); a bare nickname has no shop."""
+    cell = read_text(text) or ""
+    shop, colon, sub = cell.replace("：", ":").partition(":")
+    return (shop.strip(), sub.strip()) if colon else ("", cell)
+
+
 def read_external_id(text: str) -> str:
     cell = clean_cell(text)
     if is_blank(cell):
@@ -75,6 +120,8 @@ def read_external_id(text: str) -> str:
     if _SCIENTIFIC.match(cell):
         # Excel rounded a long id to 15 digits; two different sessions may now share it.
         raise CellProblem(BAD_ID, f"{cell!r} is a long id that Excel turned into a rounded number")
+    if len(cell) > MAX_ID_LENGTH:
+        raise CellProblem(BAD_ID, f"the id has {len(cell)} characters, more than {MAX_ID_LENGTH}")
     return cell
 
 
@@ -83,6 +130,9 @@ def read_instant(text: str, tz: ZoneInfo) -> datetime:
     cell = clean_cell(text)
     if is_blank(cell):
         raise CellProblem(BAD_TIME, "the start time is empty")
+    serial = _excel_serial(cell)
+    if serial is not None:
+        return serial.replace(tzinfo=tz).astimezone(UTC)
     match = _TIMESTAMP.match(cell)
     if match is None:
         raise CellProblem(BAD_TIME, f"{cell!r} is not a date and time like 2026-11-03 09:15:02")
@@ -101,6 +151,49 @@ def read_instant(text: str, tz: ZoneInfo) -> datetime:
         raise CellProblem(BAD_TIME, f"{cell!r} is not a real date and time ({error})") from error
     zone = _offset_zone(parts["offset"]) if parts["offset"] else tz
     return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+def _excel_serial(cell: str) -> datetime | None:
+    """A spreadsheet date serial (46329.385416…) as naive local time, to the second."""
+    if not _SERIAL.match(cell):
+        return None
+    days = float(cell)
+    if not _SERIAL_RANGE[0] <= days <= _SERIAL_RANGE[1]:
+        return None
+    return _EXCEL_EPOCH + timedelta(seconds=round(days * 86_400))
+
+
+_DAY = re.compile(
+    r"^(?P<year>\d{4})\s*(?:[-/.年]\s*)?(?P<month>\d{1,2})\s*(?:[-/.月]\s*)?(?P<day>\d{1,2})\s*日?"
+    r"(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?$"
+)
+_HOUR = re.compile(r"^(?P<hour>\d{1,2})\s*(?:[:：]00)?\s*(?:时|点|h)?(?:\s*[-~至到]\s*\d{1,2}\s*(?:[:：]00)?\s*(?:时|点|h)?)?$")
+
+
+def read_day(text: str) -> date:
+    """A report's day: 2026-11-03, 2026/11/3, 2026年11月3日, 20261103, a midnight time or an Excel serial."""
+    cell = clean_cell(text)
+    serial = _excel_serial(cell)
+    if serial is not None:
+        return serial.date()
+    match = _DAY.match(cell)
+    if match is None:
+        raise CellProblem(BAD_DAY, f"{cell!r} is not a day like 2026-11-03")
+    try:
+        return date(int(match["year"]), int(match["month"]), int(match["day"]))
+    except ValueError as error:
+        raise CellProblem(BAD_DAY, f"{cell!r} is not a real day ({error})") from error
+
+
+def read_hour(text: str) -> int | None:
+    """An hourly report's hour: 9, 09, 09:00, 09:00-10:00, 9时, 9点 -> 9; None when empty (the whole day)."""
+    cell = clean_cell(text)
+    if is_blank(cell):
+        return None
+    match = _HOUR.match(cell)
+    if match is None or int(match["hour"]) > 23:
+        raise CellProblem(BAD_DAY, f"{cell!r} is not an hour of the day like 09:00-10:00")
+    return int(match["hour"])
 
 
 def _offset_zone(offset: str) -> timezone:
@@ -137,6 +230,37 @@ def _duration(cell: str) -> float | None:
     return None
 
 
+def read_rate(text: str) -> tuple[float, bool] | None:
+    """A rate cell -> (number, written with %), None when empty. 99.71%, 0.9971 and 99.71 are
+    told apart per column (columns.read_rates), since a bare 1 may be either 1% or 100%."""
+    cell = clean_cell(text)
+    if is_blank(cell):
+        return None
+    percent = cell.endswith(("%", "％"))
+    number = _number(cell.rstrip("%％").replace(",", "").strip())
+    if number is None or not math.isfinite(number) or number < 0:
+        raise CellProblem(BAD_NUMBER, f"{cell!r} is not a rate like 99.71%")
+    return number, percent
+
+
+def read_cents(text: str) -> int | None:
+    """An amount of money (销售额) -> integer cents, None when empty: ¥1,234.56, 1234.5元, 1.2万."""
+    cell = clean_cell(text)
+    if is_blank(cell):
+        return None
+    digits = cell.lstrip("¥￥").removesuffix("元").replace(",", "").strip()
+    scale = Decimal(1)
+    if digits.endswith("万"):
+        digits, scale = digits[:-1].strip(), Decimal(10_000)
+    try:
+        amount = Decimal(digits) * scale
+    except InvalidOperation:
+        raise CellProblem(BAD_NUMBER, f"{cell!r} is not an amount of money") from None
+    if not amount.is_finite() or amount < 0:
+        raise CellProblem(BAD_NUMBER, f"{cell!r} is not an amount of money")
+    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def read_count(text: str) -> int | None:
     """A message-count cell -> int, None when empty."""
     cell = clean_cell(text)
@@ -157,16 +281,30 @@ def _number(cell: str) -> float | None:
         return None
 
 
-def read_rating(text: str, labels: Mapping[str, str | None], stars: bool) -> str | None:
-    """A rating cell -> one of RATINGS or None (not rated). ``labels`` are normalised."""
+# What _label finds besides a label's value (which may itself be None: 未评价).
+_EMPTY, _UNLABELLED = object(), object()
+
+
+def _label(text: str, labels: Mapping[str, Any]) -> tuple[str, Any]:
+    """(the cell, the value its label maps to): _EMPTY for a blank cell, _UNLABELLED for a word no label has."""
     cell = clean_cell(text)
     if is_blank(cell):
+        return cell, _EMPTY
+    return cell, labels.get(normalise_label(cell), _UNLABELLED)
+
+
+def read_rating(text: str, labels: Mapping[str, str | None], stars: bool) -> str | None:
+    """A rating cell -> one of RATINGS or None (not rated). ``labels`` are normalised."""
+    cell, rating = _label(text, labels)
+    if rating is _EMPTY:
         return None
-    key = normalise_label(cell)
-    if key in labels:
-        return labels[key]
+    if rating is not _UNLABELLED:
+        return rating
     if stars:
+        key = normalise_label(cell)
         number = _number(key.removesuffix("星").removesuffix("stars").removesuffix("star"))
+        if number is None and key and set(key) == {"★"}:
+            number = float(len(key))
         if number is not None and number.is_integer() and 1 <= number <= 5:
             return RATINGS[5 - int(number)]
     raise CellProblem(BAD_RATING, f"{cell!r} is not a known rating")
@@ -174,33 +312,66 @@ def read_rating(text: str, labels: Mapping[str, str | None], stars: bool) -> str
 
 def read_flag(text: str, labels: Mapping[str, bool]) -> bool | None:
     """A yes/no cell -> bool, None when empty. ``labels`` are normalised."""
-    cell = clean_cell(text)
-    if is_blank(cell):
+    cell, flag = _label(text, labels)
+    if flag is _EMPTY:
         return None
-    key = normalise_label(cell)
-    if key in labels:
-        return labels[key]
-    number = _number(key)
+    if flag is not _UNLABELLED:
+        return flag
+    number = _number(normalise_label(cell))
     if number in (0.0, 1.0):
         return bool(number)
     raise CellProblem(BAD_FLAG, f"{cell!r} is not a yes/no value")
 
 
+def read_left_message(text: str, labels: Mapping[str, bool]) -> bool:
+    """JD's sessionType -> whether the session is a left message (留言, 2) rather than a chat (1).
+    An empty cell is a chat: only a marked 留言 leaves the response metrics."""
+    cell, left = _label(text, labels)
+    if left is _EMPTY:
+        return False
+    if left is _UNLABELLED:
+        raise CellProblem(BAD_SESSION_TYPE, f"{cell!r} is neither an online session (1) nor a left message (2)")
+    return left
+
+
+def read_sender(text: str, labels: Mapping[str, str]) -> str | None:
+    """Who sent a message, by its label (买家, 客服, 系统 …): CUSTOMER, SHOP or SYSTEM; None when
+    the cell holds a name instead, which the caller compares with the customer."""
+    _, sender = _label(text, labels)
+    if sender is _EMPTY:
+        raise CellProblem(BAD_SENDER, "the sender is empty")
+    return None if sender is _UNLABELLED else sender
+
+
 __all__ = [
+    "CUSTOMER",
     "DISSATISFIED",
+    "MAX_ID_LENGTH",
     "NEUTRAL",
+    "NOT_FINAL",
     "RATINGS",
     "SATISFIED",
+    "SHOP",
+    "SYSTEM",
     "VERY_DISSATISFIED",
     "VERY_SATISFIED",
     "CellProblem",
     "clean_cell",
     "is_blank",
     "normalise_label",
+    "read_cents",
     "read_count",
+    "read_customer",
+    "read_day",
     "read_external_id",
     "read_flag",
+    "read_hour",
     "read_instant",
+    "read_left_message",
+    "read_rate",
     "read_rating",
     "read_seconds",
+    "read_sender",
+    "read_text",
+    "read_wangwang",
 ]

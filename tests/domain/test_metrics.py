@@ -135,3 +135,19 @@ def test_bad_facts_are_refused(facts, message):
 def test_negative_prior_is_refused():
     with pytest.raises(ValueError, match="negative"):
         agent_metrics(CREDITS, FACTS, tz=SHANGHAI, satisfaction_prior=-1)
+
+
+def test_a_left_message_counts_as_a_conversation_but_not_in_the_response_metrics():
+    facts = facts_frame(
+        [
+            (1, "jd", local("10:00"), 20.0, "satisfied", None, False, False),
+            (2, "jd", local("11:00"), 3600.0, "dissatisfied", None, True, True),  # 留言, answered an hour later
+        ]
+    ).assign(left_message=[False, True])
+    row = agent_metrics(credits_frame([(1, ALICE, 1.0), (2, ALICE, 1.0)]), facts, tz=SHANGHAI).loc[ALICE]
+    assert row["conversations"] == 2 and row["response_conversations"] == 1
+    assert row["avg_first_response_s"] == 20.0 and row["first_reply_30s_rate"] == 1.0
+    # its rating and its payment still count
+    assert (row["rated"], row["satisfaction_raw"], row["inquiry_conversion"]) == (2, 0.5, 1.0)
+    without_flag = agent_metrics(credits_frame([(1, ALICE, 1.0), (2, ALICE, 1.0)]), facts.drop(columns="left_message"), tz=SHANGHAI)
+    assert without_flag.loc[ALICE, "avg_first_response_s"] == 1810.0

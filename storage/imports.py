@@ -1,0 +1,133 @@
+"""Storing an export: read and store chunk by chunk, inside the caller's one transaction.
+
+    with transaction(engine) as session:
+        stored = import_export_file(session, "jd", data, "会话明细.xlsx", tz=tz, at=now, source="file:会话明细.xlsx")
+
+Each chunk of conversations is stored as soon as it is read, so memory holds one chunk, not
+the file; a refusal found late (a rating label nobody knows in the last rows) raises, and the
+caller's transaction rolls every chunk back: a file is imported whole or not at all. A
+per-agent report is stored as the platform's reference totals and compared with the
+conversations Baton holds for its days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from domain.reconcile import DayReconciliation, reconcile
+from domain.time import day_bounds, days_between, local_day
+from storage.conversations import conversations_frame, store_conversations
+from storage.importers import PRESETS, ColumnPreset, ImportReport, OpenedExport, RejectedRow, open_export
+from storage.importers.fields import TOTALS
+from storage.importers.limits import DEFAULT_LIMITS, ReadLimits
+from storage.models import Account
+from storage.platform_totals import StoredTotals, platform_totals_frame, store_platform_totals
+
+
+@dataclass(frozen=True)
+class StoredImport:
+    """What an import read and changed. ``new_ids``: the conversations added; ``duplicate_rows``:
+    rows of conversations stored before (another import); ``first_start``/``last_start``: the
+    span of the file's conversations, for recompiling those days; ``totals``: a per-agent
+    report's rows stored; ``reconciliation``: each day of the file the platform has a count
+    for (from this report, or one imported before), against Baton's count."""
+
+    report: ImportReport
+    rejected: list[RejectedRow]
+    new_ids: list[int]
+    duplicate_rows: list[int]
+    first_start: datetime | None = None
+    last_start: datetime | None = None
+    totals: StoredTotals | None = None
+    reconciliation: tuple[DayReconciliation, ...] = ()  # days of the file the platform gave a count for
+
+    @property
+    def new(self) -> int:
+        return len(self.new_ids) if self.totals is None else self.totals.new + self.totals.replaced
+
+    @property
+    def duplicates(self) -> int:
+        return len(self.duplicate_rows)
+
+
+def import_export_file(
+    session: Session,
+    account: str,
+    data: bytes,
+    filename: str,
+    *,
+    tz: ZoneInfo,
+    at: datetime,
+    source: str,
+    preset: ColumnPreset | None = None,
+    presets: Mapping[str, ColumnPreset] = PRESETS,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> StoredImport:
+    """Read an export and store it for ``account``. Raises ExportRefused / ExportUnreadable
+    (nothing is stored: let the transaction roll back)."""
+    opened = open_export(data, filename, tz=tz, preset=preset, presets=presets, limits=limits)
+    return store_export(session, account, opened, at=at, source=source)
+
+
+def store_export(session: Session, account: str, opened: OpenedExport, *, at: datetime, source: str) -> StoredImport:
+    platform = session.execute(select(Account.platform).where(Account.key == account)).scalar_one()
+    if opened.shape == TOTALS:
+        return _store_totals(session, account, platform, opened, at, source)
+    kept, new_ids, duplicate_rows, spans = [], [], [], []
+    records = left_messages = 0
+    for chunk in opened.chunks():
+        kept.append(chunk.without_data())
+        if chunk.records is None or chunk.records.empty:
+            continue
+        stored = store_conversations(session, account, platform, chunk.records, at, source)
+        new_ids.extend(stored.new_ids)
+        duplicate_rows.extend(stored.duplicate_rows)
+        records += len(chunk.records)
+        left_messages += int(chunk.records["left_message"].sum())
+        spans.append((chunk.records["start"].min().to_pydatetime(), chunk.records["start"].max().to_pydatetime()))
+    report = opened.report(kept, records, left_messages)
+    rejected = [r for c in kept for r in c.rejected]
+    first = min((s for s, _ in spans), default=None)
+    last = max((e for _, e in spans), default=None)
+    # Days the platform's report already counted are checked against what this file added.
+    days = days_between(local_day(first, opened.tz), local_day(last, opened.tz)) if first else []
+    reconciliation = _reconcile(session, account, days, opened.tz) if days else ()
+    return StoredImport(report, rejected, new_ids, duplicate_rows, first, last, reconciliation=reconciliation)
+
+
+def _store_totals(session: Session, account: str, platform: str, opened: OpenedExport, at: datetime, source: str) -> StoredImport:
+    chunks = list(opened.chunks())
+    stored_rows = 0
+    new = replaced = 0
+    days: set[date] = set()
+    for chunk in chunks:
+        if chunk.totals is None or chunk.totals.empty:
+            continue
+        stored = store_platform_totals(session, account, platform, opened.preset.name, chunk.totals, at, source)
+        stored_rows += len(chunk.totals)
+        new, replaced = new + stored.new, replaced + stored.replaced
+        days.update(stored.days)
+    report = opened.report([c.without_data() for c in chunks], stored_rows)
+    rejected = [r for c in chunks for r in c.rejected]
+    reconciliation = _reconcile(session, account, sorted(days), opened.tz) if days else ()
+    return StoredImport(report, rejected, [], [], totals=StoredTotals(new, replaced, tuple(sorted(days))), reconciliation=reconciliation)
+
+
+def _reconcile(session: Session, account: str, days: list[date], tz: ZoneInfo) -> tuple[DayReconciliation, ...]:
+    totals = platform_totals_frame(session, days[0], days[-1])
+    totals = totals[totals["account"] == account]
+    if totals.empty:  # no reference for these days: spare reading a month of conversations back
+        return ()
+    start, end = day_bounds(days[0], tz)[0], day_bounds(days[-1], tz)[1]
+    conversations = conversations_frame(session, start, end)
+    mine = reconcile(totals, conversations[conversations["account"] == account], tz)
+    return tuple(day for day in mine if day.day in set(days))
+
+
+__all__ = ["StoredImport", "import_export_file", "store_export"]

@@ -1,0 +1,45 @@
+"""Whatever bytes arrive, reading them ends in records or in a refusal with a reason code: never a traceback."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from storage.importers import REFUSAL_REASONS, UNREADABLE_REASONS, ExportRefused, ExportUnreadable, parse_export
+from tests.storage.export_samples import jd_csv_bytes, sample_conversations, tmall_xlsx_bytes
+from tests.storage.quirk_samples import chitu_report_xlsx, legacy_xls_bytes, qianniu_log_csv
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SEEDS = [
+    jd_csv_bytes(sample_conversations(3)),
+    tmall_xlsx_bytes(sample_conversations(3)),
+    chitu_report_xlsx(),
+    qianniu_log_csv(),
+    legacy_xls_bytes([["会话ID", "会话开始时间"], ["A", "2026-11-03 09:00"]]),
+]
+
+
+@st.composite
+def damaged(draw) -> bytes:
+    data = bytearray(draw(st.sampled_from(SEEDS)))
+    for _ in range(draw(st.integers(1, 8))):
+        position = draw(st.integers(0, len(data) - 1))
+        data[position] = draw(st.integers(0, 255))
+    if draw(st.booleans()):
+        data = data[: draw(st.integers(0, len(data)))]
+    return bytes(data)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(damaged(), st.binary(max_size=300)), st.sampled_from(["x.csv", "x.xlsx", "x.xls", "x.txt"]))
+def test_damaged_or_random_bytes_are_read_or_refused_with_a_code(data, filename):
+    try:
+        parsed = parse_export(data, filename, tz=SHANGHAI)
+    except ExportRefused as refused:
+        assert refused.reason in REFUSAL_REASONS
+    except ExportUnreadable as unreadable:
+        assert unreadable.reason in UNREADABLE_REASONS
+    else:
+        assert parsed.rows_read >= len(parsed.rejected)
