@@ -34,6 +34,9 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="the export file")
     imp.add_argument("--account", required=True, help="the account key, as in [[accounts]] key")
     imp.add_argument("--platform", help="jd, tmall, vip, generic, or a [presets] name (default: detect)")
+    inspect = sub.add_parser("inspect", parents=[common], help="show a file's header, what each format matches, and a [presets] guess")
+    inspect.add_argument("file", help="the export file")
+    inspect.add_argument("--account", help="the account key: its platform's formats only, and the guess named after it")
     close = sub.add_parser("close-month", parents=[common], help="close a month: freeze the standings and split the pool")
     close.add_argument("month", help="YYYY-MM")
     close.add_argument("--pool", required=True, help="the bonus pool in yuan, e.g. 12000 or 12000.50")
@@ -86,6 +89,10 @@ def dispatch(args: argparse.Namespace, explicit: str | None) -> int:
         from bot.imports import cli as imports
 
         return imports.import_command(load_config(config_path(explicit)), args.file, args.account, args.platform)
+    if args.command == "inspect":
+        from bot.imports import cli as imports
+
+        return imports.inspect_command(load_config(config_path(explicit)), args.file, args.account)
     if args.command in ("close-month", "export"):
         from bot.month import cli as month
 

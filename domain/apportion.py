@@ -19,16 +19,18 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from domain.checks import watched_spans
 from domain.collaboration import intersect, union
+from domain.ledger import APPORTIONED
 from domain.payouts import split_pool_cents
+from domain.reconcile import CONSULTED, RECEIVED, counted_measure, reference_rows
 from domain.time import day_bounds
 
-APPORTIONED = "apportioned"
 NOBODY_HELD = "nobody_held"
 HELD_OUTSIDE_SCORING_HOURS = "held_outside_scoring_hours"
 
@@ -71,12 +73,13 @@ def apportion_totals(
     ``windows``: account -> its platform's scoring hours, local [from, to)."""
     slots = _slots(totals, measures)
     spans = _held_spans(holds, now)
-    shares, unshared = [], []
+    shares: list[tuple] = []
+    unshared: list[tuple] = []
     for (account, day, hour), values in slots.items():
         slot = _slot_span(day, hour, tz)
         scoring = _scoring(slot, day, windows.get(account), tz)
         held = {agent: _seconds(intersect(agent_spans, scoring)) for agent, agent_spans in spans.get(account, {}).items()}
-        weights = {agent: round(seconds * 1e6) for agent, seconds in held.items() if seconds > 0}
+        weights = {agent: Fraction(round(seconds * 1e6)) for agent, seconds in held.items() if seconds > 0}
         if not weights:
             anyone = any(intersect(agent_spans, [slot]) for agent_spans in spans.get(account, {}).values())
             reason = HELD_OUTSIDE_SCORING_HOURS if anyone else NOBODY_HELD
@@ -100,6 +103,32 @@ def without_conversations(totals: pd.DataFrame, conversation_days: pd.DataFrame)
     covered = pd.MultiIndex.from_frame(conversation_days[["account", "day"]])
     keys = pd.MultiIndex.from_frame(totals[["account", "day"]])
     return totals.loc[~keys.isin(covered)]
+
+
+def apportion_days(
+    totals: pd.DataFrame,
+    conversation_days: pd.DataFrame,
+    holds: pd.DataFrame,
+    *,
+    windows: Mapping[str, Window],
+    tz: ZoneInfo,
+    now: datetime,
+) -> Apportionment:
+    """The conversations a report credits where nothing else can: on each account-day with no
+    conversation data, the day's platform count shared by hold time.
+
+    The count is the one reconciliation compares (domain.reconcile): 接待人数 (``received``),
+    else 咨询人数 (``consulted``), from the day's whole-day rows, else its hourly rows (shared
+    hour by hour). ``conversation_days``: account, day of the conversations Baton holds."""
+    rows = reference_rows(without_conversations(totals, conversation_days))
+    chosen = []
+    for _, group in rows.groupby(["account", "day"], sort=True):
+        measure = counted_measure(group)
+        if measure is not None:
+            other = CONSULTED if measure == RECEIVED else RECEIVED
+            chosen.append(group.assign(**{other: pd.NA}) if other in group else group)
+    frame = pd.concat(chosen, ignore_index=True) if chosen else rows.iloc[0:0]
+    return apportion_totals(frame, holds, [m for m in (RECEIVED, CONSULTED) if m in frame], windows=windows, tz=tz, now=now)
 
 
 def _slots(totals: pd.DataFrame, measures: Sequence[str]) -> dict[tuple, dict[str, int]]:
@@ -150,5 +179,5 @@ def _seconds(spans: list[Span]) -> float:
 
 __all__ = [
     "APPORTIONED", "HELD_OUTSIDE_SCORING_HOURS", "NOBODY_HELD", "SHARE_COLUMNS", "UNSHARED_COLUMNS",
-    "Apportionment", "apportion_totals", "without_conversations",
+    "Apportionment", "apportion_days", "apportion_totals", "without_conversations",
 ]  # fmt: skip

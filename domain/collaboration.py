@@ -263,7 +263,7 @@ def union(intervals: Iterable[tuple[Point, Point]]) -> list[tuple[Point, Point]]
     return merged
 
 
-def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+def intersect(a: list[tuple[Point, Point]], b: list[tuple[Point, Point]]) -> list[tuple[Point, Point]]:
     return union((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if max(s1, s2) < min(e1, e2))
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
 from domain.attribution import Attribution
 from domain.collaboration import COVER, HANDOVER, PEAK_HELP, THANKS
 from domain.holds import Hold
@@ -24,8 +26,11 @@ HOURS = "hours"
 CASE = "case"
 CONVERSATION = "conversation"
 ADJUSTMENT = "adjustment"
+# A platform's day total shared among the holders by hold time (domain.apportion) where the day
+# has no conversation data: an estimate, kept apart from conversations credited one by one.
+APPORTIONED = "apportioned"
 # Kinds the compile job derives and may replace; anything else is written by people and kept.
-DERIVED_KINDS = frozenset({HOURS, CASE, CONVERSATION, COVER, HANDOVER, THANKS, PEAK_HELP})
+DERIVED_KINDS = frozenset({HOURS, CASE, CONVERSATION, APPORTIONED, COVER, HANDOVER, THANKS, PEAK_HELP})
 
 
 @dataclass(frozen=True)
@@ -124,3 +129,25 @@ def conversation_entries(attribution: Attribution, tz: ZoneInfo, rates: PointRat
                 )
             )
     return entries
+
+
+def apportioned_entries(shares: pd.DataFrame, rates: PointRates, days: Iterable[date]) -> list[Entry]:
+    """Apportioned conversations per agent, day and account (domain.apportion's shares), as
+    entries of their own kind: worth ``per_conversation`` each, like a credited conversation,
+    and never counted among the credited ones."""
+    wanted = set(days)
+    if shares.empty:
+        return []
+    grouped = shares.groupby(["agent_id", "day", "account"], sort=True)["value"].sum()
+    return [
+        Entry(
+            int(agent_id),
+            day,
+            APPORTIONED,
+            f"{APPORTIONED}:{account}",
+            to_millipoints(rates.per_conversation * count),
+            float(count),
+        )
+        for (agent_id, day, account), count in grouped.items()
+        if day in wanted and count > 0
+    ]

@@ -45,6 +45,25 @@ class DayReconciliation:
         return SHORT if self.missing else OVER if self.surplus else COMPLETE
 
 
+def reference_rows(totals: pd.DataFrame) -> pd.DataFrame:
+    """The rows a day's count is read from: its whole-day rows when it has them, else its
+    hourly rows. ``totals``: account, day, hour (NA for a whole-day row) and the counts."""
+    if totals.empty:
+        return totals
+    whole_day = totals["hour"].isna()
+    has_whole_day = whole_day.groupby([totals["account"], totals["day"]]).transform("any")
+    return totals.loc[whole_day | ~has_whole_day]
+
+
+def counted_measure(rows: pd.DataFrame) -> str | None:
+    """Which count stands for one account-day's rows: 接待人数 (received) when known, else
+    咨询人数 (consulted); None when neither is."""
+    for measure in (RECEIVED, CONSULTED):
+        if measure in rows and pd.to_numeric(rows[measure], errors="coerce").notna().any():
+            return measure
+    return None
+
+
 def reference_counts(totals: pd.DataFrame) -> pd.DataFrame:
     """Per account and day, the platform's count: account, day, measure, platform_count.
 
@@ -53,16 +72,11 @@ def reference_counts(totals: pd.DataFrame) -> pd.DataFrame:
     the agents' rows of one account are summed. A day whose count is unknown is left out."""
     if totals.empty:
         return pd.DataFrame(columns=["account", "day", "measure", "platform_count"])
-    frame = totals.assign(whole_day=totals["hour"].isna())
-    has_whole_day = frame.groupby(["account", "day"])["whole_day"].transform("any")
-    frame = frame.loc[frame["whole_day"] | ~has_whole_day]
     rows = []
-    for (account, day), group in frame.groupby(["account", "day"], sort=True):
-        for measure in (RECEIVED, CONSULTED):
-            values = pd.to_numeric(group[measure], errors="coerce") if measure in group else pd.Series(dtype=float)
-            if values.notna().any():
-                rows.append((account, day, measure, int(values.sum())))
-                break
+    for (account, day), group in reference_rows(totals).groupby(["account", "day"], sort=True):
+        measure = counted_measure(group)
+        if measure is not None:
+            rows.append((account, day, measure, int(pd.to_numeric(group[measure], errors="coerce").sum())))
     return pd.DataFrame(rows, columns=["account", "day", "measure", "platform_count"])
 
 
@@ -112,5 +126,5 @@ def reconcile(totals: pd.DataFrame, conversations: pd.DataFrame, tz: ZoneInfo) -
 
 __all__ = [
     "COMPLETE", "CONSULTED", "CONVERSATIONS", "CUSTOMERS", "OVER", "RECEIVED", "SHORT",
-    "DayReconciliation", "baton_counts", "reconcile", "reference_counts",
+    "DayReconciliation", "baton_counts", "counted_measure", "reconcile", "reference_counts", "reference_rows",
 ]  # fmt: skip

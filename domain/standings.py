@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from domain.ledger import CASE, CONVERSATION, HOURS, MILLI, Entry
+from domain.ledger import APPORTIONED, CASE, CONVERSATION, HOURS, MILLI, Entry
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Standing:
     cases: int
     millipoints: int
     conversations: float = 0.0  # credited share: a conversation split between two holders counts half
+    apportioned: float = 0.0  # a platform's day total shared by hold time (no conversation data that day); in the points
 
     @property
     def hours(self) -> float:
@@ -44,6 +45,7 @@ def standings(entries: Iterable[Entry], agents: Iterable[int] = ()) -> list[Stan
     cases: dict[int, int] = defaultdict(int)
     points: dict[int, int] = defaultdict(int)
     conversations: dict[int, float] = defaultdict(float)
+    apportioned: dict[int, float] = defaultdict(float)
     for agent_id in agents:
         points[agent_id] += 0
     for entry in entries:
@@ -54,6 +56,8 @@ def standings(entries: Iterable[Entry], agents: Iterable[int] = ()) -> list[Stan
             cases[entry.agent_id] += 1
         elif entry.kind == CONVERSATION:
             conversations[entry.agent_id] += entry.quantity
+        elif entry.kind == APPORTIONED:
+            apportioned[entry.agent_id] += entry.quantity
     ranks = competition_ranks(points)
-    rows = [Standing(ranks[a], a, seconds[a], cases[a], points[a], conversations[a]) for a in points]
+    rows = [Standing(ranks[a], a, seconds[a], cases[a], points[a], conversations[a], apportioned[a]) for a in points]
     return sorted(rows, key=lambda s: (s.rank, s.agent_id))

@@ -9,12 +9,12 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.accounts import Accounts
 from storage.bulk import insert_rows, select_in
 from storage.models import ConnectorCursor, ConversationRow
-from storage.types import fetch_raw, raw, utc_series
+from storage.types import fetch_raw, raw, table_of, utc_series
 
 
 def _account_ids(session: Session) -> dict[str, int]:
@@ -41,7 +41,7 @@ def existing_external_ids(session: Session, account_id: int, external_ids: list[
 
 def _stored_ids(session: Session, account_id: int, external_ids: list[str]) -> dict[str, int]:
     """external id -> row id of those already stored for the account."""
-    rows = select_in(session, ConversationRow.__table__, ["external_id", "id"], {"account_id": account_id}, "external_id", external_ids)
+    rows = select_in(session, table_of(ConversationRow), ["external_id", "id"], {"account_id": account_id}, "external_id", external_ids)
     return {external_id: id_ for external_id, id_ in rows}
 
 
@@ -65,7 +65,7 @@ def store_conversations(
     numbers = records["row_number"] if "row_number" in records else pd.Series(0, index=records.index)
     duplicates = [int(n) for n in numbers[~fresh]]
     rows = records.loc[fresh]
-    insert_rows(session, ConversationRow.__table__, _columns(rows, account_id, platform, at, source))
+    insert_rows(session, table_of(ConversationRow), _columns(rows, account_id, platform, at, source))
     return StoredConversations(_ids_of(session, account_id, [i for i, new in zip(ids, fresh, strict=True) if new]), duplicates)
 
 
@@ -136,7 +136,7 @@ def conversation_moments(session: Session, start: datetime, end: datetime) -> pd
     million rows, per-row conversion would cost more than the attribution itself, and the
     attribution orders its input anyway.
     """
-    table = ConversationRow.__table__
+    table = table_of(ConversationRow)
     rows = fetch_raw(
         session,
         select(table.c.id, table.c.account_id, raw(table.c.started_at), table.c.first_response_s).where(
@@ -158,7 +158,7 @@ def conversation_moments(session: Session, start: datetime, end: datetime) -> pd
 def conversations_frame(session: Session, start: datetime, end: datetime) -> pd.DataFrame:
     """The moments plus the facts metrics are computed from."""
     moments = conversation_moments(session, start, end)
-    table = ConversationRow.__table__
+    table = table_of(ConversationRow)
     rows = fetch_raw(
         session,
         select(

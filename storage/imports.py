@@ -18,7 +18,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from domain.reconcile import DayReconciliation, reconcile
 from domain.time import day_bounds, days_between, local_day
@@ -76,7 +76,7 @@ def import_export_file(
 
 
 def store_export(session: Session, account: str, opened: OpenedExport, *, at: datetime, source: str) -> StoredImport:
-    platform = session.execute(select(Account.platform).where(Account.key == account)).scalar_one()
+    platform = session.execute(select(col(Account.platform)).where(col(Account.key) == account)).scalar_one()
     if opened.shape == TOTALS:
         return _store_totals(session, account, platform, opened, at, source)
     kept, new_ids, duplicate_rows, spans = [], [], [], []
@@ -96,7 +96,7 @@ def store_export(session: Session, account: str, opened: OpenedExport, *, at: da
     first = min((s for s, _ in spans), default=None)
     last = max((e for _, e in spans), default=None)
     # Days the platform's report already counted are checked against what this file added.
-    days = days_between(local_day(first, opened.tz), local_day(last, opened.tz)) if first else []
+    days = days_between(local_day(first, opened.tz), local_day(last, opened.tz)) if first is not None and last is not None else []
     reconciliation = _reconcile(session, account, days, opened.tz) if days else ()
     return StoredImport(report, rejected, new_ids, duplicate_rows, first, last, reconciliation=reconciliation)
 

@@ -11,12 +11,12 @@ from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import delete, select, tuple_
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.accounts import Accounts
 from storage.importers.fields import TOTALS_COUNTS, TOTALS_RATES, TOTALS_SECONDS
 from storage.models import Account, PlatformTotalRow
-from storage.types import fetch_raw
+from storage.types import fetch_raw, table_of
 
 WHOLE_DAY = -1  # the hour column of a daily row
 _MEASURES = (*TOTALS_COUNTS, *TOTALS_RATES, *TOTALS_SECONDS)
@@ -41,23 +41,31 @@ def store_platform_totals(
     if totals.empty:
         return StoredTotals(0, 0, ())
     rows = [_row(record, account_id, platform, report, at, source) for record in totals.to_dict("records")]
-    table = PlatformTotalRow.__table__
+    table = table_of(PlatformTotalRow)
     slots = [(r["day"], r["hour"], r["agent"]) for r in rows]
     replaced = 0
     for start in range(0, len(slots), _SLICE):
         condition = tuple_(table.c.day, table.c.hour, table.c.agent).in_(slots[start : start + _SLICE])
-        replaced += session.execute(delete(table).where(table.c.account_id == account_id, condition)).rowcount
+        replaced += session.connection().execute(delete(table).where(table.c.account_id == account_id, condition)).rowcount
     session.execute(table.insert(), rows)
     return StoredTotals(len(rows) - replaced, replaced, tuple(sorted({r["day"] for r in rows})))
 
 
 def platform_totals_frame(session: Session, first_day: date, last_day: date) -> pd.DataFrame:
     """The stored rows of days first_day..last_day: TOTALS_FRAME_COLUMNS, hour NA for a daily row."""
-    table = PlatformTotalRow.__table__
+    table = table_of(PlatformTotalRow)
     rows = fetch_raw(
         session,
-        select(Account.key, table.c.platform, table.c.day, table.c.hour, table.c.agent, *(table.c[m] for m in _MEASURES), table.c.not_final)
-        .join(Account, Account.id == table.c.account_id)
+        select(
+            col(Account.key),
+            table.c.platform,
+            table.c.day,
+            table.c.hour,
+            table.c.agent,
+            *(table.c[m] for m in _MEASURES),
+            table.c.not_final,
+        )
+        .join(Account, col(Account.id) == table.c.account_id)
         .where(table.c.day >= first_day, table.c.day <= last_day)
         .order_by(Account.key, table.c.day, table.c.hour, table.c.agent),
     )
@@ -96,3 +104,13 @@ def _row(record: dict, account_id: int, platform: str, report: str, at: datetime
 
 
 __all__ = ["TOTALS_FRAME_COLUMNS", "WHOLE_DAY", "StoredTotals", "platform_totals_frame", "store_platform_totals"]
+
+
+class PlatformTotals:
+    """The platform_totals table, as a unit of work reads it."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def frame(self, first_day: date, last_day: date) -> pd.DataFrame:
+        return platform_totals_frame(self.session, first_day, last_day)

@@ -59,3 +59,28 @@ def test_every_key_the_code_names_is_in_the_catalogue():
         named |= set(re.findall(r"""\bt\(\s*(?:[\w.]+,\s*)?"([a-z_]+(?:\.[a-z0-9_]+)+)\"""", source))
     assert named, "the scan found no keys at all"
     assert not sorted(named - MESSAGES.keys())
+
+
+def test_every_code_an_import_can_report_has_words_in_every_language():
+    """The importer reports codes (storage.importers); the catalogue must word each one, or that report would fail when sent."""
+    from domain.apportion import HELD_OUTSIDE_SCORING_HOURS, NOBODY_HELD
+    from domain.reconcile import COMPLETE, CONSULTED, CONVERSATIONS, CUSTOMERS, OVER, RECEIVED, SHORT
+    from storage.importers import CONSEQUENCES, REFUSAL_REASONS, ROW_REASONS, SHAPES, UNREADABLE_REASONS
+    from storage.importers.fields import SHAPE_FIELDS
+
+    keys = (
+        [f"reason.{r}" for r in ROW_REASONS]
+        + [f"error.export_refused.{r}" for r in REFUSAL_REASONS]
+        + [f"error.export_unreadable.{r}" for r in UNREADABLE_REASONS]
+        + [f"import.absent.{c}" for c in CONSEQUENCES]
+        + [f"import.shape.{s}" for s in SHAPES]
+        + [f"import.shape_name.{s}" for s in SHAPES]
+        + [f"field.{f}" for fields in SHAPE_FIELDS.values() for f in fields]
+        + [f"platform.{s}" for s in (COMPLETE, SHORT, OVER)]
+        + [f"platform.measure.{m}" for m in (RECEIVED, CONSULTED)]
+        + [f"platform.counted.{c}" for c in (CUSTOMERS, CONVERSATIONS)]
+        + [f"platform.unshared.{r}" for r in (NOBODY_HELD, HELD_OUTSIDE_SCORING_HOURS)]
+        + [f"attention.unshared.{r}" for r in (NOBODY_HELD, HELD_OUTSIDE_SCORING_HOURS)]
+    )
+    for lang in LANGUAGES:
+        assert [key for key in keys if key not in CATALOGUES[lang]] == [], lang

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from storage.db import make_engine, reading
 from storage.models import ConversationRow
-from tests.storage.export_samples import SampleConversation, jd_csv_bytes, tmall_xlsx_bytes
+from tests.storage.export_samples import SampleConversation, csv_bytes, jd_csv_bytes, tmall_xlsx_bytes
+from tests.storage.quirk_samples import CHITU_FILENAME, chitu_report_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,3 +89,42 @@ def test_an_unknown_account_or_format_is_named(tmp_path):
     assert unknown.returncode == 2 and "没有账号“amazon”" in unknown.stderr
     bad_format = baton(tmp_path, "import", str(export), "--account", "jd", "--platform", "ebay")
     assert bad_format.returncode == 2 and "没有导入格式“ebay”" in bad_format.stderr
+
+
+def test_inspect_prints_the_header_what_each_format_matched_and_a_mapping_to_paste(tmp_path):
+    export = tmp_path / "唯品会.csv"
+    export.write_bytes(csv_bytes(["咨询单号", "咨询开始时间", "首响时长", "评价"], [["V1", "2026/11/2 10:05", "12秒", "满意"]]))
+    result = baton(tmp_path, "inspect", str(export))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:3] == ["📄 唯品会.csv 的格式", "没有符合的格式。", "表头在第 1 行：咨询单号、咨询开始时间、首响时长、评价"]
+    assert "• generic：缺 external_id、start（匹配 0 列）" in lines
+    assert "• jd：缺 会话ID、会话开始时间（匹配 0 列）" in lines
+    assert lines[-3:] == [
+        "[presets.mine]",
+        'platform = "other"',
+        'columns = { external_id = "咨询单号", start = "咨询开始时间", first_response_s = "首响时长", rating = "评价" }',
+    ]
+    assert not (tmp_path / "baton.db").exists(), "inspecting reads the file and nothing else"
+
+
+def test_inspect_names_the_format_that_fits_and_speaks_the_teams_language(tmp_path):
+    export = tmp_path / CHITU_FILENAME
+    export.write_bytes(chitu_report_xlsx())
+    result = baton(tmp_path, "inspect", str(export), "--account", "tm", language="en")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1] == "Formats that fit: chitu_report"
+    assert lines[2].startswith("Header found in row 1, 2: 客服昵称, 聊天人数(原咨询人数), 接待人数")
+    assert "• chitu_report: fits (19 columns matched)" in lines
+    assert "[presets.tm_format]" in lines and 'shape = "totals"' in lines
+
+
+def test_inspect_refuses_bytes_that_are_no_table_in_words(tmp_path):
+    export = tmp_path / "report.xlsx"
+    export.write_bytes(b"PK\x03\x04 not a workbook")
+    result = baton(tmp_path, "inspect", "--config", str(tmp_path / "config.toml"), str(export))
+    assert result.returncode == 2
+    assert result.stderr.strip() == "无法读取文件，未导入任何数据：文件已损坏，或不是表格。"
+    missing = baton(tmp_path, "inspect", str(tmp_path / "nowhere.csv"))
+    assert (missing.returncode, missing.stderr.strip()) == (2, f"没有这个文件：{tmp_path / 'nowhere.csv'}")

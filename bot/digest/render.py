@@ -9,6 +9,7 @@ from html import escape
 from bot.digest.service import Attention, Digest, HoldLine
 from bot.ledger.service import RankedAgent
 from bot.text.layout import display_width, hours, quantity, short_datetime, table, truncate
+from bot.text.platform import platform_lines, shares_text
 from bot.text.renderer import Renderer
 
 
@@ -27,7 +28,13 @@ def standings_table(render: Renderer, ranked: Sequence[RankedAgent]) -> str:
         ]
         for r in ranked
     ]
-    return "<pre>" + escape(table(rows, (4, name_width, 6, 6, 5, 8), right_from=2)) + "</pre>"
+    return "<pre>" + escape(table(rows, (4, name_width, 6, 6, 5, 8), right_from=2)) + "</pre>" + apportioned_note(render, ranked)
+
+
+def apportioned_note(render: Renderer, ranked: Sequence[RankedAgent]) -> str:
+    """The conversations column counts credited conversations only; what was apportioned is named apart."""
+    shared = [(r.name, r.standing.apportioned) for r in ranked if r.standing.apportioned]
+    return "\n" + render.t("standings.apportioned", shares=shares_text(render, shared)) if shared else ""
 
 
 def standings_message(render: Renderer, day: date, ranked: Sequence[RankedAgent]) -> str:
@@ -54,6 +61,7 @@ def digest_message(render: Renderer, digest: Digest, *, late: bool = False) -> s
     parts.append(
         render.t("digest.conversations", imported=counts.imported, held=counts.held, roster=counts.roster, unattributed=counts.unattributed)
     )
+    parts += platform_lines(render, digest.platform, title="digest.platform")
     parts.append(render.t("digest.open_holds"))
     if not digest.open_holds:
         parts.append(render.t("digest.none_open"))
@@ -101,6 +109,23 @@ def attention_lines(render: Renderer, attention: Attention | None, day: date) ->
         lines.append(render.t("attention.unattributed", label=label(account), count=count, day=day.isoformat()))
     for account, days in attention.missing_imports.items():
         lines.append(render.t("attention.no_import", label=label(account), days=render.listed(d.strftime("%m-%d") for d in days)))
+    for short in attention.shortfalls:
+        lines.append(
+            render.t(
+                "attention.shortfall",
+                label=label(short.account),
+                day=f"{short.day:%m-%d}",
+                platform=short.platform_count,
+                baton=short.baton_count,
+                missing=short.missing,
+            )
+        )
+    for unshared in attention.unshared:
+        lines.append(
+            render.t(
+                f"attention.unshared.{unshared.reason}", label=label(unshared.account), day=f"{unshared.day:%m-%d}", count=unshared.count
+            )
+        )
     if attention.empty:
         lines.append(render.t("attention.none"))
     return lines

@@ -2,8 +2,13 @@
 credited, and what a supervisor should look at ("needs attention").
 
 Needs attention: overlapping holds, holds longer than `[checks] max_hold_hours`, holds the
-reminders closed automatically that day, conversations nobody could be credited with, and recent
-days an importing account has no conversations for (its export was probably not imported).
+reminders closed automatically that day, conversations nobody could be credited with, recent
+days an importing account has no conversations for (its export was probably not imported), a
+day the platform counted more than Baton holds (an export is missing rows), and a platform count
+nobody could be apportioned (nobody held the account in its scoring hours).
+
+Where the platform's per-agent report gave a count for the day, the digest compares it with the
+conversations, or, on a day without any, says to whom it was apportioned by hold time.
 """
 
 from __future__ import annotations
@@ -12,10 +17,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from bot.core.baton import UnitOfWork
-from bot.ledger.service import ConversationCounts, RankedAgent, attribute, compile_days, conversation_counts, ranked
+from bot.ledger.service import (
+    ConversationCounts,
+    PlatformDays,
+    RankedAgent,
+    Unshared,
+    attribute,
+    compile_days,
+    conversation_counts,
+    platform_days,
+    ranked,
+)
 from domain.checks import missing_import_days, over_long_holds, overlapping_holds
 from domain.coverage import Coverage, coverage
 from domain.holds import Hold
+from domain.reconcile import DayReconciliation
 from domain.time import day_bounds, days_between, local_day
 from storage.outbox import OWED
 
@@ -47,10 +63,20 @@ class Attention:
     auto_closed: list[HoldLine] = field(default_factory=list)
     unattributed: dict[str, int] = field(default_factory=dict)
     missing_imports: dict[str, list[date]] = field(default_factory=dict)
+    shortfalls: list[DayReconciliation] = field(default_factory=list)  # the platform counted more than Baton holds
+    unshared: list[Unshared] = field(default_factory=list)  # a platform count nobody held the account for
 
     @property
     def empty(self) -> bool:
-        return not (self.overlaps or self.long_holds or self.auto_closed or self.unattributed or self.missing_imports)
+        return not (
+            self.overlaps
+            or self.long_holds
+            or self.auto_closed
+            or self.unattributed
+            or self.missing_imports
+            or self.shortfalls
+            or self.unshared
+        )
 
 
 @dataclass(frozen=True)
@@ -61,6 +87,7 @@ class Digest:
     open_holds: list[OpenHold]
     conversations: ConversationCounts
     attention: Attention | None = None
+    platform: PlatformDays = field(default_factory=PlatformDays)  # the platform's count of the day, against Baton's
 
 
 def daily_digest(uow: UnitOfWork, day: date) -> Digest:
@@ -69,17 +96,19 @@ def daily_digest(uow: UnitOfWork, day: date) -> Digest:
     start, end = day_bounds(day, uow.tz)
     holds = uow.holds.between(start, end)
     names = uow.agents.names()
+    platform = platform_days(uow, day, day)
     return Digest(
         day=day,
         standings=ranked(uow, day),
         coverage=coverage(day, uow.tz, [a.key for a in uow.config.accounts], holds, uow.now),
         open_holds=[OpenHold(h.account, names[h.agent_id], h.start) for h in uow.holds.open()],
         conversations=conversation_counts(uow, day),
-        attention=needs_attention(uow, day),
+        attention=needs_attention(uow, day, platform),
+        platform=platform,
     )
 
 
-def needs_attention(uow: UnitOfWork, day: date) -> Attention:
+def needs_attention(uow: UnitOfWork, day: date, platform: PlatformDays | None = None) -> Attention:
     tz, now = uow.tz, uow.now
     start, end = day_bounds(day, tz)
     accounts = [a.key for a in uow.config.accounts]
@@ -94,12 +123,15 @@ def needs_attention(uow: UnitOfWork, day: date) -> Attention:
         return HoldLine(hold.account, names[hold.agent_id], hold.start, hold.end, hold.seconds(now))
 
     lost = attribute(uow, start, end).attribution.unattributed["account"].value_counts()
+    platform = platform_days(uow, day, day) if platform is None else platform
     return Attention(
         overlaps=[(line(o.first), line(o.second)) for o in overlapping_holds(holds, now)],
         long_holds=[line(h) for h in over_long_holds(holds, now, timedelta(hours=uow.config.checks.max_hold_hours))],
         auto_closed=[line(h) for h in auto],
         unattributed={str(a): int(n) for a, n in sorted(lost.items())},
         missing_imports=missing_import_days(earlier, first_import, imported),
+        shortfalls=list(platform.shortfalls),
+        unshared=list(platform.unshared),
     )
 
 

@@ -9,7 +9,7 @@ from html import escape
 from bot.explain.service import EntryView, Explanation, FactorView
 from bot.text.factors import factor_label, factor_value, trimmed
 from bot.text.i18n import scheme_name
-from bot.text.layout import truncate
+from bot.text.layout import quantity, truncate
 from bot.text.renderer import Renderer
 from domain.rules import LOWER_IS_BETTER
 
@@ -55,6 +55,7 @@ def explanation_text(render: Renderer, e: Explanation) -> str:
         render.t("explain.factors"),
     ]
     lines += [_factor_line(render, f) for f in e.factors]
+    lines += _apportioned_lines(render, e)
     capped = ""
     if not math.isclose(e.collaboration_recorded, e.collaboration, abs_tol=0.005):
         cap = render.config.collaboration.monthly_cap
@@ -95,6 +96,25 @@ def _factor_line(render: Renderer, f: FactorView) -> str:
         weight=f"{f.weight:g}",
         points=f"{f.points:.2f}",
     )
+
+
+def _apportioned_lines(render: Renderer, e: Explanation) -> list[str]:
+    """Apportioned conversations are inside the conversations factor: say how many, and from which days."""
+    if not e.apportioned_entries:
+        return []
+    lines = [render.t("explain.apportioned", count=quantity(e.apportioned))]
+    for entry in e.apportioned_entries[:MAX_ENTRIES_SHOWN]:
+        lines.append(
+            render.t(
+                "explain.apportioned_entry",
+                day=f"{entry.day:%m-%d}",
+                label=escape(render.label(entry.account)),
+                count=quantity(entry.count),
+            )
+        )
+    if len(e.apportioned_entries) > MAX_ENTRIES_SHOWN:
+        lines.append(render.t("explain.more_entries", count=len(e.apportioned_entries) - MAX_ENTRIES_SHOWN))
+    return lines
 
 
 def _entry_lines(render: Renderer, entries: tuple[EntryView, ...], *, adjustment: bool) -> list[str]:

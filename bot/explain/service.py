@@ -14,7 +14,7 @@ from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
 from bot.month.service import COLLABORATION_KINDS, month_figures, month_span, rules_versions
 from bot.rules.service import in_display_order
-from domain.ledger import MILLI
+from domain.ledger import APPORTIONED, MILLI
 from domain.rules import FactorRule, Rules
 from domain.scoring import POINT_DECIMALS, gaps_to_next_rank
 from domain.snapshot import Snapshot, SnapshotRow
@@ -45,6 +45,15 @@ class EntryView:
 
 
 @dataclass(frozen=True)
+class ApportionedView:
+    """A day's platform count apportioned to this agent by hold time (no conversation data that day)."""
+
+    day: date
+    account: str
+    count: float
+
+
+@dataclass(frozen=True)
 class Explanation:
     month: str
     closed: bool
@@ -66,6 +75,11 @@ class Explanation:
     scheme: str
     payout_cents: int
     tier: str | None
+    apportioned_entries: tuple[ApportionedView, ...] = ()  # inside the conversations factor, named apart
+
+    @property
+    def apportioned(self) -> float:
+        return sum(a.count for a in self.apportioned_entries)
 
     @property
     def factor_points(self) -> float:
@@ -111,7 +125,7 @@ def explain_agent(uow: UnitOfWork, agent_id: int, name: str, month: str | None =
     except KeyError:
         raise Refused("explain_nothing_yet", name=name, month=month) from None
     rules = snapshot.rules or _rules_numbered(uow, snapshot.rules_version)
-    collaboration, adjustments = _entries(uow, agent_id, first, last)
+    collaboration, adjustments, apportioned = _entries(uow, agent_id, first, last)
     gap = gaps_to_next_rank({r.agent_id: r.score for r in snapshot.rows})[agent_id]
     # Ranks fall as scores do, so the nearest better score holds the largest rank above this one.
     next_rank = max((r.rank for r in snapshot.rows if r.score > row.score), default=None)
@@ -136,6 +150,7 @@ def explain_agent(uow: UnitOfWork, agent_id: int, name: str, month: str | None =
         scheme=snapshot.scheme,
         payout_cents=row.payout_cents,
         tier=row.tier,
+        apportioned_entries=apportioned,
     )
 
 
@@ -174,7 +189,9 @@ def _rules_numbered(uow: UnitOfWork, number: int) -> Rules | None:
     return next((v.rules for v in rules_versions(uow) if v.version == number), None)
 
 
-def _entries(uow: UnitOfWork, agent_id: int, first: date, last: date) -> tuple[tuple[EntryView, ...], tuple[EntryView, ...]]:
+def _entries(
+    uow: UnitOfWork, agent_id: int, first: date, last: date
+) -> tuple[tuple[EntryView, ...], tuple[EntryView, ...], tuple[ApportionedView, ...]]:
     ledger = uow.ledger.between(first, last)
     adjusted = uow.months.adjustments_between(first, last)
     names = uow.agents.names()
@@ -188,4 +205,9 @@ def _entries(uow: UnitOfWork, agent_id: int, first: date, last: date) -> tuple[t
         for e, _at, reason, by in adjusted
         if e.agent_id == agent_id
     )
-    return collaboration, adjustments
+    apportioned = tuple(
+        ApportionedView(e.day, e.source.split(":", 1)[1], e.quantity)
+        for e in sorted(ledger, key=lambda e: (e.day, e.source))
+        if e.agent_id == agent_id and e.kind == APPORTIONED
+    )
+    return collaboration, adjustments, apportioned

@@ -1,4 +1,4 @@
-"""`baton import FILE --account KEY [--platform P]`: the bot's import, from a shell."""
+"""`baton import FILE --account KEY [--platform P]` and `baton inspect FILE [--account KEY]`, from a shell."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 from bot.core.config import Config
 from bot.core.errors import Refused
 from bot.core.setup import open_baton
-from bot.imports.render import import_report
-from bot.imports.service import import_export
+from bot.imports.render import import_report, inspected_text, refusal
+from bot.imports.service import inspect_file, read_export, store_export
 from bot.text.layout import plain_text
 from bot.text.renderer import Renderer
 
@@ -19,17 +19,41 @@ EXIT_REFUSED = 2
 def import_command(config: Config, file: str, account: str, platform: str | None) -> int:
     """Print the import's report; a refusal goes to stderr with exit status 2, and stores nothing."""
     render = Renderer(config)
-    path = Path(file)
-    if not path.is_file():
-        print(f"baton import: no such file: {path}", file=sys.stderr)
+    data = _read(render, file)
+    if data is None:
         return EXIT_REFUSED
     baton = open_baton(config)
     try:
-        report = baton.run(import_export, account, path.read_bytes(), path.name, preset=platform, source="cli")
-    except Refused as refusal:
-        print(plain_text(render.refusal(refusal)), file=sys.stderr)
+        # Read before the transaction, as the bot does: a running bot's commands wait only for the writes.
+        read = read_export(config, account, data, Path(file).name, preset=platform)
+        imported = baton.run(store_export, read, source="cli")
+    except Refused as refused:
+        print(plain_text(refusal(render, refused)), file=sys.stderr)
         return EXIT_REFUSED
     finally:
         baton.engine.dispose()
-    print(plain_text(import_report(render, report)))
+    print(plain_text(import_report(render, imported)))
     return 0
+
+
+def inspect_command(config: Config, file: str, account: str | None) -> int:
+    """Print a file's header, what each format matched and missed, and a [presets.NAME] guess; stores nothing."""
+    render = Renderer(config)
+    data = _read(render, file)
+    if data is None:
+        return EXIT_REFUSED
+    try:
+        inspected = inspect_file(config, data, Path(file).name, account_key=account)
+    except Refused as refused:
+        print(plain_text(refusal(render, refused)), file=sys.stderr)
+        return EXIT_REFUSED
+    print(plain_text(inspected_text(render, inspected)))
+    return 0
+
+
+def _read(render: Renderer, file: str) -> bytes | None:
+    path = Path(file)
+    if not path.is_file():
+        print(plain_text(render.t("error.no_such_file", path=str(path))), file=sys.stderr)
+        return None
+    return path.read_bytes()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.imports import service
+from bot.core.errors import Refused
+from bot.imports import render, service
 from bot.imports.parse import parse_caption
-from bot.imports.render import import_report
-from bot.telegram.answers import attempt
+from bot.telegram.answers import attempt, parsed
 from bot.telegram.context import BatonContext
 from bot.telegram.files import downloaded
 from bot.telegram.routes import captioned_document, command
@@ -21,14 +21,25 @@ async def import_document(update: Update, context: BatonContext) -> None:
     if caption is None:
         await _usage(context)
         return
+    try:
+        # Before the download: a redelivered upload is a Duplicate (handled before), an unknown account a refusal.
+        await context.query(service.account_to_import, caption.account)
+    except Refused as refused:
+        await context.reply(render.refusal(context.render, refused))
+        return
     data = await downloaded(context, message.document)
     if data is None:
         return
-    report = await attempt(
-        context, service.import_export, caption.account, data, message.document.file_name or "export", preset=caption.preset
+    # Read (and refused) before the transaction: the database's write lock waits for the writes alone.
+    filename = message.document.file_name or "export"
+    read = await parsed(
+        context, service.read_export, context.baton.config, caption.account, data, filename, preset=caption.preset, refusal=render.refusal
     )
-    if report is not None:
-        await context.reply(import_report(context.render, report))
+    if read is None:
+        return
+    imported = await attempt(context, service.store_export, read, refusal=render.refusal)
+    if imported is not None:
+        await context.reply(render.import_report(context.render, imported))
 
 
 @supervisors_only("import")

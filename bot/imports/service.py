@@ -1,9 +1,15 @@
-"""Importing a platform export: one file, one transaction, one report.
+"""Importing a platform export: read before the transaction, stored in one, one report.
 
 Used by the bot (a supervisor sends the file with the caption `/import <account>`) and by
-`baton import FILE --account KEY`. The file is read, its new conversations stored and audited,
-and the days it touched compiled, all in the caller's one unit of work: a refused file changes
-nothing, and the report's attribution is what the ledger now says.
+`baton import FILE --account KEY`. `read_export` reads the whole file first, outside any
+transaction, so the database's write lock is held for the writes alone; `store_export` then
+stores what it read, audits it, and compiles the days it touched, all in the caller's one unit
+of work: a refused file changes nothing, and the report's attribution is what the ledger now says.
+
+Three shapes of file come in (storage.importers): session lists and message logs become
+conversations, credited to whoever held the account; a per-agent report (赤兔, 生意参谋) becomes
+the platform's reference totals, checked against the conversations and, on a day without any,
+apportioned to the holders by hold time (bot/ledger/apportioned.py).
 """
 
 from __future__ import annotations
@@ -12,115 +18,252 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-import pandas as pd
-
 from bot.core.baton import UnitOfWork
-from bot.core.config import AccountSettings, Config
+from bot.core.config import AccountSettings, Config, configured_preset
 from bot.core.errors import Refused
-from bot.ledger.service import attribute, compile_days
-from storage.importers import PRESETS, ColumnPreset, ExportRefused, ExportUnreadable, RejectedRow, parse_export, preset_from_mapping
-
-# Which built-in presets suit an account of each platform when the caller names none.
-_PLATFORM_PRESETS = {"jd": ("jd", "generic"), "tmall": ("tmall", "generic"), "vip": ("generic",), "other": ("generic",)}
+from bot.ledger.service import PlatformDays, attribute, compile_days, platform_days
+from storage.importers import (
+    PLATFORM_PRESETS,
+    PRESETS,
+    ColumnPreset,
+    ExportRefused,
+    ExportUnreadable,
+    FormatHelp,
+    ImportReport,
+    OpenedExport,
+    RejectedRow,
+    inspect_export,
+    open_export,
+)
+from storage.importers.inspect import preset_toml
+from storage.imports import StoredImport
+from storage.imports import store_export as store_opened
 
 
 @dataclass(frozen=True)
-class ImportReport:
+class ReadExport:
+    """A file read whole, not stored yet: the account it is for and what its columns became."""
+
     account: str
     filename: str
-    preset: str
-    encoding: str
-    rows_read: int
+    opened: OpenedExport
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import read and changed. ``file``: what each column became, row by row problems
+    grouped (storage.importers.ImportReport); ``attribution``: status -> count over the new
+    conversations; ``platform``: the file's days the platform gave a count for, against
+    Baton's, and for a per-agent report, who its counts were apportioned to."""
+
+    account: str
+    filename: str
+    file: ImportReport
+    key: tuple[str, ...]  # the fields a session without an id is identified by
     new: int
     duplicates: int
     rejected: list[RejectedRow]
-    attribution: dict[str, int] = field(default_factory=dict)  # status -> count, over the new conversations
+    attribution: dict[str, int] = field(default_factory=dict)
+    platform: PlatformDays = field(default_factory=PlatformDays)
+    replaced: int = 0  # a per-agent report's rows that replaced the same slots imported before
+
+    @property
+    def preset(self) -> str:
+        return self.file.preset
+
+    @property
+    def shape(self) -> str:
+        return self.file.shape
+
+    @property
+    def encoding(self) -> str:
+        return self.file.encoding
+
+    @property
+    def rows_read(self) -> int:
+        return self.file.rows_read
+
+
+@dataclass(frozen=True)
+class Inspected:
+    """`baton inspect`: a file's header and how every format fares with it."""
+
+    filename: str
+    help: FormatHelp
+    name: str  # of the guessed [presets.NAME] table
+    toml: str
 
 
 def config_presets(config: Config) -> dict[str, ColumnPreset]:
-    presets = dict(PRESETS)
-    for p in config.presets:
-        presets[p.name] = preset_from_mapping(p.name, p.platform, p.columns, rating_labels=p.ratings, boolean_labels=p.booleans)
-    return presets
+    """The built-in presets and the [presets.NAME] tables of the config, by name."""
+    return {**PRESETS, **{p.name: configured_preset(p) for p in config.presets}}
 
 
 def candidate_presets(config: Config, account: AccountSettings, named: str | None) -> tuple[ColumnPreset | None, dict[str, ColumnPreset]]:
     """(the preset to use, or None to detect one) and the presets to detect among.
 
-    `named` is a preset name (jd, tmall, generic or one from [presets]) or a platform name,
-    which narrows detection to that platform's presets.
-    """
+    `named` is a preset name (built in, or from [presets]) or a platform name, which narrows
+    detection to that platform's presets; by default the account's preset, else its platform's."""
     presets = config_presets(config)
     choice = named or account.preset
-    if choice in presets:
-        return presets[choice], presets
-    platform = choice or account.platform
-    if platform not in _PLATFORM_PRESETS:
+    if choice is not None and choice not in presets and choice not in PLATFORM_PRESETS:
         raise Refused("unknown_preset", preset=choice, presets=", ".join(sorted(presets)))
-    own = {p.name for p in config.presets if p.platform == platform}
-    names = set(_PLATFORM_PRESETS[platform]) | own
-    return None, {name: presets[name] for name in sorted(names)}
+    platform = choice if choice in PLATFORM_PRESETS and choice not in presets else account.platform
+    names = [*PLATFORM_PRESETS.get(platform, ()), *(p.name for p in config.presets if p.platform == platform)]
+    candidates = {name: presets[name] for name in dict.fromkeys(names)}
+    if choice in presets:
+        return presets[choice], {**candidates, choice: presets[choice]}
+    return None, candidates
 
 
-def import_export(
-    uow: UnitOfWork, account_key: str, data: bytes, filename: str, *, preset: str | None = None, source: str = "file"
-) -> ImportReport:
-    """Read `data` as an export of `account_key` and store what is new; the sender, if any, is audited as the importer."""
-    account = uow.config.account(uow.account_key(account_key))
-    chosen, candidates = candidate_presets(uow.config, account, preset)
+def read_export(config: Config, account_key: str, data: bytes, filename: str, *, preset: str | None = None) -> ReadExport:
+    """Read a whole export for an account, before any transaction; a file that does not fit or
+    cannot be read is Refused (export_refused, export_unreadable) with everything its words need."""
+    account = _account(config, account_key)
+    chosen, candidates = candidate_presets(config, account, preset)
     try:
-        try:
-            parsed = parse_export(data, filename, tz=uow.tz, preset=chosen, presets=candidates)
-        except ExportRefused as refused:
-            # Nothing fit: measure the file against the account's own platform format, whose
-            # missing columns say more to a supervisor than the closest generic guess.
-            if refused.reason != "unknown_format" or account.platform not in candidates:
-                raise
-            parsed = parse_export(data, filename, tz=uow.tz, preset=candidates[account.platform])
+        opened = open_export(data, filename, tz=config.team.timezone, preset=chosen, presets=candidates).read_ahead()
     except ExportRefused as refused:
-        raise Refused(
-            "export_refused",
-            reason=refused.reason,
-            expected=list(refused.expected),
-            found=list(refused.found),
-            missing=list(refused.missing),
-        ) from None
+        raise refusal_of(refused, account) from None
     except ExportUnreadable as unreadable:
-        raise Refused("export_unreadable", reason=unreadable.reason, detail=unreadable.detail) from None
+        raise Refused("export_unreadable", reason=unreadable.reason, **unreadable.params) from None
+    return ReadExport(account.key, filename, opened)
 
-    stored = uow.conversations.store(account.key, account.platform, parsed.records, uow.now, source=f"{source}:{filename}"[:64])
+
+def store_export(uow: UnitOfWork, read: ReadExport, *, source: str = "file") -> Imported:
+    """Store what `read_export` read, in this unit of work; the sender, if any, is audited as the importer."""
+    stored = store_opened(uow.session, read.account, read.opened, at=uow.now, source=f"{source}:{read.filename}"[:64])
     uow.audit(
         uow.now,
         "import",
         actor_agent_id=uow.me.id if uow.person is not None else None,
-        subject=account.key,
-        filename=filename,
-        preset=parsed.preset,
-        rows_read=parsed.rows_read,
+        subject=read.account,
+        filename=read.filename,
+        preset=stored.report.preset,
+        shape=stored.report.shape,
+        rows_read=stored.report.rows_read,
         new=stored.new,
         duplicates=stored.duplicates,
-        rejected=len(parsed.rejected),
+        rejected=len(stored.rejected),
     )
-    return ImportReport(
+    if stored.totals is not None:
+        return _totals_imported(uow, read, stored)
+    return Imported(
+        account=read.account,
+        filename=read.filename,
+        file=stored.report,
+        key=read.opened.preset.key,
+        new=stored.new,
+        duplicates=stored.duplicates,
+        rejected=list(stored.rejected),
+        attribution=_attribute_new(uow, stored),
+        platform=PlatformDays(reconciliation=stored.reconciliation),
+    )
+
+
+def account_to_import(uow: UnitOfWork, account_key: str) -> str:
+    """The account a file is for; refused when there is no such account."""
+    return uow.account_key(account_key)
+
+
+def import_export(
+    uow: UnitOfWork, account_key: str, data: bytes, filename: str, *, preset: str | None = None, source: str = "file"
+) -> Imported:
+    """Read and store in one go, inside the unit of work (tests, and what needs no short lock)."""
+    return store_export(uow, read_export(uow.config, account_key, data, filename, preset=preset), source=source)
+
+
+def inspect_file(config: Config, data: bytes, filename: str, *, account_key: str | None = None) -> Inspected:
+    """How every format the account (or any account) could use fares with the file's header,
+    and a [presets.NAME] table guessed from it; reads only the top of the file."""
+    if account_key is None:
+        presets, name, platform = config_presets(config), "mine", "other"
+    else:
+        account = _account(config, account_key)
+        presets, name, platform = candidate_presets(config, account, None)[1], preset_name(account), account.platform
+    try:
+        found = inspect_export(data, filename, presets)
+    except ExportUnreadable as unreadable:
+        raise Refused("export_unreadable", reason=unreadable.reason, **unreadable.params) from None
+    return Inspected(filename, found, name, preset_toml(name, platform, found.shape, found.guessed, found.key))
+
+
+def refusal_of(refused: ExportRefused, account: AccountSettings) -> Refused:
+    """A file the presets refused, as a Refused with the facts its words need: for a format
+    no preset fits (or several do), what each one matched and missed, and a guessed mapping."""
+    help = refused.help if isinstance(refused.help, FormatHelp) else None
+    guess = preset_toml(preset_name(account), account.platform, help.shape, help.guessed, help.key) if help is not None else ""
+    return Refused(
+        "export_refused",
+        reason=refused.reason,
         account=account.key,
-        filename=filename,
-        preset=parsed.preset,
-        encoding=parsed.encoding,
-        rows_read=parsed.rows_read,
-        new=stored.new,
-        duplicates=stored.duplicates,
-        rejected=list(parsed.rejected),
-        attribution=_attribute_new(uow, parsed.records, set(stored.new_ids)),
+        preset=refused.preset or "",
+        expected=list(refused.expected),
+        found=list(refused.found),
+        missing=list(refused.missing),
+        candidates=list(refused.candidates),
+        labels=list(refused.labels),
+        column=refused.column or "",
+        help=help,
+        toml=guess,
+        name=preset_name(account),
+        **{k: str(v) for k, v in refused.params.items()},
     )
 
 
-def _attribute_new(uow: UnitOfWork, records: pd.DataFrame, new_ids: set[int]) -> dict[str, int]:
+def preset_name(account: AccountSettings) -> str:
+    """The name a guessed mapping for this account's files is given: never a built-in one."""
+    return f"{account.key}_format"
+
+
+def _account(config: Config, key: str) -> AccountSettings:
+    account = config.account(key)
+    if account is None:
+        raise Refused("unknown_account", key=key, keys=", ".join(a.key for a in config.accounts))
+    return account
+
+
+def _attribute_new(uow: UnitOfWork, stored: StoredImport) -> dict[str, int]:
     """Compile the days the file touched, and say how its new conversations were credited."""
-    if not new_ids:
+    if not stored.new_ids or stored.first_start is None or stored.last_start is None:
         return {}
-    first = records["start"].min().to_pydatetime()
-    after_last = records["start"].max().to_pydatetime() + timedelta(microseconds=1)
+    first, after_last = stored.first_start, stored.last_start + timedelta(microseconds=1)
     compile_days(uow, uow.days_spanned(first, after_last))
     statuses = attribute(uow, first, after_last).attribution.statuses
-    mine = statuses[statuses["conversation_id"].isin(new_ids)]
+    mine = statuses[statuses["conversation_id"].isin(set(stored.new_ids))]
     return dict(Counter(str(s) for s in mine["status"]))
+
+
+def _totals_imported(uow: UnitOfWork, read: ReadExport, stored: StoredImport) -> Imported:
+    """A per-agent report: its days compiled (their apportioned credit in the ledger) and checked."""
+    assert stored.totals is not None
+    days = sorted(stored.totals.days)
+    if days:
+        compile_days(uow, [d for d in days if d <= uow.today])
+    checked = platform_days(uow, days[0], days[-1], stored.reconciliation) if days else PlatformDays()
+    return Imported(
+        account=read.account,
+        filename=read.filename,
+        file=stored.report,
+        key=(),
+        new=stored.totals.new,
+        duplicates=0,
+        rejected=list(stored.rejected),
+        platform=checked,
+        replaced=stored.totals.replaced,
+    )
+
+
+__all__ = [
+    "Imported",
+    "Inspected",
+    "ReadExport",
+    "account_to_import",
+    "candidate_presets",
+    "config_presets",
+    "import_export",
+    "inspect_file",
+    "read_export",
+    "refusal_of",
+    "store_export",
+]

@@ -12,13 +12,34 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 from bot.core.baton import UnitOfWork
+from bot.ledger.apportioned import PlatformDays, Share, Unshared, apportion, platform_days
 from bot.ledger.collaboration import collaboration_entries
 from domain.attribution import Attribution, attribute_conversations
-from domain.ledger import compile_day, conversation_entries
+from domain.ledger import apportioned_entries, compile_day, conversation_entries
 from domain.metrics import agent_metrics
 from domain.standings import Standing, standings
 from domain.time import day_bounds, days_between, local_day
 from storage.ledger import LedgerChange
+
+__all__ = [
+    "AgentMetrics",
+    "Attributed",
+    "ConversationCounts",
+    "PlatformDays",
+    "RankedAgent",
+    "Share",
+    "Unshared",
+    "attribute",
+    "compile_days",
+    "compile_today",
+    "conversation_counts",
+    "metrics",
+    "metrics_between",
+    "open_days",
+    "platform_days",
+    "ranked",
+    "standings_today",
+]
 
 
 @dataclass(frozen=True)
@@ -86,6 +107,9 @@ def compile_days(uow: UnitOfWork, days: list[date] | None = None) -> LedgerChang
     entries = [e for day in days for e in compile_day(day, tz, holds, cases, config.points, uow.now)]
     attributed = attribute(uow, start, end)
     entries += conversation_entries(attributed.attribution, tz, config.points, days)
+    # A day with a platform count but no conversations: the count shared by hold time, labelled apportioned.
+    shared = apportion(uow, days[0], days[-1], conversations=attributed.conversations, holds=attributed.holds)
+    entries += apportioned_entries(shared.shares, config.points, days)
     entries += collaboration_entries(
         uow,
         days=days,

@@ -15,7 +15,7 @@ from bot.core.baton import UnitOfWork
 from bot.month.chart import month_chart
 from bot.month.service import COLLABORATION_KINDS, month_span
 from bot.month.workbook import month_workbook
-from domain.ledger import CASE, CONVERSATION, HOURS, MILLI, Entry
+from domain.ledger import APPORTIONED, CASE, CONVERSATION, HOURS, MILLI, Entry
 from domain.snapshot import Snapshot
 
 
@@ -39,6 +39,7 @@ def month_files(uow: UnitOfWork, snapshot: Snapshot) -> MonthFiles:
         adjustments=_adjustments(uow.months.adjustments_between(first, last), names),
         tz=uow.tz,
         lang=lang,
+        apportioned=_apportioned(entries),
     )
     return MonthFiles(month_chart(snapshot, names, lang=lang), workbook, names)
 
@@ -46,18 +47,32 @@ def month_files(uow: UnitOfWork, snapshot: Snapshot) -> MonthFiles:
 def _daily(entries: list[Entry]) -> pd.DataFrame:
     rows: dict[tuple[date, int], dict[str, float]] = {}
     for e in entries:
-        row = rows.setdefault((e.day, e.agent_id), {"hours": 0.0, "conversations": 0.0, "cases": 0, "points": 0.0})
+        row = rows.setdefault((e.day, e.agent_id), {"hours": 0.0, "conversations": 0.0, "apportioned": 0.0, "cases": 0, "points": 0.0})
         row["points"] += e.millipoints / MILLI
         if e.kind == HOURS:
             row["hours"] += e.quantity / 3600
         elif e.kind == CONVERSATION:
             row["conversations"] += e.quantity
+        elif e.kind == APPORTIONED:
+            row["apportioned"] += e.quantity
         elif e.kind == CASE:
             row["cases"] += 1
     return pd.DataFrame(
-        [(day, agent, r["hours"], r["conversations"], r["cases"], r["points"]) for (day, agent), r in sorted(rows.items())],
-        columns=["day", "agent_id", "hours", "conversations", "cases", "points"],
+        [
+            (day, agent, r["hours"], r["conversations"], r["apportioned"], r["cases"], r["points"])
+            for (day, agent), r in sorted(rows.items())
+        ],
+        columns=["day", "agent_id", "hours", "conversations", "apportioned", "cases", "points"],
     )
+
+
+def _apportioned(entries: list[Entry]) -> dict[int, float]:
+    """Per agent, the month's conversations apportioned from a platform total (inside the conversations factor)."""
+    totals: dict[int, float] = {}
+    for e in entries:
+        if e.kind == APPORTIONED:
+            totals[e.agent_id] = totals.get(e.agent_id, 0.0) + e.quantity
+    return totals
 
 
 def _collaboration(entries: list[Entry]) -> pd.DataFrame:

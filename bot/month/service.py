@@ -19,7 +19,7 @@ import pandas as pd
 from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
 from bot.ledger.service import attribute, compile_days
-from domain.ledger import ADJUSTMENT, CASE, CONVERSATION, DERIVED_KINDS, HOURS, MILLI, Entry
+from domain.ledger import ADJUSTMENT, APPORTIONED, CASE, CONVERSATION, DERIVED_KINDS, HOURS, MILLI, Entry
 from domain.metrics import agent_metrics
 from domain.payouts import PayoutPolicy, PayoutResult, compute_payouts
 from domain.profile import AllRounders, month_all_rounders
@@ -137,7 +137,10 @@ def _factors(
     platforms = {a.key: a.platform for a in uow.config.accounts}
     in_scoring_hours = scoring_seconds(holds, platforms, uow.config.attribution.quiet_hours, uow.tz, start, horizon)
     factors = pd.DataFrame(index=pd.Index(sorted(set(volume.index) | set(in_scoring_hours)), name="agent_id", dtype="int64"))
-    factors["conversations"] = volume.get(CONVERSATION, pd.Series(dtype=float)).reindex(factors.index, fill_value=0.0)
+    # A day without conversation data counts its platform total, apportioned by hold time: the only
+    # measure of that day's volume. It is a volume only: the rates below come from conversations alone.
+    credited = volume.get(CONVERSATION, pd.Series(dtype=float)).reindex(factors.index, fill_value=0.0)
+    factors["conversations"] = credited + volume.get(APPORTIONED, pd.Series(dtype=float)).reindex(factors.index, fill_value=0.0)
     factors["cases"] = volume.get(CASE, pd.Series(dtype=float)).reindex(factors.index, fill_value=0.0)
     factors["hours_held"] = pd.Series(in_scoring_hours, dtype=float).reindex(factors.index, fill_value=0.0) / 3600
     quality = _quality(uow, start, end)

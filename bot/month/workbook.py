@@ -41,7 +41,8 @@ GENERAL = "General"
 
 MAX_COLUMN_WIDTH = 60
 
-DAILY_COLUMNS = ("day", "agent_id", "hours", "conversations", "cases", "points")
+# conversations: credited one by one; apportioned: a platform's day total shared by hold time (no session data that day).
+DAILY_COLUMNS = ("day", "agent_id", "hours", "conversations", "apportioned", "cases", "points")
 ADJUSTMENT_COLUMNS = ("at", "agent_id", "points", "reason", "by")
 COLLABORATION_COLUMNS = ("day", "agent_id", "kind", "points", "detail")
 
@@ -59,13 +60,17 @@ def month_workbook(
     collaboration: pd.DataFrame,
     tz: ZoneInfo,
     lang: str = "zh",
+    apportioned: Mapping[int, float] | None = None,
 ) -> bytes:
-    """The closed month as XLSX bytes: payouts, factors, daily detail, adjustments, collaboration."""
+    """The closed month as XLSX bytes: payouts, factors, daily detail, adjustments, collaboration.
+
+    ``apportioned``: per agent, the conversations of the month that were a platform total shared by
+    hold time; the factors sheet names them beside the conversations factor they are part of."""
     workbook = Workbook()
     payouts = workbook.active
     payouts.title = _label(lang, "sheet.payouts")
     _payouts_sheet(payouts, snapshot, names, tz, lang)
-    _factors_sheet(workbook.create_sheet(_label(lang, "sheet.factors")), snapshot, names, lang)
+    _factors_sheet(workbook.create_sheet(_label(lang, "sheet.factors")), snapshot, names, lang, apportioned or {})
     _daily_sheet(workbook.create_sheet(_label(lang, "sheet.daily")), daily, names, lang)
     _adjustments_sheet(workbook.create_sheet(_label(lang, "sheet.adjustments")), adjustments, names, tz, lang)
     _collaboration_sheet(workbook.create_sheet(_label(lang, "sheet.collaboration")), collaboration, names, lang)
@@ -109,8 +114,8 @@ def _payouts_sheet(sheet: Worksheet, snapshot: Snapshot, names: Mapping[int, str
         _fit_widths(sheet, column, [label.value, value])
 
 
-def _factors_sheet(sheet: Worksheet, snapshot: Snapshot, names: Mapping[int, str], lang: str) -> None:
-    headers = [_label(lang, key) for key in ("agent", "factor", "raw", "normalised", "weight", "points")]
+def _factors_sheet(sheet: Worksheet, snapshot: Snapshot, names: Mapping[int, str], lang: str, apportioned: Mapping[int, float]) -> None:
+    headers = [_label(lang, key) for key in ("agent", "factor", "raw", "normalised", "weight", "points", "of_which_apportioned")]
     rows: Table = [
         (
             _agent(names, row.agent_id),
@@ -119,27 +124,29 @@ def _factors_sheet(sheet: Worksheet, snapshot: Snapshot, names: Mapping[int, str
             line.normalised,
             line.weight,
             line.points,
+            apportioned.get(row.agent_id) if line.factor == "conversations" else None,
         )
         for row in snapshot.rows
         for line in row.factors
     ]
-    _write_table(sheet, headers, rows, (GENERAL, GENERAL, GENERAL, SHARE, POINTS, POINTS))
+    _write_table(sheet, headers, rows, (GENERAL, GENERAL, GENERAL, SHARE, POINTS, POINTS, POINTS))
 
 
 def _daily_sheet(sheet: Worksheet, daily: pd.DataFrame, names: Mapping[int, str], lang: str) -> None:
-    headers = [_label(lang, key) for key in ("day", "agent", "hours", "conversations", "cases", "points")]
+    headers = [_label(lang, key) for key in ("day", "agent", "hours", "conversations", "apportioned", "cases", "points")]
     rows: Table = [
         (
             _day(record.day),
             _agent(names, int(record.agent_id)),
             _number(record.hours),
             _number(record.conversations),
+            _number(record.apportioned),
             _whole(record.cases),
             _number(record.points),
         )
         for record in _records(daily, DAILY_COLUMNS, "daily", order=("day", "agent_id"))
     ]
-    _write_table(sheet, headers, rows, (DAY, GENERAL, POINTS, POINTS, WHOLE, POINTS))
+    _write_table(sheet, headers, rows, (DAY, GENERAL, POINTS, POINTS, POINTS, WHOLE, POINTS))
 
 
 def _adjustments_sheet(sheet: Worksheet, adjustments: pd.DataFrame, names: Mapping[int, str], tz: ZoneInfo, lang: str) -> None:

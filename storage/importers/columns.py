@@ -45,7 +45,7 @@ class ColumnRead:
 
     @property
     def unreadable(self) -> np.ndarray:
-        return np.not_equal(self.problems, None)
+        return pd.notna(self.problems)
 
 
 def read_cells(texts: pd.Series, reader: Callable[[str], Any]) -> ColumnRead:
@@ -128,7 +128,7 @@ def first_problems(
     for name in order:
         if name not in read:
             continue
-        for position in np.flatnonzero(read[name].unreadable):
+        for position in np.flatnonzero(read[name].unreadable).tolist():
             if position not in rejected:
                 problem, header = read[name].problems[position], headers[name]
                 text = str(frame[header].iloc[position])

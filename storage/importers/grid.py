@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -85,6 +85,10 @@ def _workbook(data: bytes, file_format: str, limits: ReadLimits) -> Grid:
         raise ExportUnreadable(PASSWORD_PROTECTED, f"the workbook is protected by a password: {error}") from error
     except (python_calamine.CalamineError, ValueError, OSError) as error:
         raise ExportUnreadable(BAD_FORMAT, f"not a readable {file_format} workbook: {error}") from error
+    except BaseException as error:
+        if not _panicked(error):
+            raise
+        raise ExportUnreadable(BAD_FORMAT, f"calamine gave up on the {file_format} workbook: {error}") from error
     if sheet.end is not None:
         check_rows(sheet.end[0] + 1, limits)
     return Grid(file_format, UTF8, _sheet_chunks(sheet, limits.rows_per_chunk))
@@ -99,7 +103,7 @@ def _first_visible_sheet(book: python_calamine.CalamineWorkbook) -> str:
 
 def _sheet_chunks(sheet: python_calamine.CalamineSheet, size: int) -> Iterator[pd.DataFrame]:
     # iter_rows starts at the sheet's first row whatever the first used cell, so row i is row i + 1.
-    rows: list[list[object]] = []
+    rows: list[Sequence[object]] = []
     first = 1
     try:
         for row in sheet.iter_rows():
@@ -110,8 +114,18 @@ def _sheet_chunks(sheet: python_calamine.CalamineSheet, size: int) -> Iterator[p
                 rows = []
     except python_calamine.CalamineError as error:
         raise ExportUnreadable(BAD_FORMAT, f"the workbook broke off: {error}") from error
+    except BaseException as error:
+        if not _panicked(error):
+            raise
+        raise ExportUnreadable(BAD_FORMAT, f"calamine gave up on the workbook: {error}") from error
     if rows or first == 1:
         yield _as_text(_frame(rows, first))
+
+
+def _panicked(error: BaseException) -> bool:
+    """calamine's Rust code panicking on a damaged file: pyo3 raises PanicException, a BaseException
+    (so that ``except Exception`` does not swallow it) from a module Python cannot import."""
+    return type(error).__name__ == "PanicException"
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -165,7 +179,7 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _frame(rows: list[list[str]], first: int) -> pd.DataFrame:
+def _frame(rows: Sequence[Sequence[object]], first: int) -> pd.DataFrame:
     index = pd.RangeIndex(first, first + len(rows), name="row_number")
     return pd.DataFrame(rows, index=index, dtype=object) if rows else pd.DataFrame(index=index)
 

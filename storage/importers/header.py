@@ -46,7 +46,10 @@ class Header:
 def find_header(top: pd.DataFrame, known: Iterable[str]) -> Header:
     """The header among the first rows of a grid chunk; ``known`` are the normalised headers of the presets."""
     known = frozenset(known)
-    rows = [(int(number), [_clean(cell) for cell in cells]) for number, cells in zip(top.index, top.itertuples(index=False, name=None))]
+    rows = [
+        (int(number), [_clean(cell) for cell in cells])
+        for number, cells in zip(top.index, top.itertuples(index=False, name=None), strict=True)
+    ]
     rows = rows[:HEADER_SEARCH_ROWS]
     best: tuple[int, int, int] | None = None  # (score, -levels, -position)
     chosen: tuple[int, list[str], int] | None = None
@@ -61,7 +64,7 @@ def find_header(top: pd.DataFrame, known: Iterable[str]) -> Header:
             rank = (score, -levels, -position)
             if best is None or rank > best:
                 best, chosen = rank, (position, names, levels)
-    if chosen is None or best[0] < _MIN_KNOWN:
+    if chosen is None or best is None or best[0] < _MIN_KNOWN:
         chosen = _looks_like_a_header(rows)
     if chosen is None:
         return Header((), (), tuple(_line(cells) for _, cells in rows if any(cells)))
@@ -75,7 +78,7 @@ def join_levels(upper: Sequence[str], lower: Sequence[str]) -> list[str]:
     """A two-level header as one: a group name (merged over its columns, so written once)
     carried right over the sub-headers under it, and put in front of each."""
     joined, group = [], ""
-    for top, bottom in zip(upper, lower):
+    for top, bottom in zip(upper, lower, strict=True):
         if top:
             group = top
         elif not bottom:

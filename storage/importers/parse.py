@@ -40,7 +40,8 @@ from storage.importers.totals import empty_totals, read_totals
 @dataclass(frozen=True)
 class OpenedExport:
     """An export whose header and preset are known. ``fields``: field -> header read;
-    ``derived``: field -> how it is made without a column. Call ``chunks()`` once."""
+    ``derived``: field -> how it is made without a column. Call ``chunks()`` once, or
+    ``read_ahead()`` first to read every chunk now (before a transaction) and store later."""
 
     filename: str
     preset: ColumnPreset
@@ -50,12 +51,20 @@ class OpenedExport:
     tz: ZoneInfo
     limits: ReadLimits
     period: tuple[date, date] | None = None
+    read: tuple[ChunkRead, ...] | None = None  # every chunk, once read_ahead() has read them
 
     @property
     def shape(self) -> str:
         return self.preset.shape
 
+    def read_ahead(self) -> OpenedExport:
+        """The same export with the whole file read: its parsing done outside the transaction
+        that stores it, so a writer's lock is held for the writes alone."""
+        return self if self.read is not None else replace(self, read=tuple(self.chunks()))
+
     def chunks(self) -> Iterator[ChunkRead]:
+        if self.read is not None:
+            return iter(self.read)
         frames = self.table.frames
         if self.shape == TOTALS:
             day = self.period[0] if "day" not in self.fields and self.period else None
@@ -118,7 +127,7 @@ def open_export(
     if preset is None:
         preset = choose_preset(headers, presets, header_rows=table.header.rows)
     elif preset.missing(headers):
-        raise missing_columns(preset, headers)
+        raise missing_columns(preset, headers, help=format_help(headers, {**presets, preset.name: preset}, table.header.rows))
     fields = preset.match(headers)
     derived: dict[str, str] = {}
     period = period_of(table.header.titles, filename) if preset.shape == TOTALS else None

@@ -80,6 +80,12 @@ class ColumnPreset:
         return {f for f in ("day", "agent", "received") if f in self.columns}
 
     @property
+    def required_fields(self) -> frozenset[str]:
+        """The fields a file must have: ``required`` as given, or the shape's default."""
+        assert self.required is not None, "set in __post_init__"
+        return self.required
+
+    @property
     def fields(self) -> tuple[str, ...]:
         """Every field of this preset's shape, in the order problems are reported."""
         return SHAPE_FIELDS[self.shape]
@@ -101,16 +107,16 @@ class ColumnPreset:
         found: dict[str, str] = {}
         for field_name, aliases in self.columns.items():
             for alias in aliases:
-                header = by_normal.get(normalise_label(alias))
-                if header is not None:
-                    found[field_name] = header
+                found_header = by_normal.get(normalise_label(alias))
+                if found_header is not None:
+                    found[field_name] = found_header
                     break
         return found
 
     def missing(self, headers: Iterable[str]) -> list[str]:
         """The required fields whose column is absent, in field order."""
         found = self.match(headers)
-        return [f for f in self.fields if f in self.required and f not in found]
+        return [f for f in self.fields if f in self.required_fields and f not in found]
 
 
 def known_headers(presets: Iterable[ColumnPreset]) -> set[str]:
@@ -169,7 +175,7 @@ def preset_from_mapping(
         sender_labels=MappingProxyType({**SENDER_LABELS, **extra_senders}),
         idle_gap=DEFAULT_IDLE_GAP if idle_gap_minutes is None else timedelta(minutes=idle_gap_minutes),
     )
-    missing_key = set(preset.key) - preset.required if shape == SESSIONS else set()
+    missing_key = set(preset.key) - preset.required_fields if shape == SESSIONS else set()
     if missing_key:
         raise ValueError(f"preset {name!r}: the key fields {sorted(missing_key)} must be required")
     return preset

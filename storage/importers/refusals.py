@@ -17,7 +17,7 @@ from storage.importers.preset import ColumnPreset
 
 
 def required_headers(preset: ColumnPreset) -> list[str]:
-    return [preset.header_for(f) for f in preset.fields if f in preset.required]
+    return [preset.header_for(f) for f in preset.fields if f in preset.required_fields]
 
 
 def missing_columns(
@@ -63,7 +63,7 @@ def unknown_ratings(header: str, labels: Iterable[str]) -> ExportRefused:
 
 
 def totals_without_day(preset: ColumnPreset, headers: Sequence[str], period: tuple[date, date] | None) -> ExportRefused:
-    params = {"first_day": period[0].isoformat(), "last_day": period[1].isoformat()} if period else {}
+    params: dict[str, object] = {"first_day": period[0].isoformat(), "last_day": period[1].isoformat()} if period else {}
     return ExportRefused(
         [preset.header_for("day")], headers, [preset.header_for("day")], reason=TOTALS_WITHOUT_DAY, preset=preset.name, params=params
     )

@@ -87,7 +87,7 @@ def read_session_chunk(
     accepted = np.ones(len(frame), dtype=bool)
     accepted[list(rejected_at)] = False
     id_header = fields.get("external_id") or "+".join(fields[f] for f in preset.key)
-    for position in np.flatnonzero(accepted):
+    for position in np.flatnonzero(accepted).tolist():
         identity = external_id[position]
         kept = seen.setdefault(identity, int(rows[position]))
         if kept != rows[position]:

@@ -33,7 +33,7 @@ def find_summary_rows(frame: pd.DataFrame, identity_headers: Iterable[str]) -> t
     for header in headers:
         cells = frame[header].astype(object)
         maybe = cells.str.contains(_LABEL_CHARACTERS, regex=True).to_numpy(dtype=bool)
-        for position in np.flatnonzero(maybe):
+        for position in np.flatnonzero(maybe).tolist():
             label = summary_label(cells.iloc[position])
             if label is not None and not mask[position]:
                 mask[position] = True

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.apportion import APPORTIONED, HELD_OUTSIDE_SCORING_HOURS, NOBODY_HELD, apportion_totals, without_conversations
+from domain.apportion import APPORTIONED, HELD_OUTSIDE_SCORING_HOURS, NOBODY_HELD, apportion_days, apportion_totals, without_conversations
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 3)
@@ -110,3 +110,23 @@ def test_shares_add_up_exactly_and_nothing_goes_to_nobody_unreported(spans, coun
         assert value == expected.loc[hour, measure]
     assert (result.shares["value"] >= 0).all() and (result.shares["held_seconds"] > 0).all()
     assert set(result.unshared["reason"]) <= {NOBODY_HELD, HELD_OUTSIDE_SCORING_HOURS}
+
+
+def test_a_days_count_is_apportioned_only_where_it_has_no_conversations_and_from_its_reference_rows():
+    team = holds([("jd", 1, at(9), at(12)), ("jd", 2, at(12), at(15))])
+    nov_4 = date(2026, 11, 4)
+    frame = pd.DataFrame(
+        [
+            ("jd", DAY, None, 20, 30),  # a whole-day row: the day's count …
+            ("jd", DAY, 10, 99, 99),  # … so its hourly rows are not counted again
+            ("jd", nov_4, None, pd.NA, 12),  # no 接待人数: 咨询人数 stands in
+            ("jd", date(2026, 11, 5), None, 40, 50),  # conversations were imported for this day
+        ],
+        columns=["account", "day", "hour", "received", "consulted"],
+    ).astype({"hour": "Int64", "received": "Int64", "consulted": "Int64"})
+    team = pd.concat([team, holds([("jd", 1, at(9, day=nov_4), at(11, day=nov_4))])], ignore_index=True)
+    covered = pd.DataFrame({"account": ["jd"], "day": [date(2026, 11, 5)]})
+    result = apportion_days(frame, covered, team, windows=JD_HOURS, tz=SHANGHAI, now=NOW)
+    shares = result.shares.set_index(["day", "agent_id", "measure"])["value"].to_dict()
+    assert shares == {(DAY, 1, "received"): 10, (DAY, 2, "received"): 10, (nov_4, 1, "consulted"): 12}
+    assert set(result.shares["basis"]) == {APPORTIONED} and result.unshared.empty

@@ -1,9 +1,10 @@
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 
 from domain.holds import Hold
-from domain.ledger import CASE, HOURS, LoggedCase, PointRates, compile_day
+from domain.ledger import APPORTIONED, CASE, HOURS, LoggedCase, PointRates, apportioned_entries, compile_day
 from domain.standings import competition_ranks, standings
 from tests.factories import SHANGHAI, local
 
@@ -58,3 +59,19 @@ def test_standings_rank_by_points_and_equal_points_share_a_rank():
 
 def test_competition_ranking_skips_after_a_tie():
     assert competition_ranks({10: 5, 11: 7, 12: 5, 13: 1}) == {11: 1, 10: 2, 12: 2, 13: 4}
+
+
+def test_apportioned_counts_are_entries_of_their_own_kind_worth_a_conversation_each_and_apart_in_the_standings():
+    shares = pd.DataFrame(
+        [("tm", DAY, 9, 1, "received", 3, 3600.0, APPORTIONED), ("tm", DAY, 10, 1, "received", 2, 3600.0, APPORTIONED),
+         ("tm", DAY, 10, 2, "received", 1, 1800.0, APPORTIONED), ("tm", DAY + timedelta(days=1), None, 2, "received", 9, 60.0, APPORTIONED)],
+        columns=["account", "day", "hour", "agent_id", "measure", "value", "held_seconds", "basis"],
+    )  # fmt: skip
+    entries = apportioned_entries(shares, PointRates(per_conversation=0.5), [DAY])
+    assert [(e.agent_id, e.kind, e.source, e.quantity, e.millipoints) for e in entries] == [
+        (1, APPORTIONED, "apportioned:tm", 5.0, 2500),
+        (2, APPORTIONED, "apportioned:tm", 1.0, 500),
+    ]
+    (first, second) = standings(entries)
+    assert (first.agent_id, first.conversations, first.apportioned, first.points) == (1, 0.0, 5.0, 2.5)
+    assert (second.agent_id, second.apportioned) == (2, 1.0)

@@ -73,20 +73,23 @@ async def test_a_supervisor_uploads_an_export_and_standings_reflect_the_conversa
 async def test_a_file_with_a_missing_column_is_refused_whole_and_changes_nothing(live, clock):
     await play_morning(live, clock)
     boss = live.user(SUPERVISOR_ID, "主管")
-    broken = jd_csv_bytes(jd_export()).decode("gbk").replace("会话ID", "编号").encode("gbk")
+    broken = jd_csv_bytes(jd_export()).decode("gbk").replace("会话开始时间", "开始").encode("gbk")
     (answer,) = (await live.upload(boss, "broken.csv", broken, caption="/import jd")).texts()
-    assert answer.startswith("文件被拒绝，未导入任何数据")
-    assert "会话ID" in answer and "编号" in answer
+    lines = answer.splitlines()
+    assert lines[0] == "文件被拒绝，未导入任何数据：无法识别这种导出格式。"
+    assert lines[1].startswith("表头在第 1 行：会话ID、客服账号、顾客账号、开始、会话结束时间")
+    # What each of the account's formats matched and missed, the closest first.
+    assert lines[3] == "• jd：缺 会话开始时间（匹配 10 列）"
     assert stored_conversations(live) == 0
 
 
-async def test_rejected_rows_are_listed_with_their_row_numbers(live, clock):
+async def test_rejected_rows_are_grouped_by_reason_with_their_row_numbers(live, clock):
     await play_morning(live, clock)
     boss = live.user(SUPERVISOR_ID, "主管")
-    rows = [*jd_export()[:2], {"会话ID": "JD-9", "会话开始时间": "昨天下午"}]
+    rows = [*jd_export()[:2], {"会话ID": "JD-9", "会话开始时间": "昨天下午"}, {"会话ID": "JD-8", "会话开始时间": "下午"}, jd_export()[0]]
     (answer,) = (await live.upload(boss, "jd.csv", jd_csv_bytes(rows), caption="/import jd")).texts()
-    assert "读取 3 行：新增 2，重复 0，拒绝 1" in answer
-    assert "• 第 4 行：时间无法识别（昨天下午）" in answer
+    assert "读取 5 行：新增 2，重复 0，拒绝 3" in answer
+    assert "拒绝的行（按原因）：\n• 时间无法识别：2 行（第 4、5 行），如“昨天下午”\n• 文件内重复：1 行（第 6 行），如“JD-1”" in answer
 
 
 async def test_only_supervisors_may_import(live, clock):

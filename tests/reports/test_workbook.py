@@ -55,6 +55,7 @@ def detail_frames() -> dict[str, pd.DataFrame]:
             "agent_id": [1, 2, 1],
             "hours": [7.5, 8.0, 6.25],
             "conversations": [40.5, 38.0, 29.5],
+            "apportioned": [0.0, 0.0, 12.0],
             "cases": [5, 4, 3],
             "points": [12.25, 11.0, 9.5],
         }
@@ -80,9 +81,9 @@ def detail_frames() -> dict[str, pd.DataFrame]:
     return {"daily": daily, "adjustments": adjustments, "collaboration": collaboration}
 
 
-def render(snapshot: Snapshot, lang: str = "zh", **frames: pd.DataFrame):
+def render(snapshot: Snapshot, lang: str = "zh", apportioned=None, **frames: pd.DataFrame):
     given = detail_frames() | frames
-    xlsx = month_workbook(snapshot, TEAM, tz=SHANGHAI, lang=lang, **given)
+    xlsx = month_workbook(snapshot, TEAM, tz=SHANGHAI, lang=lang, apportioned=apportioned, **given)
     assert xlsx.startswith(b"PK")  # an XLSX is a zip archive
     return load_workbook(io.BytesIO(xlsx))
 
@@ -199,16 +200,18 @@ def test_naive_adjustment_times_are_refused():
 
 def test_daily_detail_is_sorted_by_day_with_names_and_date_cells():
     sheet = render(closed_month(), "en")["daily detail"]
-    rows = table(sheet, 6)
+    rows = table(sheet, 7)
 
     assert [(row[0].date(), row[1]) for row in rows] == [
         (date(2025, 3, 1), "王芳"),
         (date(2025, 3, 1), "李雷"),
         (date(2025, 3, 2), "王芳"),
     ]
-    assert rows[0][2:] == (6.25, 29.5, 3, 9.5)
+    # Conversations credited one by one and those apportioned from a platform total stand apart.
+    assert rows[0][2:] == (6.25, 29.5, 12, 3, 9.5)
+    assert sheet["D1"].value == "conversations" and sheet["E1"].value == "apportioned conversations (by hold time)"
     assert sheet["A2"].number_format == "yyyy-mm-dd"
-    assert sheet["C2"].number_format == "0.00" and sheet["E2"].number_format == "0"
+    assert sheet["C2"].number_format == "0.00" and sheet["F2"].number_format == "0"
 
 
 @pytest.mark.parametrize(("lang", "kinds"), [("zh", ["顶班", "感谢"]), ("en", ["cover", "thanks"])])
@@ -223,7 +226,7 @@ def test_empty_detail_frames_leave_sheets_with_just_a_header():
     book = render(closed_month(), "en", daily=pd.DataFrame(), adjustments=pd.DataFrame(), collaboration=pd.DataFrame())
 
     for name, headers in [
-        ("daily detail", ["day", "agent", "hours", "conversations", "cases", "points"]),
+        ("daily detail", ["day", "agent", "hours", "conversations", "apportioned conversations (by hold time)", "cases", "points"]),
         ("adjustments", ["time", "agent", "points", "reason", "by"]),
         ("collaboration", ["day", "agent", "kind", "points", "detail"]),
     ]:
@@ -238,3 +241,10 @@ def test_columns_are_wide_enough_for_double_width_chinese():
     header = "接管时长（小时）"  # eight CJK characters: sixteen columns on screen
     assert sheet["C1"].value == header
     assert sheet.column_dimensions["C"].width >= 2 * len(header)
+
+
+def test_apportioned_conversations_are_named_beside_the_conversations_factor_they_are_part_of():
+    sheet = render(closed_month(), "en", apportioned={1: 12.0})["factors"]
+    assert [cell.value for cell in sheet[1]][6] == "of which apportioned (by hold time)"
+    rows = table(sheet, 7)
+    assert [(row[0], row[1], row[6]) for row in rows if row[6] is not None] == [(TEAM[1], "conversations", 12)]

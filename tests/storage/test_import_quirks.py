@@ -48,7 +48,7 @@ def utc(text: str) -> pd.Timestamp:
 def test_a_workbook_with_an_empty_fill_that_openpyxl_rejects_is_read():
     samples = sample_conversations(4, NINE_AM, seed=21)
     data = with_empty_fill(tmall_xlsx_bytes(samples))
-    with pytest.raises(TypeError, match="openpyxl.styles.fills.Fill"):
+    with pytest.raises(TypeError, match=r"openpyxl\.styles\.fills\.Fill"):
         openpyxl.load_workbook(io.BytesIO(data))
 
     parsed = parse_export(data, "千牛.xlsx", tz=SHANGHAI)
@@ -191,7 +191,7 @@ def test_excel_serial_dates_and_times_resaved_without_seconds():
 def test_encodings_give_the_same_values(encoding, detected):
     samples = sample_conversations(5, NINE_AM, seed=8)
     delimiter = "\t" if encoding == "utf-16" else ","  # Excel's "Unicode text" is tab-separated UTF-16
-    header = JD_HEADERS[:4] + ["满意度评价"]
+    header = [*JD_HEADERS[:4], "满意度评价"]
     rows = [
         [s.external_id, "jd_shop_kf", "顾客龚䶮" if encoding != "gbk" else "顾客", s.start.strftime("%Y-%m-%d %H:%M:%S"), "很满意"]
         for s in samples

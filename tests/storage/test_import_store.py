@@ -122,7 +122,7 @@ def test_a_message_log_is_stored_as_its_conversations(engine):
 
 def test_satisfaction_after_an_import_equals_the_files_own_ratio_with_every_chitu_label(engine):
     labels = ["很满意"] * 13 + ["满意"] * 10 + ["一般"] * 3 + ["不满"] * 3 + ["很不满"] * 2 + [""] * 5
-    rows = [["T%03d" % i, "tb_x", datetime(2026, 11, 3, 10, i), label] for i, label in enumerate(labels)]
+    rows = [[f"T{i:03d}", "tb_x", datetime(2026, 11, 3, 10, i), label] for i, label in enumerate(labels)]
     data = xlsx_bytes(["会话ID", "旺旺", "会话开始时间", "服务评价"], rows)
     result = load(engine, "tm", data, "聊天.xlsx")
     assert (result.new, result.rejected) == (36, [])
