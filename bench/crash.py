@@ -14,9 +14,10 @@ Afterwards bench/crash_checks.py holds what the bot acknowledged against the dat
 the counts, the start-up times, and the throughput against the same script without kills (the
 baseline) run in this process. The last line is one JSON object.
 
-The agents use private chats rather than the team group because `baton run` sends through PTB's
-AIORateLimiter, which lets 20 requests a minute into a group: a few hundred console edits there
-would take half an hour. Digests still go to the group, which therefore holds nothing else.
+The agents press consoles in their private chats, each edited in place at once; the team group
+holds the live console, which every press puts behind and the bot edits at Telegram's pace (20
+writes a minute into a group), and the digests. At the end the live console must show the state
+the database ended in: no edit was lost across the kills (a repeated edit changes nothing).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from bench.crash_bot import (
     seed_yesterday,
     write_config,
 )
-from bench.crash_checks import CrashReport, check_digests, check_holds, check_ledger, check_updates, is_digest, read_rows
+from bench.crash_checks import CrashReport, check_board, check_digests, check_holds, check_ledger, check_updates, is_digest, read_rows
 from bot.console import callbacks as cb
 from bot.core.config import load_config
 from bot.core.setup import prepare_database
@@ -122,6 +123,14 @@ class Team:
         self._say(self.people[0], "/standings", "standings")
         self.console(self.people[0])
 
+    def open_board(self) -> None:
+        """The first agent asks for the group's live console: every press from now on puts it behind."""
+        person = self.people[0]
+        at = datetime.now(UTC)
+        self.sandbox.send_message(TEAM_CHAT, person, "/console")
+        self._record("board", person, at)
+        self._await(lambda: any(m.get("reply_markup") for m in self.sandbox.messages(TEAM_CHAT)))
+
     def console(self, person: dict) -> int:
         """Send /console and wait for it; returns the index of its reply in the call log.
 
@@ -144,11 +153,12 @@ class Team:
         consoles = [m for m in self.sandbox.messages(person["id"]) if m.get("reply_markup")]
         buttons = [b["callback_data"] for row in consoles[-1]["reply_markup"]["inline_keyboard"] for b in row if "callback_data" in b]
         data = self.rng.choices(buttons, [self._appeal(cb.decode(d), person["id"]) for d in buttons])[0]
+        at = datetime.now(UTC)
         try:
             query_id = self.sandbox.press_button(consoles[-1], person, data)
         except ValueError:
             return  # the bot redrew the console between our look and the tap; a person would look again
-        sent = self._record("press", person, data=data, query_id=query_id)
+        sent = self._record("press", person, at, data=data, query_id=query_id)
         press = cb.decode(data)
         sent.account = press.account if press else ""
         sent.case_type = press.case_type if press else ""
@@ -193,12 +203,14 @@ class Team:
     # -- plumbing ---------------------------------------------------------------------------------
 
     def _say(self, person: dict, text: str, kind: str) -> Sent:
+        at = datetime.now(UTC)
         self.sandbox.send_message(person["id"], person, text)
-        return self._record(kind, person)
+        return self._record(kind, person, at)
 
-    def _record(self, kind: str, person: dict, **fields: object) -> Sent:
+    def _record(self, kind: str, person: dict, at: datetime, **fields: object) -> Sent:
+        """`at`: taken before the update went in, since the bot may handle it before we look at the clock again."""
         self.settled.pop(person["id"], None)
-        sent = Sent(self.sandbox.last_update["update_id"], kind, person["id"], datetime.now(UTC), **fields)
+        sent = Sent(self.sandbox.last_update["update_id"], kind, person["id"], at, **fields)
         self.sent.append(sent)
         return sent
 
@@ -215,9 +227,9 @@ class Team:
         mine = self.believed_holder.get(press.account) == user_id
         if press.action == cb.TAKE:
             return 0.5 if mine else 3.0
-        if press.action in (cb.HAND_OFF, cb.CASE):
-            return (2.0 if press.action == cb.HAND_OFF else 3.0) if mine else 0.3
-        return 2.0 if press.action == cb.CASE_TYPE else 0.5
+        if press.action == cb.HAND_OFF:
+            return 2.0 if mine else 0.3
+        return 0.6 if mine else 0.1  # one of five case types on the account's row: 3.0 and 0.5 for the row
 
     def _believe(self, press: cb.Press, user_id: int, answer: ApiCall) -> bool:
         """Follow who holds what from the answers; True when the press was refused."""
@@ -299,6 +311,7 @@ def run_crash(settings: CrashSettings) -> CrashReport:
             kill_at_first_digest(sandbox, bot, lambda text: is_digest(config, text, started, datetime.now(UTC)))
         bot.start()
         team = Team(sandbox, bot, rng, note_prefix=f"crash{settings.seed}")
+        team.open_board()
         margin = min(10, settings.actions // 10)
         kill_steps = set(rng.sample(range(margin, max(margin + settings.kills, int(settings.actions * 0.85))), settings.kills))
         play_start = time.monotonic()
@@ -336,7 +349,7 @@ def _report(settings, config, engine, sandbox, bot, team, started, play_seconds,
     counts, problems = check_updates(team.sent, rows, config, dict(AGENTS))
     report.problems += problems + check_holds(rows)
     report.digests, problems = check_digests(sandbox.messages(TEAM_CHAT), rows, config, started, datetime.now(UTC))
-    report.problems += problems
+    report.problems += problems + check_board(sandbox.messages(TEAM_CHAT), engine, config)
     still_open = sum(1 for h in rows.holds if h.ended_at is None)
     if still_open:
         report.problems.append(f"{still_open} holds are still open after everyone's /off")

@@ -19,6 +19,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 
 from bot.console import callbacks as cb
+from bot.console.board import board_view
+from bot.console.render import console_text
 from bot.core.baton import Baton
 from bot.core.clock import SystemClock
 from bot.core.config import Config
@@ -207,6 +209,18 @@ def check_digests(
     if others:
         figures["other group messages"] = others
     return figures, problems
+
+
+def check_board(group_messages: list[dict], engine: Engine, config: Config) -> list[str]:
+    """The group's live console shows, account by account, who the database says holds it."""
+    consoles = [m for m in group_messages if m.get("reply_markup")]
+    if not consoles:
+        return ["the group has no live console"]
+    shown = [line for line in consoles[-1]["text"].splitlines() if line.startswith("• ")]
+    render = Renderer(config)
+    with Baton(config, engine, SystemClock()).reading() as uow:
+        expected = [plain_text(line) for line in console_text(render, board_view(uow)).splitlines() if line.startswith("• ")]
+    return [] if shown == expected else [f"the live console shows {shown}, the database {expected}: an edit was lost"]
 
 
 def is_digest(config: Config, text: str, first: datetime, last: datetime) -> bool:

@@ -9,6 +9,7 @@ so the order of the table decides nothing but the order of the menu.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from sqlalchemy.engine import Engine
 from telegram import BotCommand, Update
@@ -35,11 +36,15 @@ from bot.profile import handlers as profile
 from bot.reminders import handlers as reminders
 from bot.reminders import jobs as reminders_jobs
 from bot.roster import handlers as roster
+from bot.roster import swaps as roster_swaps
 from bot.rules import handlers as rules
 from bot.telegram import exactly_once, gate
 from bot.telegram.bot import make_bot
 from bot.telegram.buttons import stale_press, unclaimed
 from bot.telegram.context import CONTEXT_TYPES, KEY, Parts, parts_of
+from bot.telegram.courier import Courier
+from bot.telegram.pacing import Limits, Pacer
+from bot.telegram.processor import PerSenderProcessor
 from bot.telegram.routes import Route
 from domain.clock import Clock
 
@@ -67,6 +72,8 @@ ROUTES: tuple[Route, ...] = (
     Route(TypeHandler(Update, exactly_once.remember_processed), group=1),
 )
 MENU = tuple(name for route in ROUTES if route.menu for name in sorted(route.commands))
+# What a queued group message does once it is sent, by name (bot/telegram/courier.py).
+AFTER_SENT = {"swap_offer": roster_swaps.record_message}
 JOBS = (ledger_jobs.schedule, digest_jobs.schedule, month_jobs.schedule, reminders_jobs.schedule, imports_jobs.schedule)
 
 
@@ -76,6 +83,16 @@ def register_handlers(application: Application) -> None:
     patterns = [route.pattern for route in ROUTES if route.pattern is not None]
     application.add_handler(CallbackQueryHandler(stale_press, pattern=unclaimed(patterns)))
     application.add_error_handler(exactly_once.on_error)
+
+
+async def start_up(application: Application) -> None:
+    """After initialize, before the first update: the courier starts, and the menu is published."""
+    parts_of(application).courier.start()
+    await publish_commands(application)
+
+
+async def shut_down(application: Application) -> None:
+    await parts_of(application).courier.stop()
 
 
 async def publish_commands(application: Application) -> None:
@@ -90,11 +107,25 @@ async def publish_commands(application: Application) -> None:
             log.warning("setMyCommands (%s) failed, carrying on: %s", language_code or "default", exc)
 
 
-def build_application(config: Config, engine: Engine, clock: Clock, *, rate_limited: bool = True, jobs: bool = True) -> Application:
-    limiter = AIORateLimiter(max_retries=3) if rate_limited else None
+def build_application(config: Config, engine: Engine, clock: Clock, *, limits: Limits | None = None, jobs: bool = True) -> Application:
+    """`limits`: how fast to write into a group; by default the configuration's `[bot] group_writes_per_minute`."""
+    # At most 30 requests a second in all; a group's own limit is the pacer's (bot/telegram/pacing.py),
+    # and a 429 goes back to whoever sent, so it never holds every other chat up as well.
+    limiter = AIORateLimiter(overall_max_rate=30, overall_time_period=1, group_max_rate=0, max_retries=0)
     bot = make_bot(config.require_token(), config.bot.base_url, config.bot.base_file_url, limiter)
-    application = ApplicationBuilder().bot(bot).context_types(CONTEXT_TYPES).post_init(publish_commands).build()
-    application.bot_data[KEY] = Parts.build(Baton(config, engine, clock))
+    application = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(PerSenderProcessor())
+        .post_init(start_up)
+        .post_shutdown(shut_down)
+        .build()
+    )
+    baton = Baton(config, engine, clock)
+    pacer = Pacer(limits or Limits(group_per_minute=config.bot.group_writes_per_minute))
+    courier = partial(Courier, baton, bot, pacer, draw_board=console.draw_board, after_sent=AFTER_SENT)
+    application.bot_data[KEY] = Parts.build(baton, courier)
     register_handlers(application)
     if jobs:
         for schedule in JOBS:

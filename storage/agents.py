@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlmodel import Session, col
 
 from storage.models import Agent
+from storage.types import table_of
+
+_AGENTS = table_of(Agent)
+_NAME = select(_AGENTS.c.name).where(_AGENTS.c.id == bindparam("agent"))  # built once
 
 
 class Agents:
@@ -40,6 +44,14 @@ class Agents:
 
     def by_tg_id(self, tg_user_id: int) -> Agent | None:
         return self.session.execute(select(Agent).where(col(Agent.tg_user_id) == tg_user_id)).scalar_one_or_none()
+
+    def get(self, agent_id: int) -> Agent:
+        """One agent by id (the session keeps what it has read, so asking twice costs nothing)."""
+        return self.session.get_one(Agent, agent_id)
+
+    def name_of(self, agent_id: int) -> str:
+        """One agent's name: a press names the holder it took over from, or who holds the account."""
+        return self.session.connection().execute(_NAME, {"agent": agent_id}).scalar_one()
 
     def by_id(self) -> dict[int, Agent]:
         return {a.id: a for a in self.session.execute(select(Agent)).scalars() if a.id is not None}

@@ -6,14 +6,21 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlmodel import Session, col
 
 from domain.audit_chain import GENESIS, Break, Sealed, entry_hash, first_break
 from storage.models import AuditRow, stored_id
+from storage.types import table_of
 
 # Any constant works; it only has to be the same for every writer of the chain.
 _CHAIN_LOCK = 0x6261746F6E  # "baton"
+
+
+# Built once: every command appends, and building a statement costs more than running it.
+_AUDIT = table_of(AuditRow)
+_TAIL = select(_AUDIT.c.hash).order_by(_AUDIT.c.id.desc()).limit(1)
+_APPEND = insert(_AUDIT).returning(_AUDIT.c.id)
 
 
 def detail_json(detail: dict[str, object]) -> str:
@@ -37,7 +44,7 @@ def append(
 ) -> AuditRow:
     _lock_tail(session)
     session.flush()
-    tail = session.execute(select(col(AuditRow.hash)).order_by(col(AuditRow.id).desc()).limit(1)).scalar()
+    tail = session.connection().execute(_TAIL).scalar()
     prev = tail or GENESIS
     body = detail_json(detail or {})
     row = AuditRow(
@@ -49,8 +56,8 @@ def append(
         prev_hash=prev,
         hash=entry_hash(prev, at, actor_agent_id, action, subject, body),
     )
-    session.add(row)
-    session.flush()
+    # A plain INSERT: every command appends one, and the ORM's bookkeeping would cost more than the row.
+    row.id = session.connection().execute(_APPEND, row.model_dump(exclude={"id"})).scalar_one()
     return row
 
 
@@ -90,6 +97,13 @@ class Audit:
 
     def latest(self, n: int) -> list[AuditRow]:
         return latest(self.session, n)
+
+    def latest_of(self, actions: tuple[str, ...], n: int) -> list[AuditRow]:
+        """The latest `n` entries of these actions, oldest first."""
+        rows = self.session.execute(
+            select(AuditRow).where(col(AuditRow.action).in_(actions)).order_by(col(AuditRow.id).desc()).limit(n)
+        ).scalars()
+        return list(reversed(list(rows)))
 
     def all(self) -> list[AuditRow]:
         return list(self.session.execute(select(AuditRow).order_by(col(AuditRow.id))).scalars())

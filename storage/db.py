@@ -10,7 +10,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session, create_engine
+
+from storage.types import table_of
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "baton_writes"
@@ -70,10 +73,18 @@ def reading(engine: Engine) -> Iterator[Session]:
 def insert_ignoring_conflict(session: Session, model, values: dict, index_elements: list[str]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING on either database; False when the row was there already."""
     dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    key = getattr(model, index_elements[0])
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=index_elements).returning(key)
-    return session.execute(statement).first() is not None
+    shape = (model, dialect, tuple(index_elements))
+    statement = _IGNORING.get(shape)
+    if statement is None:
+        # Built once: every command runs this (its update id), and building costs more than running.
+        table = table_of(model)
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(table).on_conflict_do_nothing(index_elements=index_elements).returning(table.c[index_elements[0]])
+        _IGNORING[shape] = statement
+    return session.connection().execute(statement, values).first() is not None
+
+
+_IGNORING: dict[tuple, Insert] = {}
 
 
 # SQLite names the columns of the unique index a write broke, PostgreSQL the index itself.

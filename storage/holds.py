@@ -7,12 +7,13 @@ Under READ COMMITTED two writers can both have read a hold open; only the first 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlmodel import Session, col
 
 from domain.holds import HOLDER, Hold, TakeOver
@@ -20,7 +21,7 @@ from domain.time import TS_DTYPE
 from storage.accounts import Accounts
 from storage.db import name_unique_index
 from storage.models import Account, AuditRow, HoldRow
-from storage.types import fetch_raw, raw, utc_series
+from storage.types import fetch_raw, raw, table_of, utc_series
 
 ONE_OPEN_HOLDER = name_unique_index("uq_holds_one_open_holder_per_account", "holds.account_id")
 ONE_OPEN_PER_AGENT = name_unique_index("uq_holds_one_open_per_agent_and_account", "holds.account_id, holds.agent_id")
@@ -28,6 +29,17 @@ OPEN_HOLD_INDEXES = (ONE_OPEN_HOLDER, ONE_OPEN_PER_AGENT)
 UPDATE_ID_KEY = name_unique_index("holds_update_id_key", "holds.update_id")
 AUTO_CLOSED = "auto_closed"  # holds.flag of a hold the reminders closed for its forgetful holder
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# The statements every press runs, built once: building one costs more than running it.
+_HOLDS = table_of(HoldRow)
+_OPEN = (
+    select(_HOLDS.c.id, _HOLDS.c.account_id, _HOLDS.c.agent_id, _HOLDS.c.started_at, _HOLDS.c.role)
+    .where(_HOLDS.c.ended_at.is_(None))
+    .order_by(_HOLDS.c.id)
+)
+_ADD = insert(_HOLDS).returning(_HOLDS.c.id)
+_END = update(_HOLDS).where(_HOLDS.c.id == bindparam("hold"), _HOLDS.c.ended_at.is_(None))  # SET: the other values given
 
 
 class HoldMoved(Exception):
@@ -45,6 +57,7 @@ class Holds:
     def __init__(self, session: Session, accounts: Accounts) -> None:
         self.session = session
         self.accounts = accounts
+        self.changed = False  # a hold began or ended in this unit of work: what the live console shows moved
 
     def _hold(self, row: HoldRow) -> Hold:
         return Hold(
@@ -62,8 +75,11 @@ class Holds:
         return self._hold(self.session.get_one(HoldRow, hold_id))
 
     def open(self) -> list[Hold]:
-        rows = self.session.execute(select(HoldRow).where(col(HoldRow.ended_at).is_(None)).order_by(col(HoldRow.id))).scalars()
-        return [self._hold(r) for r in rows]
+        key_of = self.accounts.key_of
+        return [
+            Hold(account=key_of(account_id), agent_id=agent_id, start=start, end=None, id=id_, role=role)
+            for id_, account_id, agent_id, start, role in self.session.connection().execute(_OPEN)
+        ]
 
     def between(self, start: datetime, end: datetime) -> list[Hold]:
         """Every hold that overlaps [start, end), open ones included."""
@@ -128,12 +144,13 @@ class Holds:
 
     def end(self, hold_id: int, at: datetime, *, taken_over_by: int | None = None, flag: str | None = None) -> bool:
         """End an open hold at `at`; False when it had ended already (a hand-off or take-over came first)."""
-        values: dict[str, object] = {"ended_at": at}
+        values: dict[str, object] = {"hold": hold_id, "ended_at": at}
         if taken_over_by is not None:
             values["taken_over_by"] = taken_over_by
         if flag is not None:
             values["flag"] = flag
-        ended = self.session.exec(update(HoldRow).where(col(HoldRow.id) == hold_id, col(HoldRow.ended_at).is_(None)).values(**values))
+        ended = self.session.connection().execute(_END, values)
+        self.changed = self.changed or ended.rowcount == 1
         return ended.rowcount == 1
 
     def end_each(self, holds: Iterable[Hold]) -> bool:
@@ -142,18 +159,31 @@ class Holds:
 
     def add(self, hold: Hold, *, update_id: int | None = None, assigned_by: int | None = None) -> Hold:
         """A new hold row (open unless `hold.end`): a take-over's, a helper's, or a supervisor's /assign window."""
-        row = HoldRow(
-            account_id=self.accounts.ids[hold.account],
-            agent_id=hold.agent_id,
-            started_at=hold.start,
-            ended_at=hold.end,
-            role=hold.role,
-            update_id=update_id,
-            assigned_by=assigned_by,
-        )
-        self.session.add(row)
-        self.session.flush()
-        return replace(hold, id=row.id)
+        values = {
+            "account_id": self.accounts.id_of(hold.account),
+            "agent_id": hold.agent_id,
+            "started_at": hold.start,
+            "ended_at": hold.end,
+            "role": hold.role,
+            "update_id": update_id,
+            "assigned_by": assigned_by,
+        }
+        new_id = self.session.connection().execute(_ADD, values).scalar_one()
+        self.changed = True
+        return replace(hold, id=new_id)
+
+    @contextmanager
+    def race_guard(self) -> Iterator[None]:
+        """Around a write two take-overs may race on: a savepoint, so the loser can read the winner.
+
+        Only PostgreSQL lets two writers interleave; SQLite's writer holds the write lock from its
+        first statement, so there is nothing to guard and no savepoint to pay for.
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            with self.session.begin_nested():
+                yield
+        else:
+            yield
 
     def take_over(self, move: TakeOver, update_id: int | None = None) -> Hold:
         """Store a take-over; `update_id` is the Telegram update that made it, unique on the row."""

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -179,6 +180,26 @@ class OutboxRow(SQLModel, table=True):
     hold_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("holds.id"), nullable=True))
     resolved_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     resolution: str | None = Field(default=None, max_length=24)
+    # What a queued group message needs besides its text: its keyboard, the message it edits,
+    # its file's name, what to do once sent (JSON); and the file itself.
+    payload: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    blob: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+class BoardRow(SQLModel, table=True):
+    """A group's live console: the message that shows who holds what, and how far behind it is.
+
+    `version` counts the changes to what it shows; the message shows `shown`. See storage/boards.py.
+    """
+
+    __tablename__ = "boards"
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    version: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    shown: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    repost: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    changed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 
 class ConversationRow(SQLModel, table=True):

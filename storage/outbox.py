@@ -37,6 +37,8 @@ class Outbox:
         text: str | None = None,
         agent_id: int | None = None,
         hold_id: int | None = None,
+        payload: str | None = None,
+        blob: bytes | None = None,
         sending: bool = True,
     ) -> int | None:
         """The new message's id, or None when (kind, key) was claimed before.
@@ -53,6 +55,8 @@ class Outbox:
             "text": text,
             "agent_id": agent_id,
             "hold_id": hold_id,
+            "payload": payload,
+            "blob": blob,
         }
         if not insert_ignoring_conflict(self.session, OutboxRow, values, ["kind", "key"]):
             return None

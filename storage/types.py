@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import type_coerce
+from sqlalchemy import Table, inspect, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import DateTime, NullType, TypeDecorator
+from sqlmodel import SQLModel
 
 from domain.time import TS_DTYPE
 
@@ -33,6 +34,14 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's Core table, for bulk statements (SQLModel declares no typed ``__table__``)."""
+    table = inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 def raw(column) -> ColumnElement:

@@ -12,12 +12,14 @@ from sqlmodel import Session
 from storage.accounts import Accounts
 from storage.agents import Agents
 from storage.audit import Audit
+from storage.boards import Boards
 from storage.cases import Cases
 from storage.conversations import Conversations
 from storage.holds import Holds
 from storage.ledger import Ledger
 from storage.months import Months
 from storage.outbox import Outbox
+from storage.platform_totals import PlatformTotals
 from storage.roster import Roster
 from storage.skills import Skills
 from storage.thanks import Thanks
@@ -40,3 +42,5 @@ class Tables:
         self.outbox = Outbox(session)
         self.updates = Updates(session)
         self.audit = Audit(session)
+        self.boards = Boards(session)
+        self.platform_totals = PlatformTotals(session)

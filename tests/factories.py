@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text
+
 from bot.core.config import parse_config
+from storage.db import make_engine, normalise_url
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 GROUP_ID = -1001234567890
@@ -38,3 +44,19 @@ def act(baton, person, use_case, *args, update_id: int | None = None, **kwargs):
     """`use_case` as `person`'s command, the way a handler runs it: one transaction, the update id recorded."""
     with baton.command(update_id, person) as uow:
         return use_case(uow, *args, **kwargs)
+
+
+@contextmanager
+def fresh_schema(server_url: str, prefix: str = "t") -> Iterator[str]:
+    """A database URL on a new, empty schema of the PostgreSQL server given, dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(server_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in server_url else "?"
+    try:
+        yield f"{normalise_url(server_url)}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

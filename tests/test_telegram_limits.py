@@ -19,8 +19,8 @@ from telegram.error import NetworkError
 from telegram.request import HTTPXRequest
 
 from bot.console import callbacks as cb
-from bot.console.render import case_type_keyboard, console_keyboard
-from bot.console.service import ConsoleLine
+from bot.console.board import ConsoleLine
+from bot.console.render import console_keyboard
 from bot.core.config import ConfigError
 from bot.digest.render import standings_message
 from bot.ledger.service import RankedAgent
@@ -191,9 +191,7 @@ def test_every_console_button_fits_64_bytes_with_the_longest_account_key(key, ca
     presses = [
         cb.Press(cb.TAKE, key, seen_hold=hold),
         cb.Press(cb.HAND_OFF, key),
-        cb.Press(cb.CASE, key),
         cb.Press(cb.CASE_TYPE, key, case_type),
-        cb.Press(cb.BACK, key),
     ]
     for press in presses:
         data = cb.encode(press)
@@ -235,7 +233,7 @@ def test_the_drawn_keyboards_fit_64_bytes_for_any_configured_accounts(keys, hold
     config = team_config(accounts=[{"key": key, "platform": "other", "label": "店" * 30} for key in keys])
     render = Renderer(config)
     lines = [ConsoleLine(key, "王芳", 101, datetime(2026, 11, 2, tzinfo=UTC), holder_hold_id=hold) for key in keys]
-    keyboards = [console_keyboard(render, lines)] + [case_type_keyboard(render, key) for key in keys]
+    keyboards = [console_keyboard(render, lines)]
     for keyboard in keyboards:
         for row in keyboard.inline_keyboard:
             assert all(fits(button.callback_data) for button in row)

@@ -1,24 +1,26 @@
 """The console's buttons: callback_data written and read in one place.
 
 The data keeps the short codes older consoles in the chat carry ("t:jd:17"), so a console posted
-before an upgrade still works; a take-over button of a version that carried no seen hold is stale.
+before an upgrade still works. The case-type picker of older versions ("c:", "b:") is gone: a case
+is logged with one tap on the account's row, and such a button is answered as stale, as is a
+take-over button of a version that carried no seen hold.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.console.service import BACK, HAND_OFF, LOG_TYPE, PICK_TYPE, TAKE
+from bot.console.service import HAND_OFF, LOG_TYPE, TAKE
 from bot.telegram.buttons import checked
 from bot.text.i18n import CASE_TYPES
 
 # The button's move, on the wire.
-_CODES = {TAKE: "t", HAND_OFF: "h", PICK_TYPE: "c", LOG_TYPE: "ct", BACK: "b"}
+_CODES = {TAKE: "t", HAND_OFF: "h", LOG_TYPE: "ct"}
 _MOVES = {code: move for move, code in _CODES.items()}
-PATTERN = r"^(t|h|c|ct|b):"
+PATTERN = r"^(t|h|ct):"
 
-__all__ = ["BACK", "CASE", "CASE_TYPE", "HAND_OFF", "PATTERN", "TAKE", "Press", "decode", "encode"]
-CASE, CASE_TYPE = PICK_TYPE, LOG_TYPE
+__all__ = ["CASE_TYPE", "HAND_OFF", "PATTERN", "TAKE", "Press", "decode", "encode"]
+CASE_TYPE = LOG_TYPE
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def decode(data: str | None) -> Press | None:
     action = _MOVES.get(code)
     if action == TAKE and account and extra.isascii() and extra.isdigit():
         return Press(action, account, seen_hold=int(extra))
-    if action in (HAND_OFF, PICK_TYPE, BACK) and account and not extra:
+    if action == HAND_OFF and account and not extra:
         return Press(action, account)
     if action == LOG_TYPE and account and extra in CASE_TYPES:
         return Press(action, account, extra)

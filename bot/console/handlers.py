@@ -1,23 +1,25 @@
-"""/console, /on, /off, /case and the console's buttons; /start and /help, which lead to it."""
+"""/console, /on, /off, /case and the console's buttons; /start and /help, which lead to it.
+
+In the team's group the console is one live message, edited after every change by the courier
+(bot/telegram/courier.py): a press is answered at once with a toast and writes nothing into the
+group itself. A console in a private chat is edited in place after its own presses.
+"""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.console import callbacks as cb
 from bot.console import render, service
+from bot.console.board import board_view
 from bot.console.parse import parse_case_args
+from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
 from bot.telegram.answers import attempt, attempt_press, refuse_press
 from bot.telegram.context import BatonContext
 from bot.telegram.routes import command, press
-
-
-async def console_command(update: Update, context: BatonContext) -> None:
-    lines = await context.query(service.board)
-    r = context.render
-    await context.reply(render.console_text(r, lines, context.baton.today()), render.console_keyboard(r, lines))
+from bot.text.renderer import Renderer
 
 
 async def help_command(update: Update, context: BatonContext) -> None:
@@ -31,6 +33,15 @@ async def start_command(update: Update, context: BatonContext) -> None:
         return
     if await context.reply(render.intro(context.render)) is not None:
         await console_command(update, context)
+
+
+async def console_command(update: Update, context: BatonContext) -> None:
+    """In the team's group a fresh live console, below; anywhere else a console of one's own."""
+    if update.effective_chat.id == context.baton.config.team.chat_id:
+        await attempt(context, service.fresh_console)
+        return
+    view = await context.query(board_view)
+    await context.reply(*render.console(context.render, view))
 
 
 async def on_command(update: Update, context: BatonContext) -> None:
@@ -57,32 +68,37 @@ async def case_command(update: Update, context: BatonContext) -> None:
 
 
 async def console_press(update: Update, context: BatonContext) -> None:
-    """Every press is answered: a toast for the presser, and the console edited to the new state."""
+    """Every press is answered at once; the group's live console follows by itself."""
     query = update.callback_query
-    press = cb.decode(query.data)
-    if press is None or context.baton.config.account(press.account) is None:
+    pressed = cb.decode(query.data)
+    if pressed is None or context.baton.config.account(pressed.account) is None:
         await refuse_press(query, context, Refused("stale_button"))
         return
+    private = query.message is not None and query.message.chat.type == ChatType.PRIVATE
+    # On the group's board a press leaves only its toast to do once committed (the courier redraws
+    # the board), so the presser's next press need not wait for it; a private console is edited in order.
+    context.in_order_until_committed = not private
     done = await attempt_press(
-        query, context, service.press, press.action, press.account, seen_hold=press.seen_hold, case_type=press.case_type or "other"
+        query,
+        context,
+        service.press,
+        pressed.action,
+        pressed.account,
+        seen_hold=pressed.seen_hold,
+        case_type=pressed.case_type or "other",
+        redraw=private,
     )
     if done is None:
         return
-    r = context.render
-    await query.answer(render.press_toast(r, press, done.outcome))
-    if press.action == cb.CASE:
-        await query.edit_message_text(
-            render.case_type_picker(r, press.account), parse_mode="HTML", reply_markup=render.case_type_keyboard(r, press.account)
-        )
-    else:
-        await query.edit_message_text(
-            render.console_text(r, done.board, context.baton.today()),
-            parse_mode="HTML",
-            reply_markup=render.console_keyboard(r, done.board),
-        )
-    announcement = render.announcement(r, done.outcome)
-    if announcement:
-        await context.send(query.message.chat_id, announcement)
+    await query.answer(render.press_toast(context.render, done.outcome))
+    if private and done.view is not None:
+        await context.edit(query.message, *render.console(context.render, done.view))
+
+
+def draw_board(uow: UnitOfWork, team: Renderer) -> tuple[int, tuple[str, InlineKeyboardMarkup]]:
+    """The team group's live console as it is now, and the version of it that is: for the courier."""
+    view = board_view(uow)
+    return view.version, render.console(team, view)
 
 
 ROUTES = (

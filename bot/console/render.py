@@ -1,17 +1,21 @@
-"""The console as Telegram HTML and buttons, and the lines its moves post."""
+"""The console as Telegram HTML and buttons, and what its moves say.
+
+A held account's row carries its case types as buttons: one tap logs a case, so nobody's choice
+ever turns the shared console into their own menu.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.console import callbacks as cb
-from bot.console.service import CaseLogged, ConsoleLine, HandedOff, TookOver
+from bot.console.board import BoardView, Change, ConsoleLine
+from bot.console.service import CaseLogged, HandedOff, TookOver
 from bot.text.i18n import CASE_TYPES
-from bot.text.layout import short_datetime
+from bot.text.layout import clock_time, plain_text, short_datetime
 from bot.text.renderer import Renderer
 
 
@@ -25,16 +29,32 @@ def intro(render: Renderer) -> str:
     return render.t("onboarding.intro", team=escape(render.config.team.name))
 
 
-def console_text(render: Renderer, lines: Sequence[ConsoleLine], today: date) -> str:
+def console_text(render: Renderer, view: BoardView) -> str:
     body = [render.t("console.title", team=escape(render.config.team.name))]
-    for line in lines:
+    for line in view.lines:
         label = escape(render.label(line.account))
         if line.holder is None or line.since is None:
             body.append(render.t("console.free", label=label))
         else:
-            since = short_datetime(line.since, render.tz, today)
+            since = short_datetime(line.since, render.tz, view.today)
             body.append(render.t("console.held", label=label, name=escape(line.holder), since=since))
+    if view.changes:
+        body.append(render.t("console.recent"))
+        body += [change_line(render, change) for change in view.changes]
     return "\n".join(body)
+
+
+def change_line(render: Renderer, change: Change) -> str:
+    params: dict[str, str] = {"time": clock_time(change.at, render.tz), "name": escape(change.name)}
+    if change.what == "handed_off":
+        params["labels"] = render.listed(escape(render.label(a)) for a in change.accounts)
+    else:
+        params["label"] = escape(render.label(change.accounts[0] if change.accounts else ""))
+    if change.previous is not None:
+        params["previous"] = escape(change.previous)
+    if change.case_type is not None:
+        params["case_type"] = render.case_type(change.case_type)
+    return render.t(f"console.recent.{change.what}", **params)
 
 
 def console_keyboard(render: Renderer, lines: Sequence[ConsoleLine]) -> InlineKeyboardMarkup:
@@ -44,19 +64,22 @@ def console_keyboard(render: Renderer, lines: Sequence[ConsoleLine]) -> InlineKe
         row = [_button(render, "button.take", label, cb.Press(cb.TAKE, line.account, seen_hold=line.holder_hold_id))]
         if line.holder is not None:
             row.append(_button(render, "button.hand_off", label, cb.Press(cb.HAND_OFF, line.account)))
-            row.append(_button(render, "button.case", label, cb.Press(cb.CASE, line.account)))
         rows.append(row)
+        if line.holder is not None:
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        render.t("button.log_type", case_type=render.case_type(ct)),
+                        callback_data=cb.encode(cb.Press(cb.CASE_TYPE, line.account, ct)),
+                    )
+                    for ct in CASE_TYPES
+                ]
+            )
     return InlineKeyboardMarkup(rows)
 
 
-def case_type_keyboard(render: Renderer, account: str) -> InlineKeyboardMarkup:
-    types = [InlineKeyboardButton(render.case_type(ct), callback_data=cb.encode(cb.Press(cb.CASE_TYPE, account, ct))) for ct in CASE_TYPES]
-    back = InlineKeyboardButton(render.t("button.back"), callback_data=cb.encode(cb.Press(cb.BACK, account)))
-    return InlineKeyboardMarkup([types[:3], [*types[3:], back]])
-
-
-def case_type_picker(render: Renderer, account: str) -> str:
-    return render.t("console.pick_type", label=escape(render.label(account)))
+def console(render: Renderer, view: BoardView) -> tuple[str, InlineKeyboardMarkup]:
+    return console_text(render, view), console_keyboard(render, view.lines)
 
 
 def _button(render: Renderer, key: str, label: str, press: cb.Press) -> InlineKeyboardButton:
@@ -85,23 +108,12 @@ def case_logged_text(render: Renderer, result: CaseLogged) -> str:
     )
 
 
-def announcement(render: Renderer, outcome: TookOver | HandedOff | CaseLogged | None) -> str | None:
-    """The group's line for a press: take-overs and hand-offs are everyone's business, a case is the presser's."""
+def press_toast(render: Renderer, outcome: TookOver | HandedOff | CaseLogged) -> str:
+    """A press's answer to the presser; the group sees the move on the live console instead."""
     if isinstance(outcome, TookOver):
-        return took_over_text(render, outcome)
+        return render.t("toast.took", label=render.label(outcome.account))
     if isinstance(outcome, HandedOff):
-        return handed_off_text(render, outcome)
-    return None
-
-
-def press_toast(render: Renderer, press: cb.Press, outcome: TookOver | HandedOff | CaseLogged | None) -> str:
-    label = render.label(press.account)
-    if isinstance(outcome, TookOver):
-        return render.t("toast.took", label=label)
-    if isinstance(outcome, HandedOff):
-        return render.t("toast.handed_off", label=label)
-    if isinstance(outcome, CaseLogged):
-        return render.t("toast.case_logged", case_type=render.case_type(outcome.case_type))
-    if press.action == cb.CASE:
-        return render.t("toast.pick_type")
-    return render.t("toast.ok")
+        # A clean handover earns points: the invitation to leave a note goes with the answer.
+        labels = render.listed(render.label(a) for a in outcome.accounts)
+        return render.t("toast.handed_off", label=labels) + " " + plain_text(render.t("collab.ask_note"))
+    return render.t("toast.case_logged", case_type=render.case_type(outcome.case_type))

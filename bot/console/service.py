@@ -1,16 +1,17 @@
-"""The console's use cases: take over, hand off, log a case, and the board that shows who holds what.
+"""The console's use cases: take over, hand off, log a case, and asking for a fresh console.
 
-Each is a function of the update's unit of work. A press returns the board as it is after the
-press, read in the same transaction, so the console is redrawn from exactly what was committed.
+Each is a function of the update's unit of work. A press returns the console as it is after the
+press, read in the same transaction, so a private console is redrawn from what was committed;
+the group's live console follows by itself (the command marks it behind, bot/core/baton.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.console.board import BoardView, board_view
 from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
 from domain.holds import HELPER, Hold, HoldError, hand_off, main_hold, open_holds_by_account, take_over
@@ -19,7 +20,7 @@ from storage.holds import OPEN_HOLD_INDEXES, HoldMoved
 
 NOTE_LIMIT = 200
 # The console's moves, as its buttons name them.
-TAKE, HAND_OFF, PICK_TYPE, LOG_TYPE, BACK = "take", "hand_off", "pick_type", "log_type", "back"
+TAKE, HAND_OFF, LOG_TYPE = "take", "hand_off", "log_type"
 
 
 @dataclass(frozen=True)
@@ -43,21 +44,11 @@ class CaseLogged:
 
 
 @dataclass(frozen=True)
-class ConsoleLine:
-    account: str
-    holder: str | None
-    holder_tg_id: int | None
-    since: datetime | None
-    # The account's open holder hold, 0 when nobody holds it: what a "take over" press saw.
-    holder_hold_id: int = 0
-
-
-@dataclass(frozen=True)
 class Pressed:
-    """A console press done: what it did (None for opening the case-type picker), and the board after it."""
+    """A console press done: what it did, and the console after it."""
 
-    outcome: TookOver | HandedOff | CaseLogged | None
-    board: tuple[ConsoleLine, ...]
+    outcome: TookOver | HandedOff | CaseLogged
+    view: BoardView | None  # None when nobody asked: the group's live console redraws itself
 
 
 # -- the moves ---------------------------------------------------------------------------------------
@@ -72,7 +63,7 @@ def take_over_account(uow: UnitOfWork, account: str, seen_hold: int | None = Non
     """
     account = uow.account_key(account)
     try:
-        with uow.session.begin_nested():
+        with uow.holds.race_guard():
             return _take_over(uow, account, seen_hold)
     except HoldMoved:
         pass
@@ -88,7 +79,7 @@ def _take_over(uow: UnitOfWork, account: str, seen_hold: int | None) -> TookOver
     on_account = [h for h in uow.holds.open() if h.account == account]
     current = main_hold(on_account, account)
     if seen_hold is not None and current is not None and current.id != seen_hold and current.agent_id != me.id:
-        raise Refused("held_by_now", account=account, name=uow.agents.by_id()[current.agent_id].name)
+        raise Refused("held_by_now", account=account, name=uow.agents.name_of(current.agent_id))
     helping = next((h for h in on_account if h.role == HELPER and h.agent_id == me.id), None)
     try:
         move = take_over(current, account, me.id, uow.now, helping=helping)
@@ -97,7 +88,7 @@ def _take_over(uow: UnitOfWork, account: str, seen_hold: int | None) -> TookOver
     if move.stepped_up is not None and not uow.holds.end_each([move.stepped_up]):
         raise HoldMoved(move.stepped_up.id)
     uow.holds.take_over(move, uow.update_id)
-    previous = uow.agents.by_id()[move.ended.agent_id].name if move.ended else None
+    previous = uow.agents.name_of(move.ended.agent_id) if move.ended else None
     uow.audit(uow.now, "take_over", actor_agent_id=me.id, subject=account, previous=previous)
     return TookOver(me.name, account, previous)
 
@@ -105,7 +96,7 @@ def _take_over(uow: UnitOfWork, account: str, seen_hold: int | None) -> TookOver
 def _lost_race(uow: UnitOfWork, account: str) -> Refused:
     """The refusal for a take-over that lost a race, from a fresh read of who holds the account now."""
     current = main_hold(uow.holds.open(), account)
-    holder = uow.agents.by_id()[current.agent_id] if current else None
+    holder = uow.agents.get(current.agent_id) if current else None
     if holder is None:
         return Refused("moved_meanwhile", account=account)
     if uow.person is not None and holder.tg_user_id == uow.person.tg_user_id:
@@ -159,53 +150,23 @@ def _case_account(uow: UnitOfWork, mine: list[Hold], account: str | None) -> str
 
 def _holder_name(uow: UnitOfWork, account: str) -> str | None:
     hold = open_holds_by_account(uow.holds.open()).get(account)
-    return uow.agents.by_id()[hold.agent_id].name if hold else None
+    return uow.agents.name_of(hold.agent_id) if hold else None
 
 
-def check_holder(uow: UnitOfWork, account: str) -> None:
-    """Refuse a case-type picker opened by someone who does not hold the account."""
-    account = uow.account_key(account)
-    on_account = [h for h in uow.holds.open() if h.account == account]
-    hold = open_holds_by_account(on_account).get(account)
-    if hold is None:
-        raise Refused("not_holding", account=account)
-    if all(h.agent_id != uow.me.id for h in on_account):
-        raise Refused("holder_only", account=account, name=uow.agents.by_id()[hold.agent_id].name)
+def fresh_console(uow: UnitOfWork) -> None:
+    """/console in the group: a new console message, below, becomes the live one."""
+    uow.boards.touch(uow.config.team.chat_id, uow.now, repost=True)
 
 
-# -- the board ---------------------------------------------------------------------------------------
-
-
-def board(uow: UnitOfWork) -> tuple[ConsoleLine, ...]:
-    holds = uow.holds.open()
-    agents = uow.agents.by_id()
-    by_account = open_holds_by_account(holds)
-    lines = []
-    for account in uow.config.accounts:
-        hold = by_account.get(account.key)
-        agent = agents[hold.agent_id] if hold else None
-        holder_hold = main_hold(holds, account.key)
-        lines.append(
-            ConsoleLine(
-                account.key,
-                agent.name if agent else None,
-                agent.tg_user_id if agent else None,
-                hold.start if hold else None,
-                holder_hold.id if holder_hold else 0,
-            )
-        )
-    return tuple(lines)
-
-
-def press(uow: UnitOfWork, move: str, account: str, *, seen_hold: int | None = None, case_type: str = "other") -> Pressed:
-    """One console button: its move, and the board after it, in the press's one transaction."""
-    outcome: TookOver | HandedOff | CaseLogged | None = None
+def press(
+    uow: UnitOfWork, move: str, account: str, *, seen_hold: int | None = None, case_type: str = "other", redraw: bool = False
+) -> Pressed:
+    """One console button: its move, and (to `redraw` a private console) the console after it, in one transaction."""
+    outcome: TookOver | HandedOff | CaseLogged
     if move == TAKE:
         outcome = take_over_account(uow, account, seen_hold)
     elif move == HAND_OFF:
         outcome = hand_off_account(uow, account)
-    elif move == PICK_TYPE:
-        check_holder(uow, account)
-    elif move == LOG_TYPE:
+    else:
         outcome = log_case(uow, account, case_type)
-    return Pressed(outcome, board(uow))
+    return Pressed(outcome, board_view(uow) if redraw else None)

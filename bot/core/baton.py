@@ -9,6 +9,7 @@ about Telegram, and no transaction is ever held across network I/O.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Concatenate, ParamSpec, TypeVar
@@ -56,7 +57,7 @@ class UnitOfWork(Tables):
             if self.person is None:
                 raise LookupError("this unit of work runs for nobody")
             p = self.person
-            self._me = self.agents.register(p.tg_user_id, p.name, p.username, self.now, p.language_code)
+            self._me = self.baton.registered.get(p) or self.agents.register(p.tg_user_id, p.name, p.username, self.now, p.language_code)
         return self._me
 
     def account_key(self, key: str) -> str:
@@ -66,12 +67,35 @@ class UnitOfWork(Tables):
         return self.baton.days_spanned(start, end)
 
 
+class Registered:
+    """The agents whose registration committed, as they were: a person who has not changed their
+    name or language since costs no read. Only `Agents.register` writes names, and only through here."""
+
+    def __init__(self) -> None:
+        self._agents: dict[int, tuple[Person, Agent]] = {}
+
+    def get(self, person: Person) -> Agent | None:
+        known = self._agents.get(person.tg_user_id)
+        return known[1] if known is not None and known[0] == person else None
+
+    def remember(self, person: Person, agent: Agent) -> None:
+        # Its session has closed: a detached row that units of work only read (`uow.me.id`, `.name`).
+        self._agents[person.tg_user_id] = (person, agent)
+
+
 class Baton:
     def __init__(self, config: Config, engine: Engine, clock: Clock) -> None:
         self.config = config
         self.engine = engine
         self.clock = clock
         self.tz = config.team.timezone
+        self.registered = Registered()
+        # Called, from whatever thread committed, after a command put a live console behind.
+        self.after_change: list[Callable[[], None]] = []
+        # SQLite takes one writer at a time: commands queue here rather than wait on its lock, and
+        # reads go on beside them. PostgreSQL lets commands run side by side.
+        writers = 1 if engine.dialect.name == "sqlite" else 8
+        self.writer = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="baton-writer")
 
     def today(self) -> date:
         return local_day(self.clock.now(), self.tz)
@@ -94,8 +118,12 @@ class Baton:
         The rows a command creates carry the update id too, unique: should the processed-updates
         record ever miss a redelivery, the second row is refused and the command is a Duplicate.
         A refusal depends on the state it saw; redelivered after a crash it might succeed behind
-        the refusal the user already read, so it is remembered before the reply is sent.
+        the refusal the user already read, so it is remembered before the reply is sent: the
+        command's work is undone to a savepoint, and the update and its sender are committed.
+        A command that moved holds or logged a case marks the team's live console as behind.
         """
+        refused: Refused | None = None
+        changed = False
         try:
             with transaction(self.engine) as session:
                 uow = UnitOfWork(session, self, self.clock.now(), person, update_id)
@@ -103,16 +131,26 @@ class Baton:
                     raise Duplicate(update_id)
                 if person is not None:
                     uow.me  # noqa: B018 - identity once per update, whatever the command goes on to do
-                yield uow
+                try:
+                    with session.begin_nested():
+                        yield uow
+                        if uow.holds.changed or uow.cases.changed:
+                            uow.boards.touch(self.config.team.chat_id, uow.now)
+                        changed = uow.boards.touched
+                except Refused as refusal:
+                    refused = refusal
+            if person is not None:
+                self.registered.remember(person, uow.me)
         except IntegrityError as exc:
             if update_id is not None and broken_constraint(exc) in UPDATE_ID_KEYS:
                 self.record(update_id)  # its record was lost: remembered again, so the next redelivery stops early
                 raise Duplicate(update_id) from None
             raise
-        except Refused:
-            if update_id is not None:
-                self.record(update_id, person)
-            raise
+        if changed:
+            for listener in self.after_change:
+                listener()
+        if refused is not None:
+            raise refused
 
     @contextmanager
     def reading(self) -> Iterator[UnitOfWork]:

@@ -38,12 +38,13 @@ from domain.ledger import PointRates
 from domain.metrics import RATINGS
 from domain.payouts import PayoutPolicy
 from domain.rules import Rules, default_rules
+from storage.importers import PRESETS, SHAPES, ColumnPreset, preset_from_mapping
 
-__all__ = ["AccountSettings", "Config", "ConfigError", "config_path", "load_config", "parse_config"]
+__all__ = ["AccountSettings", "Config", "ConfigError", "config_path", "configured_preset", "load_config", "parse_config"]
 
 PLATFORMS = ("jd", "vip", "tmall", "other")
 MODES = ("polling", "webhook")
-BUILTIN_PRESETS = ("jd", "tmall", "generic")
+BUILTIN_PRESETS = tuple(PRESETS)
 _ACCOUNT_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,23}$")
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -115,6 +116,11 @@ def _bot(bot: dict[str, Any], environ: dict[str, str]) -> BotSettings:
     port = bot.get("port", 8443)
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
         raise ConfigError("bot.port", f"must be a TCP port from 1 to 65535, got {port!r}")
+    pace = bot.get("group_writes_per_minute", 20)
+    if isinstance(pace, bool) or not isinstance(pace, int) or not (pace == 0 or 4 <= pace <= 20):
+        raise ConfigError(
+            "bot.group_writes_per_minute", f"must be a whole number from 4 to 20 (Telegram's limit), or 0 for not paced, got {pace!r}"
+        )
     secret = environ.get("BATON_WEBHOOK_SECRET") or _str(bot, "bot.webhook_secret", "")
     if secret and not _WEBHOOK_SECRET.match(secret):
         raise ConfigError("BATON_WEBHOOK_SECRET", "must be 1-256 characters A-Z, a-z, 0-9, _ or - (Telegram's rule for secret_token)")
@@ -129,6 +135,7 @@ def _bot(bot: dict[str, Any], environ: dict[str, str]) -> BotSettings:
         # Behind a proxy that passes the path through, the local path is the public one.
         path=_str(bot, "bot.path", urlsplit(webhook_url).path or "/"),
         webhook_secret=secret,
+        group_writes_per_minute=pace,
     )
 
 
@@ -266,21 +273,62 @@ def _presets(section: dict[str, Any]) -> tuple[PresetSettings, ...]:
         if not isinstance(body, dict):
             raise ConfigError(where, "must be a table")
         columns = body.get("columns")
-        if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-            raise ConfigError(f"{where}.columns", 'must map fields to header texts, e.g. { external_id = "会话编号", start = "开始时间" }')
-        missing = [f for f in ("external_id", "start") if f not in columns]
-        if missing:
-            raise ConfigError(f"{where}.columns", f"must name the columns for {', '.join(missing)}")
+        if not isinstance(columns, dict) or not all(_headers(v) for v in columns.values()):
+            raise ConfigError(
+                f"{where}.columns",
+                'must map fields to header texts (or lists of them), e.g. { external_id = "会话编号", start = "开始时间" }',
+            )
         ratings = body.get("ratings", {})
         if not isinstance(ratings, dict) or not set(ratings.values()) <= set(RATINGS):
             raise ConfigError(f"{where}.ratings", f"must map labels to one of {', '.join(RATINGS)}")
         booleans = body.get("booleans", {})
         if not isinstance(booleans, dict) or not all(isinstance(v, bool) for v in booleans.values()):
             raise ConfigError(f"{where}.booleans", "must map labels to true or false")
-        presets.append(
-            PresetSettings(name, _choice(body, f"{where}.platform", PLATFORMS, "other"), dict(columns), dict(ratings), dict(booleans))
+        senders = body.get("senders", {})
+        if not isinstance(senders, dict) or not set(senders.values()) <= {"customer", "shop", "system"}:
+            raise ConfigError(f"{where}.senders", "must map labels to customer, shop or system")
+        key = body.get("key")
+        if key is not None and (not isinstance(key, list) or not key or not all(isinstance(k, str) for k in key)):
+            raise ConfigError(f"{where}.key", f'must list the fields that identify a session, e.g. ["customer", "start"]; got {key!r}')
+        gap = body.get("idle_gap_minutes")
+        if gap is not None and (isinstance(gap, bool) or not isinstance(gap, int | float) or gap <= 0):
+            raise ConfigError(f"{where}.idle_gap_minutes", f"must be a number of minutes > 0, got {gap!r}")
+        settings = PresetSettings(
+            name,
+            _choice(body, f"{where}.platform", PLATFORMS, "other"),
+            {f: v if isinstance(v, str) else list(v) for f, v in columns.items()},
+            dict(ratings),
+            dict(booleans),
+            shape=_choice(body, f"{where}.shape", SHAPES, "sessions"),
+            key=tuple(key) if key is not None else None,
+            idle_gap_minutes=None if gap is None else float(gap),
+            senders=dict(senders),
         )
+        try:
+            configured_preset(settings)
+        except ValueError as exc:
+            raise ConfigError(f"{where}.columns", str(exc)) from None
+        presets.append(settings)
     return tuple(presets)
+
+
+def _headers(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value))
+
+
+def configured_preset(settings: PresetSettings) -> ColumnPreset:
+    """The importer's preset for a [presets.NAME] table; ValueError names what does not fit."""
+    return preset_from_mapping(
+        settings.name,
+        settings.platform,
+        settings.columns,
+        rating_labels=settings.ratings,
+        boolean_labels=settings.booleans,
+        shape=settings.shape,
+        key=settings.key,
+        idle_gap_minutes=settings.idle_gap_minutes,
+        sender_labels=settings.senders,
+    )
 
 
 def _attribution(section: dict[str, Any]) -> AttributionSettings:

@@ -37,6 +37,8 @@ class BotSettings:
     port: int = 8443
     path: str = ""
     webhook_secret: str = ""  # checked against X-Telegram-Bot-Api-Secret-Token on every request
+    # Writes a minute into one group: Telegram's limit is about 20; 0 paces nothing (a local server without limits).
+    group_writes_per_minute: int = 20
 
 
 @dataclass(frozen=True)
@@ -69,13 +71,22 @@ class AccountSettings:
 
 @dataclass(frozen=True)
 class PresetSettings:
-    """A column mapping for a platform without a built-in preset, such as Vipshop."""
+    """A column mapping for a platform without a built-in preset, such as Vipshop.
+
+    ``shape``: sessions (one row per conversation), messages (one per chat message) or totals
+    (a per-agent report); ``key``: the fields that identify a session without an id
+    (["customer", "start"]); ``idle_gap_minutes``: the silence that starts a new conversation
+    in a message log; ``senders``: labels of a message log's sender column (customer/shop/system)."""
 
     name: str
     platform: str
-    columns: dict[str, str]
+    columns: dict[str, str | list[str]]
     ratings: dict[str, str] = field(default_factory=dict)
     booleans: dict[str, bool] = field(default_factory=dict)
+    shape: str = "sessions"
+    key: tuple[str, ...] | None = None
+    idle_gap_minutes: float | None = None
+    senders: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -61,10 +61,6 @@ def _off(account: str) -> cb.Press:
     return cb.Press(cb.HAND_OFF, account)
 
 
-def _case(account: str) -> cb.Press:
-    return cb.Press(cb.CASE, account)
-
-
 def _case_type(account: str, case_type: str) -> cb.Press:
     return cb.Press(cb.CASE_TYPE, account, case_type)
 
@@ -74,14 +70,11 @@ WORKING_DAY = [
     Step("08:55", "wang", say="/console"),
     Step("09:00", "wang", press=_take("jd")),
     Step("09:02", "li", press=_take("vip")),
-    Step("09:40", "wang", press=_case("jd")),
     Step("09:40", "wang", press=_case_type("jd", "presale")),
     Step("10:15", "li", say="/case 售后 订单 VIP2611020031"),
-    Step("10:50", "wang", press=_case("jd")),
     Step("10:50", "wang", press=_case_type("jd", "consult")),
     Step("11:30", "li", say="/case 咨询"),
     Step("12:00", "zhang", press=_take("jd")),
-    Step("12:30", "zhang", press=_case("jd")),
     Step("12:30", "zhang", press=_case_type("jd", "aftersale")),
     Step("13:05", "chen", say="/on vip"),
     Step("13:40", "chen", say="/case 投诉 物流延迟"),
@@ -89,7 +82,6 @@ WORKING_DAY = [
     Step("15:00", "zhang", say="/case 咨询"),
     Step("15:20", "li", say="/case 咨询"),
     Step("15:40", "zhang", say="/thanks @{chen} 帮我查了物流"),
-    Step("16:00", "chen", press=_case("vip")),
     Step("16:00", "chen", press=_case_type("vip", "aftersale")),
     Step("17:30", "wang", press=_take("jd")),
     Step("18:10", "wang", say="/case 售后 JD2611020877"),
@@ -144,6 +136,11 @@ async def play(days: int, database_url: str, out=sys.stdout) -> LiveBot:
             if offset:  # after the first day, the digests tell the story
                 events = [e for e in events if e[0] == "bot" and e[3].startswith("📊")]
             print(f"\n===== {day.isoformat()} ({config.team.name}) =====", file=out)
+            if not offset:
+                # Presses post nothing into the group: the live console, edited all day, shows them.
+                print(f"\n----- the live console at {wall_clock(day, '22:00', tz):%H:%M} -----", file=out)
+                print(live.console()["text"], file=out)
+                print("-----", file=out)
             if planned is None:
                 print(format_transcript(events, tz), file=out)
             else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+from telegram import Update
 
 from bot.core.errors import Refused
 from bot.month import callbacks as cb
@@ -64,14 +64,14 @@ async def close_press(update: Update, context: BatonContext) -> None:
     if choice.action == cb.CANCEL:
         if await attempt_press(query, context, service.cancel_close, choice.month) is not None:
             await query.answer(render.cancelled_toast(context.render))
-            await query.edit_message_text(render.cancelled_text(context.render, choice.month), parse_mode="HTML")
+            await context.edit(query.message, render.cancelled_text(context.render, choice.month))
         return
     closed = await attempt_press(query, context, service.close_month, choice.month, choice.pool_cents, choice.checksum)
     if closed is None:
         return
     snapshot = closed.scored.snapshot
     await query.answer(render.closed_toast(context.render, choice.month))
-    await query.edit_message_text(render.closed_message(context.render, snapshot, closed.scored.names, closed.version), parse_mode="HTML")
+    await context.edit(query.message, render.closed_message(context.render, snapshot, closed.scored.names, closed.version))
     await post_closed_month(context, snapshot, closed.version)
 
 
@@ -80,8 +80,8 @@ async def post_closed_month(context: BatonContext, snapshot: Snapshot, version: 
     files = await context.query(month_files, snapshot)
     chat = context.baton.config.team.chat_id
     await context.send(chat, render.closed_message(context.team, snapshot, files.names, version))
-    await context.bot.send_photo(chat, InputFile(files.chart_png, filename=f"baton-{snapshot.month}.png"))
-    await context.bot.send_document(chat, InputFile(files.workbook_xlsx, filename=f"baton-{snapshot.month}-v{version}.xlsx"))
+    await context.send_file(chat, files.chart_png, f"baton-{snapshot.month}.png", photo=True)
+    await context.send_file(chat, files.workbook_xlsx, f"baton-{snapshot.month}-v{version}.xlsx")
 
 
 @supervisors_only("reopen_month")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 
 from telegram import ChatMember, ChatMemberUpdated, Update
-from telegram.constants import ParseMode
 from telegram.ext import ApplicationHandlerStop, ChatMemberHandler
 
 from bot.onboarding.render import checklist
@@ -32,7 +31,7 @@ async def bot_added(update: Update, context: BatonContext) -> None:
     if not await asyncio.to_thread(baton.seen, update.update_id) and bot_was_added(change):
         as_admin = change.new_chat_member.status == ChatMember.ADMINISTRATOR
         text = checklist(context.render, baton.config, change.chat.id, bool(context.bot.can_read_all_group_messages), as_admin)
-        await context.bot.send_message(change.chat.id, text, parse_mode=ParseMode.HTML)
+        await context.send(change.chat.id, text)
     await asyncio.to_thread(baton.record, update.update_id)
     raise ApplicationHandlerStop
 

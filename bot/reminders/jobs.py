@@ -58,7 +58,9 @@ async def _send(bot: Bot, parts: Parts, notice_id: int, item: Due, due: DueNow) 
     r = parts.team if item.to_team else parts.in_language(item.language_code)
     text = render.notice_text(r, item.subject, due.now)
     keyboard = render.notice_keyboard(r, item, notice_id, due.now)
-    await deliver(bot, parts.baton, notice_id, item.chat_id, text, keyboard, what=f"the {item.kind} notice {item.key}")
+    await deliver(
+        bot, parts.baton, notice_id, item.chat_id, text, keyboard, what=f"the {item.kind} notice {item.key}", pacer=parts.courier.pacer
+    )
 
 
 def schedule(application: Application) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.core.errors import Refused
 from bot.roster import callbacks as cb
@@ -74,13 +71,11 @@ async def swap_command(update: Update, context: BatonContext) -> None:
     if request is None:
         return
     offered = await attempt(context, swaps.offer, request, refusal=render.refusal)
-    if offered is None:
-        return
-    message = await context.reply(render.swap_text(context.render, offered), render.swap_keyboard(context.render, offered))
-    if message is None:
-        return
-    # Its own small write, after the send: no transaction is held across the network.
-    await asyncio.to_thread(context.baton.run, swaps.record_message, offered.id, message.chat_id, message.message_id)
+    if offered is not None:
+        # Presses are taken from the offer's own message only: its id is recorded once it is sent.
+        await context.reply(
+            render.swap_text(context.render, offered), render.swap_keyboard(context.render, offered), then=("swap_offer", offered.id)
+        )
 
 
 async def swap_press(update: Update, context: BatonContext) -> None:
@@ -99,7 +94,7 @@ async def swap_press(update: Update, context: BatonContext) -> None:
         return
     r = context.render
     await query.answer(render.swap_toast(r, view))
-    await query.edit_message_text(render.swap_text(r, view), parse_mode=ParseMode.HTML, reply_markup=render.swap_keyboard(r, view))
+    await context.edit(query.message, render.swap_text(r, view), render.swap_keyboard(r, view))
 
 
 ROUTES = (

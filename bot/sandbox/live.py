@@ -7,11 +7,14 @@ harness adds after every other group notes the update id when all of them are do
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
 from telegram import Update
-from telegram.ext import Application, TypeHandler
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.console import callbacks as cb
@@ -22,10 +25,10 @@ from bot.digest.jobs import post_daily_digest
 from bot.sandbox import ApiCall, BotApiSandbox
 from bot.sandbox.html_text import parse_html
 from bot.telegram.context import Parts, parts_of
+from bot.telegram.pacing import Limits
 from domain.clock import ManualClock
 
 TOKEN = "123456:TEST-TOKEN"
-LAST_GROUP = 1_000
 
 
 @dataclass(frozen=True)
@@ -49,18 +52,31 @@ class Reaction:
 
 
 class LiveBot:
-    def __init__(self, config: Config, clock: ManualClock, *, timeout: float = 10.0, jobs: bool = False) -> None:
+    """The real Application against the simulated server.
+
+    By default the server sets no flood limit and the bot does not pace itself, and each helper
+    returns once the update is handled and everything it queued for the group has been sent.
+    With `group_limit`, the server answers 429 past 20 writes a minute into a group, as Telegram
+    does, the bot paces itself to Telegram's limits, and the helpers return once the update is
+    handled: what it queued goes out at Telegram's pace.
+    """
+
+    def __init__(self, config: Config, clock: ManualClock, *, timeout: float = 10.0, jobs: bool = False, group_limit: bool = False) -> None:
         self.clock = clock
         self.jobs = jobs
         self.timeout = timeout
+        self.group_limit = group_limit
         self.sandbox = BotApiSandbox(token=TOKEN, clock=clock)
+        if group_limit:
+            self.sandbox.limit_group_writes()
         self._config = config
         self.application: Application | None = None
         self.group: dict = {}
-        self._handled_ids: set[int] = set()
+        self._done: Counter[int] = Counter()  # update id → times the bot finished handling it
 
-    async def _note_handled(self, update: Update, _context) -> None:
-        self._handled_ids.add(update.update_id)
+    def _note_done(self, update: object) -> None:
+        if isinstance(update, Update):
+            self._done[update.update_id] += 1
 
     @property
     def config(self) -> Config:
@@ -78,8 +94,9 @@ class LiveBot:
         self.sandbox.start()
         self._config = with_server(self._config, self.sandbox)
         engine = prepare_database(self._config)
-        self.application = build_application(self._config, engine, self.clock, rate_limited=False, jobs=self.jobs)
-        self.application.add_handler(TypeHandler(Update, self._note_handled), group=LAST_GROUP)
+        limits = Limits() if self.group_limit else Limits(group_per_minute=0)
+        self.application = build_application(self._config, engine, self.clock, limits=limits, jobs=self.jobs)
+        self.application.update_processor.on_done = self._note_done
         self.group = self.sandbox.group(self._config.team.chat_id, self._config.team.name)
         await self.application.initialize()
         # run_polling() would call post_init between initialize and start; do the same.
@@ -95,6 +112,7 @@ class LiveBot:
                 await self.application.updater.stop()
             if self.application.running:
                 await self.application.stop()
+            await self.parts.courier.stop()
             await self.application.shutdown()
             self.baton.engine.dispose()
         finally:
@@ -105,26 +123,43 @@ class LiveBot:
     ) -> dict:
         return self.sandbox.user(user_id, first_name, last_name=last_name, username=username, language_code=language_code)
 
-    async def _handled(self, inject) -> Reaction:
+    async def deliver(self, inject: Callable[[], object]) -> Reaction:
+        """Inject an update (a callable that makes the sandbox queue one) and return what the bot did about it.
+
+        Returns once every handler of the update is done, whatever stopped it (the gate too), and,
+        without a group limit, once what it queued for the group has been sent.
+        """
         before = len(self.sandbox.calls)
         inject()
         update_id = self.sandbox.last_update["update_id"]
-        await self.sandbox.wait_for(lambda _: update_id in self._handled_ids, timeout=self.timeout)
+        seen = self._done[update_id]
+        await self.sandbox.wait_for(lambda _: self._done[update_id] > seen, timeout=self.timeout)
+        if not self.group_limit:
+            await self.settled()
         return Reaction([c for c in self.sandbox.calls[before:] if c.method != "getUpdates"])
 
+    async def settled(self) -> None:
+        """Until the courier has sent everything queued for the groups."""
+        await asyncio.wait_for(self.parts.courier.settled(), timeout=self.timeout)
+
     async def say(self, user: dict, text: str, chat: dict | None = None, reply_to: dict | None = None) -> Reaction:
-        return await self._handled(lambda: self.sandbox.send_message(chat or self.group, user, text, reply_to=reply_to))
+        return await self.deliver(lambda: self.sandbox.send_message(chat or self.group, user, text, reply_to=reply_to))
 
     async def press(self, user: dict, message: dict, data: str) -> Reaction:
-        return await self._handled(lambda: self.sandbox.press_button(message, user, data))
+        return await self.deliver(lambda: self.sandbox.press_button(message, user, data))
+
+    async def press_as_seen(self, user: dict, message: dict, data: str) -> Reaction:
+        """A press on `message` as the presser last saw it, whatever it shows by now: a tap on its way
+        while the live console was being edited, or a button of an older console."""
+        return await self.deliver(lambda: self.sandbox.forge_press(message, user, data))
 
     async def upload(self, user: dict, filename: str, content: bytes, caption: str | None = None, chat: dict | None = None) -> Reaction:
-        return await self._handled(lambda: self.sandbox.send_document(chat or self.group, user, filename, content, caption=caption))
+        return await self.deliver(lambda: self.sandbox.send_document(chat or self.group, user, filename, content, caption=caption))
 
     async def redeliver(self, update: dict, marker_user: dict) -> Reaction:
-        """Deliver `update` again; a /help behind it proves the duplicate has been handled."""
+        """Deliver `update` again, then a /help from `marker_user`: what the bot did about both."""
         before = len(self.sandbox.calls)
-        self.sandbox.inject_update(update)
+        await self.deliver(lambda: self.sandbox.inject_update(update))
         await self.say(marker_user, "/help")
         return Reaction([c for c in self.sandbox.calls[before:] if c.method != "getUpdates"])
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -238,7 +239,7 @@ def answer_callback_query(state: SandboxState, p: Params) -> bool:
         raise bad_request("query is too old and response timeout expired or query ID is invalid")
     chat_id = state.open_queries.pop(query_id)
     text = p.get("text") or None
-    state.callback_answers.append(CallbackAnswer(query_id, text, bool(p.get("show_alert"))))
+    state.callback_answers.append(CallbackAnswer(query_id, text, bool(p.get("show_alert")), time.perf_counter()))
     if text:
         state.record_event("toast", chat_id, text)
     return True

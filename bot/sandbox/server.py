@@ -276,6 +276,16 @@ class BotApiSandbox:
         sent = self._state.bot_messages(chat_id)
         return sent[-1] if sent else None
 
+    def answered(self) -> int:
+        """How many presses the bot has answered: cheap enough to poll in a benchmark's loop."""
+        with self._state.lock:
+            return len(self._state.callback_answers)
+
+    def sent_to(self, chat_id: int) -> int:
+        """How many messages the bot has sent to a chat (edits aside): cheap enough to poll."""
+        with self._state.lock:
+            return sum(1 for c in self._state.calls if c.method == "sendMessage" and c.params.get("chat_id") == chat_id)
+
     @property
     def uploads(self) -> list[Upload]:
         with self._state.lock:

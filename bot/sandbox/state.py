@@ -37,6 +37,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     at: datetime
+    seconds: float = field(default_factory=time.perf_counter)  # when it arrived, on the wall: for benchmarks
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class CallbackAnswer(NamedTuple):
     query_id: str
     text: str | None
     show_alert: bool
+    seconds: float = 0.0  # when it arrived (time.perf_counter): for benchmarks
 
 
 @dataclass(frozen=True)

@@ -14,18 +14,21 @@ raises Duplicate for an update handled before, so a redelivery is never answered
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
-from telegram import InlineKeyboardMarkup, Message, Update, User
+from telegram import InlineKeyboardMarkup, InputFile, Message, Update, User
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.core.baton import Baton, UnitOfWork
 from bot.core.errors import Duplicate
 from bot.core.person import Person
+from bot.telegram.courier import Courier, Post
 from bot.telegram.membership import Membership
+from bot.telegram.processor import next_in_line
 from bot.text.i18n import LANGUAGES, supported
 from bot.text.renderer import Renderer
 from storage.models import Agent
@@ -42,11 +45,13 @@ class Parts:
     baton: Baton
     renderers: Mapping[str, Renderer]
     membership: Membership
+    courier: Courier
 
     @classmethod
-    def build(cls, baton: Baton) -> Parts:
+    def build(cls, baton: Baton, courier: Callable[[Renderer], Courier]) -> Parts:
         renderers = {lang: Renderer(baton.config, lang) for lang in LANGUAGES}
-        return cls(baton, renderers, Membership(baton.config.team.chat_id, baton.clock))
+        team = renderers[baton.config.team.language]
+        return cls(baton, renderers, Membership(baton.config.team.chat_id, baton.clock), courier(team))
 
     @property
     def team(self) -> Renderer:
@@ -91,6 +96,10 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
         # Whether this update has met processed_updates yet (checked or recorded), and been recorded.
         self.checked = False
         self.recorded = False
+        self.posted = 0  # messages this update has queued for a group so far: each is queued once
+        # Whether all that must follow the sender's earlier updates in order is this update's
+        # transaction: then its sender's next update starts as soon as it commits.
+        self.in_order_until_committed = False
 
     @classmethod
     def from_update(cls, update: object, application: Application) -> BatonContext:
@@ -142,7 +151,11 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
                 return use_case(uow, *args, **kwargs)
 
         self.checked = self.recorded = update_id is not None
-        return await asyncio.to_thread(work)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self.baton.writer, work)
+        finally:
+            if self.in_order_until_committed:
+                next_in_line()
 
     async def query(self, query: Callable[Concatenate[UnitOfWork, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """`query(uow, …)` read in a worker thread; Duplicate for an update handled before."""
@@ -167,19 +180,61 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
 
     # -- answering ------------------------------------------------------------------------------------
 
-    async def reply(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message | None:
-        """Answer the update in its own chat; nothing for an update handled before."""
+    # Writes into a group are queued for the courier (bot/telegram/courier.py), never awaited here:
+    # once the group's budget is spent Telegram makes a writer wait, and nobody else should.
+    # A private chat is answered at once.
+
+    async def reply(
+        self, text: str, keyboard: InlineKeyboardMarkup | None = None, *, then: tuple[str, int] | None = None
+    ) -> Message | None:
+        """Answer the update in its own chat; nothing for an update handled before.
+
+        The message, when it was sent here and now; None when it was queued for a group. `then`
+        names what to do once it is sent (the courier's after-sent hooks), wherever it goes.
+        """
         if not self.checked:
             try:
                 await self.query(lambda _uow: None)
             except Duplicate:
                 return None
-        return await self.current_update.effective_message.reply_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=keyboard, do_quote=False
-        )
+        message = self.current_update.effective_message
+        if in_group(message.chat_id):
+            await self.post(message.chat_id, Post(text, keyboard, then=then))
+            return None
+        sent = await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard, do_quote=False)
+        if then is not None:
+            await self.parts.courier.sent(then, sent.chat_id, sent.message_id)
+        return sent
 
-    async def send(self, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None, **kwargs: Any) -> Message:
-        return await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard, **kwargs)
+    async def send(self, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message | None:
+        """A message to `chat_id`: sent at once to a person, queued for a group."""
+        if in_group(chat_id):
+            await self.post(chat_id, Post(text, keyboard))
+            return None
+        return await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+    async def edit(self, message: Message, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+        """Change one of the bot's messages: at once in a private chat, queued in a group."""
+        if in_group(message.chat_id):
+            await self.post(message.chat_id, Post(text, keyboard, edit=message.message_id))
+        else:
+            await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+    async def send_file(self, chat_id: int, data: bytes, filename: str, *, photo: bool = False) -> None:
+        """A photo or a document: sent at once to a person, queued for a group."""
+        if in_group(chat_id):
+            await self.post(chat_id, Post(file=data, filename=filename, photo=photo))
+        elif photo:
+            await self.bot.send_photo(chat_id, InputFile(data, filename=filename))
+        else:
+            await self.bot.send_document(chat_id, InputFile(data, filename=filename))
+
+    async def post(self, chat_id: int, post: Post) -> None:
+        """Queue `post` for the courier, once for this update however often it is redelivered."""
+        update_id = self.current_update.update_id if self.current_update is not None else None
+        key = f"{update_id}:{self.posted}" if update_id is not None else f"job:{uuid.uuid4().hex}"
+        self.posted += 1
+        await self.parts.courier.post(chat_id, key, post)
 
     async def tell_group(self, text_for: Callable[[Renderer], str]) -> None:
         """What a private command did, told to the team's group too, in the group's language."""
@@ -187,6 +242,11 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
         chat = self.current_update.effective_chat if self.current_update is not None else None
         if chat is None or chat.id != group:
             await self.send(group, text_for(self.team))
+
+
+def in_group(chat_id: int) -> bool:
+    """Groups and channels have negative ids: Telegram's per-group limit applies to them."""
+    return chat_id < 0
 
 
 CONTEXT_TYPES = ContextTypes(context=BatonContext)

@@ -18,12 +18,13 @@ from dataclasses import dataclass, replace
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, JobQueue
 
 from bot.core.baton import Baton, UnitOfWork
 from bot.telegram.bot import may_have_arrived
 from bot.telegram.context import parts_of
+from bot.telegram.pacing import Pacer, retry_after_seconds
 from storage.models import OutboxRow
 from storage.outbox import OWED, UNCONFIRMED
 
@@ -40,12 +41,24 @@ class Delivery(enum.Enum):
 
 
 async def deliver(
-    bot: Bot, baton: Baton, outbox_id: int, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None, *, what: str
+    bot: Bot,
+    baton: Baton,
+    outbox_id: int,
+    chat_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+    *,
+    what: str,
+    pacer: Pacer | None = None,
 ) -> tuple[Delivery, Message | None]:
-    """Send a claimed message and settle it."""
+    """Send a claimed message, at the chat's pace, and settle it."""
+    if pacer is not None:
+        await pacer.turn(chat_id)
     try:
         message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
     except TelegramError as exc:
+        if isinstance(exc, RetryAfter) and pacer is not None:
+            pacer.pause(chat_id, retry_after_seconds(exc))
         if may_have_arrived(exc):
             log.error("%s timed out after it was sent; it is not sent again", what)
             await asyncio.to_thread(baton.run, lambda uow: uow.outbox.unconfirmed(outbox_id))
@@ -99,7 +112,10 @@ async def post_once(application: Application, due: Periodic, compose: Compose, r
     claimed = await asyncio.to_thread(baton.run, claim)
     if claimed is None:
         return False
-    outcome, _ = await deliver(application.bot, baton, claimed[0], chat_id, claimed[1], what=f"the {due.kind} post for {due.period}")
+    pacer = parts_of(application).courier.pacer
+    outcome, _ = await deliver(
+        application.bot, baton, claimed[0], chat_id, claimed[1], what=f"the {due.kind} post for {due.period}", pacer=pacer
+    )
     if outcome is Delivery.REFUSED:
         retry_later(due, retry, job_queue)
     return outcome is Delivery.SENT

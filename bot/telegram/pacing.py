@@ -11,7 +11,13 @@ Clocked by asyncio's loop time (monotonic), whatever clock the team's day runs o
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from telegram.error import RetryAfter
+
+_EPSILON = 1e-9
 
 
 @dataclass
@@ -34,7 +40,9 @@ class Bucket:
         self.refill(now)
         if now < self.paused_until:
             return self.paused_until - now
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.per_second
+        # A token refilled to within float error of whole counts as whole: otherwise the wait
+        # shrinks below the clock's resolution and a caller spins without time passing.
+        return 0.0 if self.tokens >= 1 - _EPSILON else (1 - self.tokens) / self.per_second
 
     def take(self, now: float) -> None:
         self.refill(now)
@@ -43,15 +51,16 @@ class Bucket:
 
 @dataclass(frozen=True)
 class Limits:
-    group_per_minute: int = 20  # 0: not paced (tests against a server with no limit)
+    group_per_minute: int = 20  # 4 to 20; 0: not paced (a server that sets no limit)
     group_burst: int = 5
     private_per_second: float = 1.0
     overall_per_second: int = 30
 
 
 class Pacer:
-    def __init__(self, limits: Limits = Limits()) -> None:
+    def __init__(self, limits: Limits = Limits(), now: Callable[[], float] | None = None) -> None:
         self.limits = limits
+        self._now = now or _loop_time
         self.overall = Bucket(limits.overall_per_second, limits.overall_per_second)
         self.chats: dict[int, Bucket] = {}
 
@@ -63,29 +72,44 @@ class Pacer:
         if chat_id not in self.chats:
             limits = self.limits
             if chat_id < 0:  # groups and channels have negative ids
-                refill = max(limits.group_per_minute - limits.group_burst, 1) / 60
-                self.chats[chat_id] = Bucket(limits.group_burst, refill, at=_now())
+                # A burst, then the rest of the minute's writes spread out: never more than the limit in any 60 s.
+                burst = min(limits.group_burst, limits.group_per_minute // 4)
+                refill = (limits.group_per_minute - burst) / 60
+                self.chats[chat_id] = Bucket(burst, refill, at=self._now())
             else:
-                self.chats[chat_id] = Bucket(3, limits.private_per_second, at=_now())
+                self.chats[chat_id] = Bucket(3, limits.private_per_second, at=self._now())
         return self.chats[chat_id]
 
     def ready_in(self, chat_id: int) -> float:
         """Seconds until a write to `chat_id` may go (0: now)."""
+        now = self._now()
+        bucket = self._bucket(chat_id)
         if not self.paced:
-            return 0.0
-        now = _now()
-        return max(self._bucket(chat_id).wait(now), self.overall.wait(now))
+            return max(0.0, bucket.paused_until - now)
+        return max(bucket.wait(now), self.overall.wait(now))
+
+    async def turn(self, chat_id: int) -> None:
+        """Wait until a write to `chat_id` may go, and take its token."""
+        while (wait := self.ready_in(chat_id)) > 0:
+            await asyncio.sleep(wait)
+        self.spend(chat_id)
 
     def spend(self, chat_id: int) -> None:
         if self.paced:
-            now = _now()
+            now = self._now()
             self._bucket(chat_id).take(now)
             self.overall.take(now)
 
     def pause(self, chat_id: int, seconds: float) -> None:
         """Telegram said retry after `seconds`: that chat waits, the others go on."""
-        self._bucket(chat_id).paused_until = _now() + seconds
+        self._bucket(chat_id).paused_until = self._now() + seconds
 
 
-def _now() -> float:
+def _loop_time() -> float:
     return asyncio.get_running_loop().time()
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked to wait, whether PTB hands it over in seconds or as a timedelta."""
+    wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)

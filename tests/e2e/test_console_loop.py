@@ -27,14 +27,19 @@ def hand_off(account):
     return cb.encode(cb.Press(cb.HAND_OFF, account))
 
 
-def case(account, case_type=None):
-    if case_type:
-        return cb.encode(cb.Press(cb.CASE_TYPE, account, case_type))
-    return cb.encode(cb.Press(cb.CASE, account))
+def case(account, case_type):
+    return cb.encode(cb.Press(cb.CASE_TYPE, account, case_type))
 
 
 def console_lines(message):
-    return message["text"].splitlines()[1:]
+    """The accounts' lines, without the title and without the recent changes."""
+    lines = message["text"].splitlines()[1:]
+    return lines[: lines.index("最近变动：")] if "最近变动：" in lines else lines
+
+
+def recent_changes(message):
+    lines = message["text"].splitlines()
+    return lines[lines.index("最近变动：") + 1 :] if "最近变动：" in lines else []
 
 
 @pytest.fixture
@@ -59,19 +64,21 @@ async def test_three_agents_take_over_in_turns_and_each_take_over_is_a_handover(
     clock.set(local("2026-11-02", "09:00"))
     first = await live.press(team["wang"], console, take(console, "jd"))
     assert first.toasts() == ["已接管 京东旗舰店"]
-    assert first.texts() == ["✅ 王芳 接管了 京东旗舰店"]
+    assert first.texts() == [], "a press posts nothing into the group: the live console shows it"
     assert console_lines(live.console())[0] == "• 京东旗舰店：王芳 自 09:00 起"
+    assert recent_changes(live.console()) == ["09:00 王芳 接管了 京东旗舰店"]
 
     clock.set(local("2026-11-02", "12:00"))
     second = await live.press(team["li"], live.console(), take(live.console(), "jd"))
-    assert second.texts() == ["🔁 李雷 从 王芳 接管了 京东旗舰店"]
+    assert second.toasts() == ["已接管 京东旗舰店"] and second.texts() == []
     assert console_lines(live.console())[0] == "• 京东旗舰店：李雷 自 12:00 起"
 
     clock.set(local("2026-11-02", "15:30"))
     third = await live.press(team["zhang"], live.console(), take(live.console(), "jd"))
-    assert third.texts() == ["🔁 张伟 从 李雷 接管了 京东旗舰店"]
     assert console_lines(live.console())[0] == "• 京东旗舰店：张伟 自 15:30 起"
-    assert len(third.edits()) == 1
+    assert len(third.edits()) == 1, "the live console, edited in place"
+    assert recent_changes(live.console())[-2:] == ["12:00 李雷 从 王芳 接管了 京东旗舰店", "15:30 张伟 从 李雷 接管了 京东旗舰店"]
+    assert [m for m in live.sandbox.messages(live.group["id"]) if m.get("reply_markup")] == [live.console()], "one console"
 
     with live.baton.reading() as uow:
         holds = uow.holds.between(local("2026-11-02", "00:00"), local("2026-11-03", "00:00"))
@@ -83,13 +90,13 @@ async def test_three_agents_take_over_in_turns_and_each_take_over_is_a_handover(
     ]
 
 
-async def test_the_console_shows_hand_off_and_case_buttons_only_for_held_accounts(live, clock, team):
+async def test_the_console_shows_hand_off_and_case_type_buttons_only_for_held_accounts(live, clock, team):
     console = await open_console(live, team["wang"])
     buttons = [[b["callback_data"] for b in row] for row in console["reply_markup"]["inline_keyboard"]]
     assert buttons == [[take_free("jd")], [take_free("vip")]]
     await live.press(team["wang"], console, take(console, "vip"))
     buttons = [[b["text"] for b in row] for row in live.console()["reply_markup"]["inline_keyboard"]]
-    assert buttons == [["接管 京东旗舰店"], ["接管 唯品会店", "交出 唯品会店", "+1 案例 唯品会店"]]
+    assert buttons == [["接管 京东旗舰店"], ["接管 唯品会店", "交出 唯品会店"], ["+咨询", "+售前", "+售后", "+投诉", "+其他"]]
 
 
 async def test_cases_are_logged_through_buttons_and_through_the_case_command(live, clock, team):
@@ -98,20 +105,19 @@ async def test_cases_are_logged_through_buttons_and_through_the_case_command(liv
     await live.press(team["wang"], console, take(console, "jd"))
 
     clock.set(local("2026-11-02", "09:10"))
-    picker = await live.press(team["wang"], live.console(), case("jd"))
-    assert picker.toasts() == ["请选择案例类型"]
-    picked = live.console()
-    assert [b["text"] for b in picked["reply_markup"]["inline_keyboard"][0]] == ["咨询", "售前", "售后"]
-    logged = await live.press(team["wang"], picked, case("jd", "aftersale"))
-    assert logged.toasts() == ["已记录：售后"]
+    logged = await live.press(team["wang"], live.console(), case("jd", "aftersale"))
+    assert logged.toasts() == ["已记录：售后"], "one tap on the account's row logs the case"
+    assert logged.texts() == []
     assert console_lines(live.console())[0] == "• 京东旗舰店：王芳 自 09:00 起"
+    assert recent_changes(live.console())[-1] == "09:10 王芳 在 京东旗舰店 记录了售后"
 
     clock.set(local("2026-11-02", "09:20"))
     typed = await live.say(team["wang"], "/case 投诉 订单 JD20261102001")
     assert typed.texts() == ["📝 王芳 在 京东旗舰店 记录了 1 个投诉案例"]
 
-    refused = await live.press(team["li"], live.console(), case("jd"))
+    refused = await live.press(team["li"], live.console(), case("jd", "consult"))
     assert refused.toasts() == ["只有当前接管人 王芳 可以这样做"]
+    assert console_lines(live.console())[0] == "• 京东旗舰店：王芳 自 09:00 起", "the console stays everyone's"
     not_holding = await live.say(team["li"], "/case 咨询")
     assert not_holding.texts() == ["你目前没有接管任何账号。先点“接管”或发送 /on <账号>"]
 
@@ -221,3 +227,26 @@ async def test_handing_off_invites_a_handover_note(live, clock, team):
     clock.set(local("2026-11-02", "12:00"))
     (text,) = (await live.say(team["wang"], "/off")).texts()
     assert text.splitlines() == ["👋 王芳 交出了 京东旗舰店", "写一句交接说明可得协作分：/note 今天的退款已处理完"]
+
+
+async def test_a_new_console_is_the_live_one_and_the_old_one_points_to_it(live, clock, team):
+    first = await open_console(live, team["wang"])
+    second = await open_console(live, team["li"])
+    assert second["message_id"] != first["message_id"]
+    old = live.message(first["message_id"])
+    assert old["text"] == "⬇️ 控制台已更新，请用下面最新的一条" and not old.get("reply_markup")
+    clock.set(local("2026-11-02", "09:00"))
+    await live.press(team["wang"], second, take(second, "jd"))
+    assert console_lines(live.message(second["message_id"]))[0] == "• 京东旗舰店：王芳 自 09:00 起"
+
+
+async def test_a_private_console_is_redrawn_at_once_and_the_groups_follows(live, clock, team):
+    private = live.sandbox.private_chat(team["wang"])
+    await live.say(team["wang"], "/console", chat=private)
+    mine = live.sandbox.last_message(private["id"])
+    board = await open_console(live, team["li"])
+    clock.set(local("2026-11-02", "09:00"))
+    pressed = await live.press(team["wang"], mine, take(mine, "vip"))
+    assert pressed.toasts() == ["已接管 唯品会店"]
+    assert console_lines(live.sandbox.last_message(private["id"]))[1] == "• 唯品会店：王芳 自 09:00 起"
+    assert console_lines(live.message(board["message_id"]))[1] == "• 唯品会店：王芳 自 09:00 起"

@@ -15,8 +15,14 @@ async def test_the_demo_plays_a_day_and_ends_with_the_digest(tmp_path):
     transcript = first.getvalue()
     assert transcript == second.getvalue(), "the demo is deterministic"
     lines = transcript.splitlines()
-    assert "🔁 张伟 从 王芳 接管了 京东旗舰店" in transcript
+    assert "12:00 张伟: [按钮] 接管 京东旗舰店" in transcript and "12:00 bot (toast): 已接管 京东旗舰店" in transcript
+    assert "🔁 张伟 从 王芳 接管了 京东旗舰店" not in transcript, "a press posts nothing into the group"
+    assert "13:05 bot: 🔁 陈静 从 李雷 接管了 唯品会店" in transcript, "a typed /on is answered"
     assert "📝 李雷 在 唯品会店 记录了 1 个售后案例" in transcript
+    board_at = lines.index("----- the live console at 22:00 -----")
+    board = lines[board_at + 1 : lines.index("-----", board_at)]
+    assert board[1:3] == ["• 京东旗舰店：无人接管", "• 唯品会店：李雷 自 20:00 起"]
+    assert board[3] == "最近变动：" and board[-1] == "21:00 王芳 交出了 京东旗舰店"
     digest_at = next(i for i, line in enumerate(lines) if "日报 · 2026年11月1日" in line)
     digest = lines[digest_at:]
     assert digest[0].startswith("22:00 bot: 📊")

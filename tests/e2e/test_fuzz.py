@@ -256,7 +256,7 @@ async def test_a_tampered_button_gets_a_refusal_toast_and_changes_nothing(live, 
     before = snapshot(live.baton.engine)
     for data in FORGED:
         presser = li if data.startswith(("t", "h", "c", "b")) else wang  # someone else's hold; an agent on a supervisor's button
-        reaction = await live._handled(lambda data=data, presser=presser: live.sandbox.forge_press(console, presser, data))
+        reaction = await live.deliver(lambda data=data, presser=presser: live.sandbox.forge_press(console, presser, data))
         assert errors() == [] and live.sandbox.internal_errors == [], data
         (toast,) = reaction.toasts()
         assert toast and live.sandbox.callback_answers[-1].show_alert, f"{data!r}: a clear refusal, not a silent spinner"
@@ -269,8 +269,8 @@ async def test_someone_elses_hand_off_and_case_buttons_are_refused(live, team, e
     await live.say(wang, "/console")
     console = live.console()
     before = snapshot(live.baton.engine)
-    for press in (cb.Press(cb.HAND_OFF, "jd"), cb.Press(cb.CASE, "jd"), cb.Press(cb.CASE_TYPE, "jd", "complaint")):
-        reaction = await live._handled(lambda press=press: live.sandbox.forge_press(console, li, cb.encode(press)))
+    for press in (cb.Press(cb.HAND_OFF, "jd"), cb.Press(cb.CASE_TYPE, "jd", "complaint")):
+        reaction = await live.press_as_seen(li, console, cb.encode(press))
         (toast,) = reaction.toasts()
         assert "王芳" in toast or "没有接管" in toast, toast
     assert errors() == [] and snapshot(live.baton.engine) == before

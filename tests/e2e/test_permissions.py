@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401  (the tables SQLModel.metadata lists)
 from bot.core.config import ConfigError
 from bot.sandbox.live import LiveBot, Reaction
+from bot.telegram.courier import POST
 from domain.ledger import DERIVED_KINDS
 from tests.factories import SUPERVISOR_ID, local, team_config
 
@@ -36,17 +37,18 @@ def snapshot(engine) -> dict[str, list[tuple]]:
             if table.name not in BOOKKEEPING
         }
     tables["ledger"] = [row for row in tables["ledger"] if row["kind"] not in DERIVED_KINDS]
+    # The answers themselves, queued for the group's courier: an answer is what a refusal leaves.
+    tables["outbox"] = [row for row in tables["outbox"] if row["kind"] != POST]
     return {name: sorted((tuple(row.values()) for row in rows), key=repr) for name, rows in tables.items()}
 
 
 async def behind_marker(live: LiveBot, inject, marker: dict) -> Reaction:
-    """What the bot did about an update the gate may stop before the harness sees it handled.
+    """What the bot did about an update the gate may stop, and then about a /help from `marker`.
 
-    Updates are handled one at a time, so once a /help from `marker` behind it is answered,
-    the injected one is done; the marker's answer, the last message to the group, is left out.
+    The marker's answer, the last message to the group, is left out: the bot still answers its team.
     """
     before = len(live.sandbox.calls)
-    inject()
+    await live.deliver(inject)
     await live.say(marker, "/help")
     calls = [c for c in live.sandbox.calls[before:] if c.method != "getUpdates"]
     help_answer = max(i for i, c in enumerate(calls) if c.method == "sendMessage" and c.params.get("chat_id") == live.group["id"])

@@ -259,10 +259,10 @@ async def test_a_swap_is_offered_accepted_and_approved_and_cover_points_follow_t
     foreign = await press(live, zhang, message_id, "接受")
     assert foreign.toasts() == ["只有 李雷 可以接受或婉拒这次换班"] and live.sandbox.callback_answers[-1].show_alert
     for forged in ("rs:a:999", "rs:x:1", "rs:a:01", "rs:a:", "rs:p:1:extra"):
-        tampered = await live._handled(lambda data=forged: live.sandbox.forge_press(live.message(message_id), li, data))
+        tampered = await live.deliver(lambda data=forged: live.sandbox.forge_press(live.message(message_id), li, data))
         assert tampered.toasts() == ["这个换班按钮无效或已过期"], forged
     copied = {**live.message(message_id), "message_id": message_id + 50}
-    elsewhere = await live._handled(lambda: live.sandbox.forge_press(copied, li, buttons(live.message(message_id))["接受"]))
+    elsewhere = await live.deliver(lambda: live.sandbox.forge_press(copied, li, buttons(live.message(message_id))["接受"]))
     assert elsewhere.toasts() == ["这个换班按钮无效或已过期"], "a swap's button works on its own message only"
     assert snapshot(live.baton.engine) == before
 

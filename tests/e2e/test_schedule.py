@@ -80,7 +80,16 @@ async def test_the_console_speaks_english_when_the_team_does(database_url):
         await live.say(alice, "/console")
         reaction = await live.press(alice, live.console(), "t:jd:0")
         assert reaction.toasts() == ["You hold 京东旗舰店 now"]
-        assert reaction.texts() == ["✅ Alice took over 京东旗舰店"]
+        assert live.console()["text"].splitlines()[-2:] == ["Recent changes:", "09:00 Alice took over 京东旗舰店"]
         buttons = [b["text"] for row in live.console()["reply_markup"]["inline_keyboard"] for b in row]
-        assert buttons == ["Take over 京东旗舰店", "Hand off 京东旗舰店", "+1 case 京东旗舰店", "Take over 唯品会店"]
+        assert buttons == [
+            "Take over 京东旗舰店",
+            "Hand off 京东旗舰店",
+            "+consult",
+            "+pre-sale",
+            "+after-sale",
+            "+complaint",
+            "+other",
+            "Take over 唯品会店",
+        ]
         assert (await live.say(alice, "/case complaint late parcel")).texts() == ["📝 Alice logged a complaint case on 京东旗舰店"]

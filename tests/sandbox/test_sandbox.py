@@ -197,7 +197,7 @@ async def test_a_button_press_is_answered_and_edits_the_message_it_was_on(app, s
     query_id = sb.press_button(console, alice, "t:jd")
     edited = await sb.wait_for(edited_in(group))
 
-    assert sb.callback_answers == [(query_id, "收到", False)]
+    assert [answer[:3] for answer in sb.callback_answers] == [(query_id, "收到", False)]
     assert edited["message_id"] == console["message_id"]
     assert edited["text"] == "Alice 按了 t:jd（2 个按钮）"
     assert "reply_markup" not in edited  # editMessageText without markup drops the keyboard
@@ -436,7 +436,7 @@ async def test_a_callback_query_can_be_answered_once(bot, sb, group, alice):
     with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await bot.answer_callback_query(query_id)
 
-    assert sb.callback_answers == [(query_id, "已交班", True)]
+    assert [answer[:3] for answer in sb.callback_answers] == [(query_id, "已交班", True)]
 
 
 async def test_a_press_carries_the_message_as_currently_edited(bot, sb, group, alice):
@@ -542,7 +542,7 @@ async def test_the_group_limit_answers_429_with_retry_after_and_lets_edits_and_p
     await bot.edit_message_text("一（改）", chat_id=group["id"], message_id=first.message_id)
     with pytest.raises(RetryAfter) as waited:
         await bot.send_message(group["id"], "三")
-    assert waited.value.retry_after == 1
+    assert waited.value.retry_after.total_seconds() == 1
     private = sb.private_chat(alice)
     await bot.send_message(private["id"], "私聊不受群组限制")
     assert [m["text"] for m in sb.messages(group["id"])] == ["一（改）"]
@@ -556,4 +556,4 @@ async def test_the_group_budget_can_be_spent_from_outside(sb, bot, group):
     sb.flood.spend(group["id"])
     with pytest.raises(RetryAfter) as waited:
         await bot.send_message(group["id"], "满了")
-    assert 59 <= waited.value.retry_after <= 60
+    assert 59 <= waited.value.retry_after.total_seconds() <= 60
