@@ -9,13 +9,24 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from datetime import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.config_values import (
+    boolean,
+    choice,
+    clock_time,
+    non_negative,
+    positive_int,
+    positive_number,
+    quiet_window,
+    scoring_window,
+    string,
+    table,
+)
 from bot.core.settings import (
     LANGUAGES,
     TELEGRAM_API,
@@ -66,51 +77,49 @@ def load_config(path: Path, environ: dict[str, str] | None = None) -> Config:
 
 def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> Config:
     environ = {} if environ is None else environ
-    bot = _section(raw, "bot")
-    team = _section(raw, "team")
-    schedule = _section(raw, "schedule")
-    points = _section(raw, "points")
-    database = _section(raw, "database")
-    presets = _presets(_section(raw, "presets"))
+    bot = table(raw, "bot")
+    team = table(raw, "team")
+    schedule = table(raw, "schedule")
+    points = table(raw, "points")
+    database = table(raw, "database")
+    presets = _presets(table(raw, "presets"))
     accounts = _accounts(raw.get("accounts"), {p.name for p in presets})
     return Config(
         bot=_bot(bot, environ),
         team=TeamSettings(
-            name=_str(team, "team.name", "Baton"),
+            name=string(team, "team.name", "Baton"),
             chat_id=_chat_id(team),
             timezone=_timezone(team),
-            language=_choice(team, "team.language", LANGUAGES, "zh"),
+            language=choice(team, "team.language", LANGUAGES, "zh"),
             supervisors=_supervisors(team),
-            supervisors_include_group_admins=_bool(team, "team.supervisors_include_group_admins", False),
+            supervisors_include_group_admins=boolean(team, "team.supervisors_include_group_admins", False),
         ),
         accounts=accounts,
         schedule=ScheduleSettings(
-            daily_digest=_clock_time(schedule, "schedule.daily_digest", "22:00"),
-            compile_every_minutes=_positive_int(schedule, "schedule.compile_every_minutes", 10),
+            daily_digest=clock_time(schedule, "schedule.daily_digest", "22:00"),
+            compile_every_minutes=positive_int(schedule, "schedule.compile_every_minutes", 10),
             monthly_digest_day=_day_of_month(schedule),
-            monthly_digest_time=_clock_time(schedule, "schedule.monthly_digest_time", "10:00"),
+            monthly_digest_time=clock_time(schedule, "schedule.monthly_digest_time", "10:00"),
         ),
         points=PointRates(
-            per_case=_non_negative(points, "points.per_case", 1.0),
-            per_hour=_non_negative(points, "points.per_hour", 1.0),
-            per_conversation=_non_negative(points, "points.per_conversation", 0.5),
+            per_case=non_negative(points, "points.per_case", 1.0),
+            per_hour=non_negative(points, "points.per_hour", 1.0),
+            per_conversation=non_negative(points, "points.per_conversation", 0.5),
         ),
-        database_url=environ.get("BATON_DATABASE_URL") or _str(database, "database.url", "sqlite:///baton.db"),
-        attribution=_attribution(_section(raw, "attribution")),
+        database_url=environ.get("BATON_DATABASE_URL") or string(database, "database.url", "sqlite:///baton.db"),
+        attribution=_attribution(table(raw, "attribution")),
         presets=presets,
         roster=_roster(_roster_shifts(raw.get("roster", [])), {a.key for a in accounts}),
-        swaps_auto_approve=_bool(raw["roster"] if isinstance(raw.get("roster"), dict) else {}, "roster.swaps_auto_approve", False),
-        rules=_domain_table("rules", _section(raw, "rules"), Rules.from_mapping, default_rules()),
-        collaboration=_domain_table(
-            "collaboration", _section(raw, "collaboration"), CollaborationPolicy.from_mapping, CollaborationPolicy()
-        ),
-        payout=_payout(_section(raw, "payout")),
-        checks=_checks(_section(raw, "checks")),
+        swaps_auto_approve=boolean(raw["roster"] if isinstance(raw.get("roster"), dict) else {}, "roster.swaps_auto_approve", False),
+        rules=_domain_table("rules", table(raw, "rules"), Rules.from_mapping, default_rules()),
+        collaboration=_domain_table("collaboration", table(raw, "collaboration"), CollaborationPolicy.from_mapping, CollaborationPolicy()),
+        payout=_payout(table(raw, "payout")),
+        checks=_checks(table(raw, "checks")),
     )
 
 
 def _bot(bot: dict[str, Any], environ: dict[str, str]) -> BotSettings:
-    webhook_url = _str(bot, "bot.webhook_url", "")
+    webhook_url = string(bot, "bot.webhook_url", "")
     if webhook_url and not webhook_url.startswith(("https://", "http://")):
         raise ConfigError("bot.webhook_url", f"must be the public https URL Telegram posts to, got {webhook_url!r}")
     port = bot.get("port", 8443)
@@ -121,19 +130,19 @@ def _bot(bot: dict[str, Any], environ: dict[str, str]) -> BotSettings:
         raise ConfigError(
             "bot.group_writes_per_minute", f"must be a whole number from 4 to 20 (Telegram's limit), or 0 for not paced, got {pace!r}"
         )
-    secret = environ.get("BATON_WEBHOOK_SECRET") or _str(bot, "bot.webhook_secret", "")
+    secret = environ.get("BATON_WEBHOOK_SECRET") or string(bot, "bot.webhook_secret", "")
     if secret and not _WEBHOOK_SECRET.match(secret):
         raise ConfigError("BATON_WEBHOOK_SECRET", "must be 1-256 characters A-Z, a-z, 0-9, _ or - (Telegram's rule for secret_token)")
     return BotSettings(
-        token=environ.get("BATON_TOKEN") or _str(bot, "bot.token", ""),
-        base_url=_str(bot, "bot.base_url", TELEGRAM_API),
-        base_file_url=_str(bot, "bot.base_file_url", TELEGRAM_FILES),
-        mode=_choice(bot, "bot.mode", MODES, "polling"),
+        token=environ.get("BATON_TOKEN") or string(bot, "bot.token", ""),
+        base_url=string(bot, "bot.base_url", TELEGRAM_API),
+        base_file_url=string(bot, "bot.base_file_url", TELEGRAM_FILES),
+        mode=choice(bot, "bot.mode", MODES, "polling"),
         webhook_url=webhook_url,
-        listen=_str(bot, "bot.listen", "127.0.0.1"),
+        listen=string(bot, "bot.listen", "127.0.0.1"),
         port=port,
         # Behind a proxy that passes the path through, the local path is the public one.
-        path=_str(bot, "bot.path", urlsplit(webhook_url).path or "/"),
+        path=string(bot, "bot.path", urlsplit(webhook_url).path or "/"),
         webhook_secret=secret,
         group_writes_per_minute=pace,
     )
@@ -165,31 +174,6 @@ def _day_of_month(schedule: dict[str, Any]) -> int:
     if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 28:
         raise ConfigError("schedule.monthly_digest_day", f"must be a day from 1 to 28 (every month has it), got {day!r}")
     return day
-
-
-def _section(raw: dict[str, Any], name: str) -> dict[str, Any]:
-    value = raw.get(name, {})
-    if not isinstance(value, dict):
-        raise ConfigError(name, "must be a table, like [" + name + "]")
-    return value
-
-
-def _leaf(key: str) -> str:
-    return key.rsplit(".", 1)[-1]
-
-
-def _str(section: dict[str, Any], key: str, default: str) -> str:
-    value = section.get(_leaf(key), default)
-    if not isinstance(value, str):
-        raise ConfigError(key, f"must be a string, got {value!r}")
-    return value
-
-
-def _choice(section: dict[str, Any], key: str, choices: tuple[str, ...], default: str) -> str:
-    value = _str(section, key, default)
-    if value not in choices:
-        raise ConfigError(key, f"must be one of {', '.join(choices)}; got {value!r}")
-    return value
 
 
 def _chat_id(team: dict[str, Any]) -> int:
@@ -227,13 +211,13 @@ def _accounts(value: Any, preset_names: set[str]) -> tuple[AccountSettings, ...]
         where = f"accounts[{index}]"
         if not isinstance(entry, dict):
             raise ConfigError(where, "must be a table")
-        key = _str(entry, f"{where}.key", "")
+        key = string(entry, f"{where}.key", "")
         if not _ACCOUNT_KEY.match(key):
             raise ConfigError(f"{where}.key", f"must be 1-24 lowercase letters, digits, '-' or '_'; got {key!r}")
         if key in seen:
             raise ConfigError(f"{where}.key", f"duplicate account key {key!r}")
         seen.add(key)
-        platform = _choice(entry, f"{where}.platform", PLATFORMS, "other")
+        platform = choice(entry, f"{where}.platform", PLATFORMS, "other")
         preset = entry.get("preset")
         if preset is not None and preset not in preset_names | set(BUILTIN_PRESETS):
             raise ConfigError(
@@ -243,7 +227,7 @@ def _accounts(value: Any, preset_names: set[str]) -> tuple[AccountSettings, ...]
             AccountSettings(
                 key=key,
                 platform=platform,
-                label=_str(entry, f"{where}.label", key),
+                label=string(entry, f"{where}.label", key),
                 preset=preset,
                 pull=_pull(entry.get("pull"), f"{where}.pull"),
             )
@@ -256,11 +240,11 @@ def _pull(value: Any, where: str) -> PullSource | None:
         return None
     if not isinstance(value, dict):
         raise ConfigError(where, 'must be a table: pull = { url = "https://…", token = "…", interval_minutes = 15 }')
-    url = _str(value, f"{where}.url", "")
+    url = string(value, f"{where}.url", "")
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"{where}.url", f"must be an http(s) URL, got {url!r}")
     return PullSource(
-        url=url, token=_str(value, f"{where}.token", ""), interval_minutes=_positive_int(value, f"{where}.interval_minutes", 15)
+        url=url, token=string(value, f"{where}.token", ""), interval_minutes=positive_int(value, f"{where}.interval_minutes", 15)
     )
 
 
@@ -295,11 +279,11 @@ def _presets(section: dict[str, Any]) -> tuple[PresetSettings, ...]:
             raise ConfigError(f"{where}.idle_gap_minutes", f"must be a number of minutes > 0, got {gap!r}")
         settings = PresetSettings(
             name,
-            _choice(body, f"{where}.platform", PLATFORMS, "other"),
+            choice(body, f"{where}.platform", PLATFORMS, "other"),
             {f: v if isinstance(v, str) else list(v) for f, v in columns.items()},
             dict(ratings),
             dict(booleans),
-            shape=_choice(body, f"{where}.shape", SHAPES, "sessions"),
+            shape=choice(body, f"{where}.shape", SHAPES, "sessions"),
             key=tuple(key) if key is not None else None,
             idle_gap_minutes=None if gap is None else float(gap),
             senders=dict(senders),
@@ -337,23 +321,13 @@ def _attribution(section: dict[str, Any]) -> AttributionSettings:
     if not isinstance(raw_quiet, dict):
         raise ConfigError("attribution.quiet_hours", 'must be a table of platform = "HH:MM-HH:MM" (or "" for none)')
     for platform, window in raw_quiet.items():
-        quiet[platform] = _window(window, f"attribution.quiet_hours.{platform}")
+        quiet[platform] = quiet_window(window, f"attribution.quiet_hours.{platform}")
     prior = section.get("satisfaction_prior", 5)
     if not isinstance(prior, int | float) or isinstance(prior, bool) or prior < 0:
         raise ConfigError("attribution.satisfaction_prior", f"must be a number >= 0, got {prior!r}")
     return AttributionSettings(
-        moment=_choice(section, "attribution.moment", ("start", "first_reply"), "start"), satisfaction_prior=float(prior), quiet_hours=quiet
+        moment=choice(section, "attribution.moment", ("start", "first_reply"), "start"), satisfaction_prior=float(prior), quiet_hours=quiet
     )
-
-
-def _window(value: Any, key: str) -> tuple[time, time] | None:
-    if value in ("", None):
-        return None
-    try:
-        start, end = str(value).split("-")
-        return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
-    except ValueError:
-        raise ConfigError(key, f'must look like "23:00-09:00", got {value!r}') from None
 
 
 def _checks(section: dict[str, Any]) -> ChecksSettings:
@@ -365,16 +339,16 @@ def _checks(section: dict[str, Any]) -> ChecksSettings:
     for platform, window in raw_hours.items():
         if platform not in PLATFORMS:
             raise ConfigError(f"checks.scoring_hours.{platform}", f"unknown platform; one of {', '.join(PLATFORMS)}")
-        hours[platform] = _hours(window, f"checks.scoring_hours.{platform}")
+        hours[platform] = scoring_window(window, f"checks.scoring_hours.{platform}")
     checks = ChecksSettings(
-        every_minutes=_positive_int(section, "checks.every_minutes", defaults.every_minutes),
-        max_hold_hours=_positive_number(section, "checks.max_hold_hours", defaults.max_hold_hours),
-        auto_close_hours=_positive_number(section, "checks.auto_close_hours", defaults.auto_close_hours),
-        unattended_minutes=_positive_int(section, "checks.unattended_minutes", defaults.unattended_minutes),
+        every_minutes=positive_int(section, "checks.every_minutes", defaults.every_minutes),
+        max_hold_hours=positive_number(section, "checks.max_hold_hours", defaults.max_hold_hours),
+        auto_close_hours=positive_number(section, "checks.auto_close_hours", defaults.auto_close_hours),
+        unattended_minutes=positive_int(section, "checks.unattended_minutes", defaults.unattended_minutes),
         scoring_hours=hours,
-        late_minutes=_positive_int(section, "checks.late_minutes", defaults.late_minutes),
-        day_end=_clock_time(section, "checks.day_end", "23:59"),
-        morning=_clock_time(section, "checks.morning", "09:00"),
+        late_minutes=positive_int(section, "checks.late_minutes", defaults.late_minutes),
+        day_end=clock_time(section, "checks.day_end", "23:59"),
+        morning=clock_time(section, "checks.morning", "09:00"),
     )
     if checks.auto_close_hours <= checks.max_hold_hours:
         raise ConfigError(
@@ -383,24 +357,6 @@ def _checks(section: dict[str, Any]) -> ChecksSettings:
     if checks.day_end == checks.morning:
         raise ConfigError("checks.morning", "must differ from day_end: the question goes out the morning after the day ends")
     return checks
-
-
-def _hours(value: Any, key: str) -> tuple[time, time] | None:
-    """ "09:00-23:00"; "08:00-24:00" ends at midnight, kept as 00:00 (an end at or before the start runs past midnight)."""
-    if value in ("", None):
-        return None
-    try:
-        start, end = (part.strip() for part in str(value).split("-"))
-        return time.fromisoformat(start), time(0) if end == "24:00" else time.fromisoformat(end)
-    except ValueError:
-        raise ConfigError(key, f'must look like "09:00-23:00" ("24:00" for midnight), got {value!r}') from None
-
-
-def _positive_number(section: dict[str, Any], key: str, default: float) -> float:
-    value = section.get(_leaf(key), default)
-    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-        raise ConfigError(key, f"must be a number > 0, got {value!r}")
-    return float(value)
 
 
 def _roster_shifts(value: Any) -> Any:
@@ -419,7 +375,7 @@ def _roster(value: Any, account_keys: set[str]) -> tuple[RosterSettings, ...]:
         agent = entry.get("agent")
         if not isinstance(agent, int) or isinstance(agent, bool):
             raise ConfigError(f"{where}.agent", f"must be the agent's Telegram user id, got {agent!r}")
-        account = _str(entry, f"{where}.account", "")
+        account = string(entry, f"{where}.account", "")
         if account not in account_keys:
             raise ConfigError(f"{where}.account", f"unknown account {account!r}")
         weekdays = entry.get("weekdays", [1, 2, 3, 4, 5])
@@ -428,43 +384,11 @@ def _roster(value: Any, account_keys: set[str]) -> tuple[RosterSettings, ...]:
         entries.append(
             RosterSettings(
                 tg_user_id=agent,
-                name=_str(entry, f"{where}.name", str(agent)),
+                name=string(entry, f"{where}.name", str(agent)),
                 account=account,
                 weekdays=frozenset(d - 1 for d in weekdays),
-                start=_clock_time(entry, f"{where}.from", "09:00"),
-                end=_clock_time(entry, f"{where}.to", "18:00"),
+                start=clock_time(entry, f"{where}.from", "09:00"),
+                end=clock_time(entry, f"{where}.to", "18:00"),
             )
         )
     return tuple(entries)
-
-
-def _clock_time(section: dict[str, Any], key: str, default: str) -> time:
-    value = section.get(_leaf(key), default)
-    if isinstance(value, time):
-        return value
-    try:
-        hours, minutes = str(value).split(":")
-        return time(int(hours), int(minutes))
-    except ValueError:
-        raise ConfigError(key, f'must be a time of day like "22:00", got {value!r}') from None
-
-
-def _bool(section: dict[str, Any], key: str, default: bool) -> bool:
-    value = section.get(_leaf(key), default)
-    if not isinstance(value, bool):
-        raise ConfigError(key, f"must be true or false, got {value!r}")
-    return value
-
-
-def _positive_int(section: dict[str, Any], key: str, default: int) -> int:
-    value = section.get(_leaf(key), default)
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ConfigError(key, f"must be a positive whole number, got {value!r}")
-    return value
-
-
-def _non_negative(section: dict[str, Any], key: str, default: float) -> float:
-    value = section.get(_leaf(key), default)
-    if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-        raise ConfigError(key, f"must be a number >= 0, got {value!r}")
-    return float(value)
