@@ -64,7 +64,7 @@ def preview_message(render: Renderer, snapshot: Snapshot, names: dict[int, str])
 def preview_keyboard(render: Renderer, snapshot: Snapshot) -> InlineKeyboardMarkup:
     """Confirm carries the preview's checksum; Cancel needs none."""
     month, pool = snapshot.month, snapshot.pool_cents
-    confirm = cb.encode(cb.ClosePress(cb.CONFIRM, month, pool, snapshot.checksum[:12]))
+    confirm = cb.encode(cb.ClosePress(cb.CONFIRM, month, pool, cb.offered(snapshot.checksum)))
     cancel = cb.encode(cb.ClosePress(cb.CANCEL, month, pool, ""))
     return InlineKeyboardMarkup(
         [
