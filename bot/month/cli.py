@@ -17,7 +17,7 @@ from bot.core.config import Config
 from bot.core.errors import Refused
 from bot.core.setup import open_baton
 from bot.month.files import month_files
-from bot.month.parse import parse_pool
+from bot.month.parse import month_argument, parse_pool
 from bot.month.render import closed_message
 from bot.month.service import Closed, close_month, month_figures
 from bot.text.layout import plain_text
@@ -43,6 +43,7 @@ def close_month_command(config: Config, month: str, pool: str, *, as_json: bool)
         print(f"baton close-month: --pool must be an amount in yuan with at most two decimals, got {pool!r}", file=sys.stderr)
         return EXIT_REFUSED
     try:
+        month_argument(month)
         with _baton(config) as baton:
             closed = baton.run(close_month, month, pool_cents, None)
     except Refused as refusal:
@@ -83,6 +84,7 @@ def export_command(config: Config, month: str, out: str) -> int:
     """`baton export YYYY-MM --out file.xlsx`: the frozen month if it is closed, else provisional figures with the configured pool."""
     render = Renderer(config)
     try:
+        month_argument(month)
         with _baton(config) as baton:
             figures = baton.run(month_figures, month)
             workbook = baton.read(month_files, figures.snapshot).workbook_xlsx

@@ -112,8 +112,18 @@ def supervisors_only_toast(render: Renderer) -> str:
 
 def adjusted_text(render: Renderer, done: Adjusted) -> str:
     return render.t(
-        "adjusted", by=escape(done.by), name=escape(done.agent), points=f"{done.points:+g}", month=done.month, reason=escape(done.reason)
+        "adjusted",
+        by=escape(done.by),
+        name=escape(done.agent),
+        points=signed_points(done.points),
+        month=done.month,
+        reason=escape(done.reason),
     )
+
+
+def signed_points(points: float) -> str:
+    """+5, +2.5, -0.01: hundredths at most, as points are shown everywhere, and never in exponent form."""
+    return f"{points:+.2f}".rstrip("0").rstrip(".")
 
 
 def reopened_text(render: Renderer, done: Reopened) -> str:
