@@ -1,5 +1,5 @@
-"""Careful operator commands (issue 15): months outside the calendar on the command line.
-On SQLite and, when configured, PostgreSQL."""
+"""Careful operator commands (issue 15): `baton backup` onto the live database or into a missing folder,
+and months outside the calendar on the command line. On SQLite and, when configured, PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from bot.core.config import load_config
 from bot.core.person import Person
 from bot.core.setup import prepare_database
 from domain.clock import ManualClock
+from storage import audit
+from storage.db import make_engine, reading, transaction
 from tests.factories import act, local
 
 CONFIG = """
@@ -61,3 +63,66 @@ def test_a_month_outside_the_calendar_is_refused_on_the_command_line(tmp_path, d
     captured = capsys.readouterr()
     assert captured.err.strip() == f"“{month}”超出可用日期范围：请使用 2000 年至 2100 年之间的日期，未做任何更改"
     assert not (tmp_path / "x.xlsx").exists()
+
+
+# -- backup -----------------------------------------------------------------------------------------------------
+
+
+def sqlite_config(tmp_path: Path) -> tuple[Path, Path]:
+    db = tmp_path / "baton.db"
+    config = october(tmp_path, f"sqlite:///{db}")
+    return config, db
+
+
+def audit_count(db: Path) -> int:
+    engine = make_engine(f"sqlite:///{db}")
+    try:
+        with reading(engine) as session:
+            return sum(1 for _ in audit.entries(session))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("target", ["baton.db", "baton.db-wal", "baton.db-shm", "./sub/../baton.db", "link.db"])
+def test_backup_refuses_the_live_database_and_its_companions(tmp_path, capsys, monkeypatch, target):
+    config, db = sqlite_config(tmp_path)
+    engine = make_engine(f"sqlite:///{db}")  # the running bot: its connection keeps the -wal and -shm files
+    try:
+        with transaction(engine) as session:
+            audit.append(session, local("2026-11-02", "09:00"), "import", subject="after")
+        before, size = audit_count(db), db.stat().st_size
+        (tmp_path / "sub").mkdir()
+        (tmp_path / "link.db").symlink_to(db)
+        monkeypatch.chdir(tmp_path)
+        assert main(["--config", str(config), "backup", target]) == 1
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert captured.err.startswith(f"baton backup: {Path(target)} is the live database file ")
+        assert "Traceback" not in captured.err
+        assert audit_count(db) == before and db.stat().st_size == size
+        assert not list(tmp_path.glob("*.partial"))
+    finally:
+        engine.dispose()
+
+
+def test_backup_into_a_missing_folder_says_so(tmp_path, database_url, capsys):
+    config = october(tmp_path, database_url)
+    missing = tmp_path / "no" / "such" / "folder"
+    assert main(["--config", str(config), "backup", str(missing / "baton.db")]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.strip() == (
+        f"baton backup: the folder {missing} does not exist; create it first (mkdir -p {missing}) and run baton backup again"
+    )
+    assert not missing.exists()
+
+
+def test_backup_onto_a_folder_says_so(tmp_path, capsys):
+    config, _db = sqlite_config(tmp_path)
+    assert main(["--config", str(config), "backup", str(tmp_path)]) == 1
+    assert "is a folder; name the backup file" in capsys.readouterr().err
+
+
+def test_backup_beside_the_database_still_works(tmp_path, capsys):
+    config, db = sqlite_config(tmp_path)
+    assert main(["--config", str(config), "backup", str(tmp_path / "baton.db.backup")]) == 0
+    assert audit_count(tmp_path / "baton.db.backup") == audit_count(db)
