@@ -1,11 +1,15 @@
 """Careful operator commands (issue 15): `baton backup` onto the live database or into a missing folder,
-and months outside the calendar on the command line. On SQLite and, when configured, PostgreSQL."""
+`baton audit verify` and `baton export` against a frozen month edited in the database, and months
+outside the calendar on the command line. On SQLite and, when configured, PostgreSQL."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.cli import main
 from bot.console.service import hand_off_account, log_case, take_over_account
@@ -14,6 +18,7 @@ from bot.core.config import load_config
 from bot.core.person import Person
 from bot.core.setup import prepare_database
 from domain.clock import ManualClock
+from domain.snapshot import canonical_json, checksum_of, snapshot_from_json
 from storage import audit
 from storage.db import make_engine, reading, transaction
 from tests.factories import act, local
@@ -49,6 +54,94 @@ def october(tmp_path: Path, database_url: str) -> Path:
     act(baton, li, hand_off_account)
     baton.engine.dispose()
     return path
+
+
+def closed_october(tmp_path: Path, database_url: str, capsys) -> Path:
+    config = october(tmp_path, database_url)
+    assert main(["--config", str(config), "close-month", "2026-10", "--pool", "1000"]) == 0
+    capsys.readouterr()
+    return config
+
+
+def the_close(database_url: str) -> tuple[str, str]:
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(text("SELECT snapshot, checksum FROM month_closes WHERE month = '2026-10'")).one()
+            return row.snapshot, row.checksum
+    finally:
+        engine.dispose()
+
+
+def overwrite_close(database_url: str, snapshot: str, checksum: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE month_closes SET snapshot = :snapshot, checksum = :checksum WHERE month = '2026-10'"),
+                {"snapshot": snapshot, "checksum": checksum},
+            )
+    finally:
+        engine.dispose()
+
+
+def moved_money(snapshot_text: str, checksum: str):
+    """The frozen month with 1.00 yuan moved from the best paid agent to the other, resealed."""
+    frozen = snapshot_from_json(snapshot_text, checksum)
+    first, second = frozen.rows
+    rows = (replace(first, payout_cents=first.payout_cents - 100), replace(second, payout_cents=second.payout_cents + 100))
+    edited = replace(frozen, rows=rows, checksum="")
+    return replace(edited, checksum=checksum_of(edited))
+
+
+# -- audit verify and export against an edited frozen month ---------------------------------------------
+
+
+def test_a_resealed_snapshot_is_reported_by_verify_and_refused_by_export(tmp_path, database_url, capsys):
+    config = closed_october(tmp_path, database_url, capsys)
+    assert main(["--config", str(config), "audit", "verify"]) == 0
+    capsys.readouterr()
+
+    original, checksum = the_close(database_url)
+    forged = moved_money(original, checksum)
+    overwrite_close(database_url, canonical_json(forged), forged.checksum)
+    assert snapshot_from_json(*the_close(database_url)).checksum == forged.checksum, "the forgery agrees with itself"
+
+    assert main(["--config", str(config), "audit", "verify"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == (
+        f"结算记录被改动：2026-10 第 1 版：其校验码 {forged.checksum[:12]} 与结算审计条目记录的 {checksum[:12]} 不同（冻结快照被替换）"
+    )
+
+    out = tmp_path / "october.xlsx"
+    assert main(["--config", str(config), "export", "2026-10", "--out", str(out)]) == 2
+    assert not out.exists()
+    assert "2026-10 第 1 版的冻结结算与确认时的不一致" in capsys.readouterr().err
+
+
+def test_a_snapshot_edited_without_resealing_is_reported_too(tmp_path, database_url, capsys):
+    config = closed_october(tmp_path, database_url, capsys)
+    original, checksum = the_close(database_url)
+    edited = json.loads(original)
+    edited["pool_cents"] += 1
+    overwrite_close(database_url, json.dumps(edited), checksum)
+
+    assert main(["--config", str(config), "audit", "verify"]) == 1
+    assert capsys.readouterr().err.strip() == "结算记录被改动：2026-10 第 1 版：快照内容与其校验码不符（冻结快照被修改）"
+    assert main(["--config", str(config), "export", "2026-10", "--out", str(tmp_path / "october.xlsx")]) == 2
+
+
+def test_a_close_without_its_audit_entry_is_reported(tmp_path, database_url, capsys):
+    config = closed_october(tmp_path, database_url, capsys)
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE month_closes SET version = 2 WHERE month = '2026-10'"))
+    finally:
+        engine.dispose()
+    assert main(["--config", str(config), "audit", "verify"]) == 1
+    assert capsys.readouterr().err.strip() == "结算记录被改动：2026-10 第 2 版：审计日志中没有记录这次结算的 close_month 条目"
 
 
 # -- months outside the calendar ----------------------------------------------------------------------------
