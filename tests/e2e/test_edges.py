@@ -71,7 +71,17 @@ async def test_nothing_outside_the_calendar_was_written(live):
 
 @pytest.mark.parametrize(
     "typed, shown",
-    [("+0.0000001", None), ("+1.234", "+1.23"), ("-0.005", "-0.01"), ("+2.5", "+2.5"), ("+7", "+7")],
+    [
+        ("+0.0000001", None),
+        ("-0.004", None),
+        ("+1.234", "+1.23"),
+        ("-0.005", "-0.01"),
+        ("+2.5", "+2.5"),
+        ("+7", "+7"),
+        ("+1000.004", "+1000"),
+        ("+1000.005", None),
+        ("-" + "9" * 400, None),
+    ],
 )
 async def test_adjust_amounts_are_rounded_to_what_is_shown(live, clock, typed, shown):
     _wang, boss = await a_team(live)
@@ -98,3 +108,10 @@ async def test_a_confirm_carrying_only_a_prefix_of_the_checksum_closes_nothing(l
     done = await live.press(boss, preview, confirm)
     assert done.toasts() == ["2026-10 已结算"]
     assert latest_close(live, "2026-10").checksum.startswith(offered)
+
+
+@pytest.mark.parametrize("pool", ["1000000000", "999999999.999", "-5"])
+async def test_a_pool_beyond_integer_cents_or_a_billion_yuan_gets_the_usage(live, clock, pool):
+    _wang, boss = await a_team(live)
+    answers = (await live.say(boss, f"/close_month 2026-10 {pool}")).texts()
+    assert answers == [live.parts.team.t("usage.close_month").replace("&lt;", "<").replace("&gt;", ">")]
