@@ -79,6 +79,11 @@ def in_calendar(day: date) -> bool:
     return FIRST_DAY <= day <= LAST_DAY
 
 
+def week_in_calendar(monday: date) -> bool:
+    """Whether the week starting `monday` has a day in the calendar: 2000-01-01, a Saturday, lies in a week begun in 1999."""
+    return FIRST_DAY - timedelta(days=6) <= monday <= LAST_DAY
+
+
 def month_in_calendar(month: str) -> bool:
     """Whether "YYYY-MM" is a month of Baton's calendar; False for text that is no month at all."""
     try:

@@ -15,7 +15,7 @@ from bot.telegram.files import downloaded
 from bot.telegram.routes import captioned_document, command, press
 from bot.telegram.supervisors import is_supervisor, supervisors_only
 from domain.roster import parse_week
-from domain.time import in_calendar
+from domain.time import week_in_calendar
 
 
 def _accounts(context: BatonContext) -> list[str]:
@@ -28,7 +28,7 @@ async def roster_command(update: Update, context: BatonContext) -> None:
     if monday is None:
         await context.reply(render.refusal(context.render, Refused("roster_week_usage")))
         return
-    if not in_calendar(monday):
+    if not week_in_calendar(monday):
         await context.reply(render.refusal(context.render, outside(typed.strip())))
         return
     week = await context.query(service.week, monday)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from domain.time import FIRST_DAY, LAST_DAY, in_calendar, month_in_calendar
+from domain.time import FIRST_DAY, LAST_DAY, in_calendar, month_in_calendar, week_in_calendar
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,17 @@ def test_a_day_is_in_the_calendar_only_from_2000_to_2100(day, inside):
 )
 def test_a_month_is_in_the_calendar_when_all_its_days_are(month, inside):
     assert month_in_calendar(month) is inside
+
+
+@pytest.mark.parametrize(
+    "monday, inside",
+    [
+        (date(1999, 12, 20), False),
+        (date(1999, 12, 27), True),
+        (date(2100, 12, 27), True),
+        (date(2101, 1, 3), False),
+        (date(9999, 12, 27), False),
+    ],
+)
+def test_a_week_is_in_the_calendar_when_any_of_its_days_is(monday, inside):
+    assert week_in_calendar(monday) is inside

@@ -115,3 +115,12 @@ async def test_a_pool_beyond_integer_cents_or_a_billion_yuan_gets_the_usage(live
     _wang, boss = await a_team(live)
     answers = (await live.say(boss, f"/close_month 2026-10 {pool}")).texts()
     assert answers == [live.parts.team.t("usage.close_month").replace("&lt;", "<").replace("&gt;", ">")]
+
+
+@pytest.mark.parametrize(
+    "typed, heading", [("2000-01-01", "📅 排班 1999-W52（12-27 至 01-02"), ("2100-12-31", "📅 排班 2100-W52（12-27 至 01-02")]
+)
+async def test_a_week_that_reaches_into_the_calendar_is_shown(live, typed, heading):
+    wang, _boss = await a_team(live)
+    (answer,) = (await live.say(wang, f"/roster {typed}")).texts()
+    assert answer.startswith(heading)
