@@ -66,3 +66,28 @@ def month_of(day: date) -> str:
 
 def previous_month(today: date) -> str:
     return month_of(today.replace(day=1) - timedelta(days=1))
+
+
+# The calendar Baton answers about. A date a person types is checked against it before any
+# arithmetic: the day after date.max, or year 1 in a zone east of UTC, overflows datetime, and a
+# year outside this range is a typo anyway. Every parser of a date, month or week uses these.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def in_calendar(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def week_in_calendar(monday: date) -> bool:
+    """Whether the week starting `monday` has a day in the calendar: 2000-01-01, a Saturday, lies in a week begun in 1999."""
+    return FIRST_DAY - timedelta(days=6) <= monday <= LAST_DAY
+
+
+def month_in_calendar(month: str) -> bool:
+    """Whether "YYYY-MM" is a month of Baton's calendar; False for text that is no month at all."""
+    try:
+        first, last = month_days(month)
+    except ValueError:
+        return False
+    return in_calendar(first) and in_calendar(last)

@@ -105,5 +105,9 @@ class Audit:
         ).scalars()
         return list(reversed(list(rows)))
 
+    def of_action(self, action: str) -> list[AuditRow]:
+        """Every entry of one action, oldest first."""
+        return list(self.session.execute(select(AuditRow).where(col(AuditRow.action) == action).order_by(col(AuditRow.id))).scalars())
+
     def all(self) -> list[AuditRow]:
         return list(self.session.execute(select(AuditRow).order_by(col(AuditRow.id))).scalars())

@@ -126,3 +126,7 @@ class Months:
         return list(
             self.session.execute(select(MonthClose).where(col(MonthClose.month) == month).order_by(col(MonthClose.version))).scalars()
         )
+
+    def all_closes(self) -> list[MonthClose]:
+        """Every close of every month, reopened ones too, by month and version."""
+        return list(self.session.execute(select(MonthClose).order_by(col(MonthClose.month), col(MonthClose.version))).scalars())

@@ -36,6 +36,9 @@ def verify_command(config: Config, noted_head: str | None = None) -> int:
     if noted_head is not None and not verified.noted_head_found:
         print(render.head_missing(r, noted_head), file=sys.stderr)
         return EXIT_BROKEN
+    if verified.altered:
+        print("\n".join(plain_text(render.altered_close(r, altered)) for altered in verified.altered), file=sys.stderr)
+        return EXIT_BROKEN
     print(render.intact(r, verified))
     return 0
 

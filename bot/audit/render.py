@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from html import escape
 
-from bot.audit.service import BrokenEntry, Entry, Verified
+from bot.audit.service import AlteredClose, BrokenEntry, Entry, Verified
 from bot.text.i18n import t_or
 from bot.text.layout import truncate
 from bot.text.renderer import Renderer
@@ -81,3 +81,11 @@ def intact(render: Renderer, verified: Verified) -> str:
 
 def unreadable(render: Renderer, error: str) -> str:
     return render.t("audit.unreadable", error=error)
+
+
+def close_reason(render: Renderer, altered: AlteredClose) -> str:
+    return render.t(f"audit.close_reason.{altered.reason}", stored=altered.stored[:12], recorded=(altered.recorded or "")[:12])
+
+
+def altered_close(render: Renderer, altered: AlteredClose) -> str:
+    return render.t("audit.close_mismatch", month=altered.month, version=altered.version, reason=close_reason(render, altered))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.core.errors import Refused
 from bot.gaps import render, service
 from bot.gaps.parse import parse_assign, parse_day
 from bot.telegram.answers import attempt
@@ -15,7 +16,11 @@ from bot.telegram.supervisors import supervisors_only
 @supervisors_only("gaps")
 async def gaps_command(update: Update, context: BatonContext) -> None:
     today = context.baton.today()
-    day = parse_day(context.args[0], today) if context.args else today
+    try:
+        day = parse_day(context.args[0], today) if context.args else today
+    except Refused as refused:
+        await context.reply(context.render.refusal(refused))
+        return
     if day is None:
         await context.reply(context.render.t("usage.gaps"))
         return
@@ -25,7 +30,11 @@ async def gaps_command(update: Update, context: BatonContext) -> None:
 
 @supervisors_only("assign")
 async def assign_command(update: Update, context: BatonContext) -> None:
-    parsed = parse_assign(context.args or [], context.baton.today(), context.baton.tz)
+    try:
+        parsed = parse_assign(context.args or [], context.baton.today(), context.baton.tz)
+    except Refused as refused:
+        await context.reply(context.render.refusal(refused))
+        return
     if parsed is None:
         await context.reply(context.render.t("usage.assign"))
         return

@@ -7,17 +7,21 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from bot.core.calendar import checked_day
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 
 
 def parse_day(text: str, today: date) -> date | None:
+    """YYYY-MM-DD; None for anything else, Refused outside the calendar."""
     if not _DATE.match(text):
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         return None
+    return checked_day(day, text)
 
 
 def parse_assign(args: Sequence[str], today: date, tz: ZoneInfo) -> tuple[str, datetime, datetime, str] | None:

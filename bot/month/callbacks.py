@@ -6,12 +6,18 @@ and "mx:2026-10:1000000:".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.telegram.buttons import checked
 
 CONFIRM, CANCEL = "mc", "mx"
 PATTERN = r"^(mc|mx):"
+# Confirm carries this many hex digits of the previewed checksum: the whole checksum (64) does not fit
+# Telegram's 64 bytes beside the month and the largest pool. A Confirm is honoured only when it
+# carries exactly these digits, so a shorter prefix (say "2") cannot match a month's checksum.
+CHECKSUM_DIGITS = 12
+_CHECKSUM = re.compile(rf"[0-9a-f]{{{CHECKSUM_DIGITS}}}")
 
 
 @dataclass(frozen=True)
@@ -31,4 +37,11 @@ def decode(data: str | None) -> ClosePress | None:
     parts = (data or "").split(":")
     if len(parts) != 4 or parts[0] not in (CONFIRM, CANCEL) or not (parts[2].isascii() and parts[2].isdigit()):
         return None
+    if parts[0] == CONFIRM and not _CHECKSUM.fullmatch(parts[3]):
+        return None
     return ClosePress(parts[0], parts[1], int(parts[2]), parts[3])
+
+
+def offered(checksum: str) -> str:
+    """What a preview's Confirm carries of its snapshot's checksum."""
+    return checksum[:CHECKSUM_DIGITS]

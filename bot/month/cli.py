@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bot.audit.service import AlteredClose, altered_close
 from bot.core.baton import Baton
 from bot.core.config import Config
 from bot.core.errors import Refused
 from bot.core.setup import open_baton
 from bot.month.files import month_files
-from bot.month.parse import parse_pool
+from bot.month.parse import month_argument, parse_pool
 from bot.month.render import closed_message
 from bot.month.service import Closed, close_month, month_figures
 from bot.text.layout import plain_text
@@ -43,6 +44,7 @@ def close_month_command(config: Config, month: str, pool: str, *, as_json: bool)
         print(f"baton close-month: --pool must be an amount in yuan with at most two decimals, got {pool!r}", file=sys.stderr)
         return EXIT_REFUSED
     try:
+        month_argument(month)
         with _baton(config) as baton:
             closed = baton.run(close_month, month, pool_cents, None)
     except Refused as refusal:
@@ -80,10 +82,18 @@ def _as_json(closed: Closed) -> dict[str, object]:
 
 
 def export_command(config: Config, month: str, out: str) -> int:
-    """`baton export YYYY-MM --out file.xlsx`: the frozen month if it is closed, else provisional figures with the configured pool."""
+    """`baton export YYYY-MM --out file.xlsx`: the frozen month if it is closed, else provisional figures with the configured pool.
+
+    A close that is not what its audit entry sealed is refused, not written with a warning: the
+    workbook is what payroll pays from, and a warning on a terminal does not travel with the file.
+    """
     render = Renderer(config)
     try:
+        month_argument(month)
         with _baton(config) as baton:
+            if (altered := baton.read(altered_close, month)) is not None:
+                print(_altered_text(render, altered), file=sys.stderr)
+                return EXIT_REFUSED
             figures = baton.run(month_figures, month)
             workbook = baton.read(month_files, figures.snapshot).workbook_xlsx
     except Refused as refusal:
@@ -94,3 +104,8 @@ def export_command(config: Config, month: str, out: str) -> int:
     state = "frozen" if figures.closed else "provisional (not closed yet)"
     print(f"wrote {out}: {month}, {state}, checksum {snapshot.checksum[:12]}")
     return 0
+
+
+def _altered_text(render: Renderer, altered: AlteredClose) -> str:
+    reason = render.t(f"audit.close_reason.{altered.reason}", stored=altered.stored[:12], recorded=(altered.recorded or "")[:12])
+    return plain_text(render.refusal(Refused("close_altered", month=altered.month, version=altered.version), reason=reason))

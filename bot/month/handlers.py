@@ -23,7 +23,11 @@ async def adjust_command(update: Update, context: BatonContext) -> None:
     replied = update.effective_message.reply_to_message
     target = replied.from_user if replied is not None and replied.from_user and not replied.from_user.is_bot else None
     handle = (f"@{target.username}" if target.username else target.full_name) if target is not None else None
-    parsed = parse_adjust(context.args or [], handle)
+    try:
+        parsed = parse_adjust(context.args or [], handle)
+    except Refused as refused:
+        await context.reply(context.render.refusal(refused))
+        return
     if parsed is None:
         await context.reply(context.render.t("usage.adjust"))
         return
@@ -37,7 +41,11 @@ async def adjust_command(update: Update, context: BatonContext) -> None:
 async def close_month_command(update: Update, context: BatonContext) -> None:
     """A preview with Confirm and Cancel; nothing is frozen until Confirm."""
     payout = context.baton.config.payout
-    parsed = parse_close(context.args or [], previous_month(context.baton.today()), payout.pool_cents)
+    try:
+        parsed = parse_close(context.args or [], previous_month(context.baton.today()), payout.pool_cents)
+    except Refused as refused:
+        await context.reply(context.render.refusal(refused))
+        return
     if parsed is None or (parsed[1] == 0 and payout.policy.scheme != "team_fund"):
         await context.reply(context.render.t("usage.close_month"))
         return
@@ -86,7 +94,11 @@ async def post_closed_month(context: BatonContext, snapshot: Snapshot, version: 
 
 @supervisors_only("reopen_month")
 async def reopen_month_command(update: Update, context: BatonContext) -> None:
-    parsed = parse_reopen(context.args or [])
+    try:
+        parsed = parse_reopen(context.args or [])
+    except Refused as refused:
+        await context.reply(context.render.refusal(refused))
+        return
     if parsed is None:
         await context.reply(context.render.t("usage.reopen_month"))
         return

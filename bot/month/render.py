@@ -64,7 +64,7 @@ def preview_message(render: Renderer, snapshot: Snapshot, names: dict[int, str])
 def preview_keyboard(render: Renderer, snapshot: Snapshot) -> InlineKeyboardMarkup:
     """Confirm carries the preview's checksum; Cancel needs none."""
     month, pool = snapshot.month, snapshot.pool_cents
-    confirm = cb.encode(cb.ClosePress(cb.CONFIRM, month, pool, snapshot.checksum[:12]))
+    confirm = cb.encode(cb.ClosePress(cb.CONFIRM, month, pool, cb.offered(snapshot.checksum)))
     cancel = cb.encode(cb.ClosePress(cb.CANCEL, month, pool, ""))
     return InlineKeyboardMarkup(
         [
@@ -112,8 +112,18 @@ def supervisors_only_toast(render: Renderer) -> str:
 
 def adjusted_text(render: Renderer, done: Adjusted) -> str:
     return render.t(
-        "adjusted", by=escape(done.by), name=escape(done.agent), points=f"{done.points:+g}", month=done.month, reason=escape(done.reason)
+        "adjusted",
+        by=escape(done.by),
+        name=escape(done.agent),
+        points=signed_points(done.points),
+        month=done.month,
+        reason=escape(done.reason),
     )
+
+
+def signed_points(points: float) -> str:
+    """+5, +2.5, -0.01: hundredths at most, as points are shown everywhere, and never in exponent form."""
+    return f"{points:+.2f}".rstrip("0").rstrip(".")
 
 
 def reopened_text(render: Renderer, done: Reopened) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.core.calendar import outside
 from bot.core.errors import Refused
 from bot.roster import callbacks as cb
 from bot.roster import render, service, swaps
@@ -14,6 +15,7 @@ from bot.telegram.files import downloaded
 from bot.telegram.routes import captioned_document, command, press
 from bot.telegram.supervisors import is_supervisor, supervisors_only
 from domain.roster import parse_week
+from domain.time import week_in_calendar
 
 
 def _accounts(context: BatonContext) -> list[str]:
@@ -21,9 +23,13 @@ def _accounts(context: BatonContext) -> list[str]:
 
 
 async def roster_command(update: Update, context: BatonContext) -> None:
-    monday = parse_week(" ".join(context.args or []), context.baton.today())
+    typed = " ".join(context.args or [])
+    monday = parse_week(typed, context.baton.today())
     if monday is None:
         await context.reply(render.refusal(context.render, Refused("roster_week_usage")))
+        return
+    if not week_in_calendar(monday):
+        await context.reply(render.refusal(context.render, outside(typed.strip())))
         return
     week = await context.query(service.week, monday)
     await context.reply(render.week_text(context.render, week))

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
+from bot.core.calendar import checked_day
 from bot.core.errors import Refused
 from domain.roster import parse_hours, parse_weekdays
 from storage.importers.errors import ExportUnreadable
@@ -63,14 +64,15 @@ class SwapRequest:
 
 
 def parse_date(text: str, today: date) -> date | None:
-    """YYYY-MM-DD, YYYY/MM/DD, or MM-DD in this year."""
+    """YYYY-MM-DD, YYYY/MM/DD, or MM-DD in this year; None for anything else, Refused outside the calendar."""
     match = _DAY.match(text.strip())
     if match is None:
         return None
     try:
-        return date(int(match[1]) if match[1] else today.year, int(match[2]), int(match[3]))
+        day = date(int(match[1]) if match[1] else today.year, int(match[2]), int(match[3]))
     except ValueError:
         return None
+    return checked_day(day, text.strip())
 
 
 def parse_shift(words: Sequence[str], accounts: Iterable[str], today: date) -> ShiftRequest:

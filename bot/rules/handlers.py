@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.core.errors import Refused
 from bot.rules import render, service
 from bot.rules.parse import factor_named, parse_set_weight
 from bot.telegram.answers import attempt
@@ -22,7 +23,11 @@ async def rules_command(update: Update, context: BatonContext) -> None:
 @supervisors_only("set_weight")
 async def set_weight_command(update: Update, context: BatonContext) -> None:
     """Confirms to the supervisor; the group always sees the one-line change."""
-    parsed = parse_set_weight(context.args or [])
+    try:
+        parsed = parse_set_weight(context.args or [])
+    except Refused as refused:
+        await context.reply(render.refusal(context.render, refused))
+        return
     if parsed is None:
         await context.reply(render.usage(context.render))
         return

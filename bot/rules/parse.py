@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.core.calendar import checked_day
 from bot.text.i18n import LANGUAGES, t
 from domain.rules import KNOWN_FACTORS
 
@@ -14,7 +15,7 @@ _FROM_WORDS = ("from", "自", "从")
 
 
 def parse_set_weight(args: list[str]) -> tuple[str, float, date | None] | None:
-    """`factor weight [from YYYY-MM-DD]` → (factor word, weight, day or None)."""
+    """`factor weight [from YYYY-MM-DD]` → (factor word, weight, day or None); Refused outside the calendar."""
     words = list(args)
     if len(words) < 2 or not _NUMBER.match(words[1]):
         return None
@@ -28,9 +29,10 @@ def parse_set_weight(args: list[str]) -> tuple[str, float, date | None] | None:
     if len(rest) != 1 or not _DAY.match(rest[0]):
         return None
     try:
-        return factor, weight, date.fromisoformat(rest[0])
+        day = date.fromisoformat(rest[0])
     except ValueError:
         return None
+    return factor, weight, checked_day(day, rest[0])
 
 
 def factor_named(word: str) -> str:

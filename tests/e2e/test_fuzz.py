@@ -21,6 +21,7 @@ from telegram.ext import ApplicationBuilder, CommandHandler
 from bot.app import register_handlers
 from bot.console import callbacks as cb
 from bot.console.parse import parse_case_args
+from bot.core.errors import Refused
 from bot.gaps.parse import parse_assign, parse_day
 from bot.imports.parse import CAPTION
 from bot.ledger.parse import parse_period
@@ -31,6 +32,7 @@ from bot.roster import callbacks as roster_cb
 from bot.rules.parse import factor_named, parse_set_weight
 from bot.sandbox.html_text import utf16_len
 from bot.text.i18n import MESSAGES
+from domain.time import FIRST_DAY, LAST_DAY
 from tests.e2e.test_permissions import behind_marker, snapshot
 from tests.factories import SHANGHAI, SUPERVISOR_ID, local
 
@@ -48,6 +50,10 @@ NASTY = [
     "2026-10",
     "2026-11",
     "2026-13",
+    "9999-12-31",
+    "0001-01",
+    "9999-W52",
+    "+0.0000001",
     "2026-02-30",
     "10:00",
     "25:61",
@@ -94,24 +100,33 @@ TODAY = date(2026, 11, 2)
 # -- the pure parsers -------------------------------------------------------------------------------
 
 
+def calendar_checked(parse, *args):
+    """What `parse` read, or None for input it refuses: a date outside the calendar is refused, never raised further."""
+    try:
+        return parse(*args)
+    except Refused as refused:
+        assert refused.code == "out_of_calendar" and f"error.{refused.code}" in MESSAGES
+        return None
+
+
 @settings(max_examples=400, deadline=None)
 @given(WORDS, ARGS, st.one_of(st.none(), WORD))
-def test_every_argument_parser_returns_a_result_or_none_and_never_raises(words, text, replied_to):
+def test_every_argument_parser_returns_a_result_none_or_a_refusal_and_never_raises(words, text, replied_to):
     account, case_type, note = parse_case_args(words, {"jd", "vip"})
     assert account in (None, "jd", "vip") and isinstance(case_type, str) and (note is None or isinstance(note, str))
 
-    if (period := parse_period(text)) is not None:
-        assert period[1] <= period[2]
-    if (day := parse_day(text, TODAY)) is not None:
-        assert isinstance(day, date)
-    if (assigned := parse_assign(words, TODAY, SHANGHAI)) is not None:
+    if (period := calendar_checked(parse_period, text)) is not None:
+        assert FIRST_DAY <= period[1] <= period[2] <= LAST_DAY
+    if (day := calendar_checked(parse_day, text, TODAY)) is not None:
+        assert FIRST_DAY <= day <= LAST_DAY
+    if (assigned := calendar_checked(parse_assign, words, TODAY, SHANGHAI)) is not None:
         assert assigned[1].tzinfo is not None and assigned[2].tzinfo is not None
-    if (weight := parse_set_weight(words)) is not None:
+    if (weight := calendar_checked(parse_set_weight, words)) is not None:
         assert isinstance(weight[1], float)
     assert isinstance(factor_named(text), str)
-    if (adjusted := parse_adjust(words, replied_to)) is not None:
-        assert isinstance(adjusted[1], float)
-    if (closing := parse_close(words, "2026-10", 100)) is not None:
+    if (adjusted := calendar_checked(parse_adjust, words, replied_to)) is not None:
+        assert isinstance(adjusted[1], float) and round(adjusted[1], 2) == adjusted[1]
+    if (closing := calendar_checked(parse_close, words, "2026-10", 100)) is not None:
         assert re.fullmatch(r"\d{4}-\d{2}", closing[0]) and closing[1] >= 0
     if (cents := parse_pool(text)) is not None:
         assert 0 <= cents < 10**11
