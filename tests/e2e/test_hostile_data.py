@@ -154,3 +154,19 @@ def test_the_log_shows_control_characters_escaped():
         record.exc_info = sys.exc_info()
     shown = EscapingFormatter("%(message)s").format(record)
     assert "\x1b" not in shown and "\\x1b[31mname" in shown and "\nTraceback" in shown
+
+
+async def test_reasons_longer_than_their_column_are_refused_and_controls_left_out(live, clock):
+    wang = live.user(101, "王芳", username="wangfang")
+    boss = live.user(SUPERVISOR_ID, "主管", username="boss")
+    await work(live, clock, wang)
+    clock.set(local("2026-10-30", "12:00"))
+    (adjusted,) = (await live.say(boss, "/adjust @wangfang +1 \u202e培训\x1b[0m")).texts()
+    assert adjusted.endswith("：培训[0m")
+    await close(live, clock, boss)
+
+    (refused,) = (await live.say(boss, "/reopen_month 2026-10 " + "漏" * 501)).texts()
+    assert refused == "原因太长（最多 500 字），未做任何更改"
+    assert latest_close(live, "2026-10").reopened_at is None
+    (reopened,) = (await live.say(boss, "/reopen_month 2026-10 " + "漏" * 500)).texts()
+    assert reopened.startswith("🔓 主管 重新打开了 2026-10")
