@@ -7,11 +7,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
-import os
 import sys
 
 from bot.core.config import ConfigError, config_path, load_config
+from bot.core.logs import configure_logging
 
 EXIT_CONFIG = 2
 
@@ -65,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     explicit = getattr(args, "config", None)
-    logging.basicConfig(level=os.environ.get("BATON_LOG", "WARNING"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     try:
         return dispatch(args, explicit)
     except ConfigError as exc:

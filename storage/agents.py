@@ -8,10 +8,23 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, or_, select
 from sqlmodel import Session, col
 
+from domain.untrusted import clean_name
 from storage.models import Agent
 from storage.types import table_of
 
 _AGENTS = table_of(Agent)
+
+
+def _length(column: str) -> int:
+    length = getattr(_AGENTS.c[column].type, "length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"agents.{column} has no length")
+    return length
+
+
+# What the columns hold: PostgreSQL refuses a longer value, and with it the person's every update.
+NAME_LENGTH = _length("name")
+USERNAME_LENGTH = _length("username")
 _NAME = select(_AGENTS.c.name).where(_AGENTS.c.id == bindparam("agent"))  # built once
 
 
@@ -20,8 +33,12 @@ class Agents:
         self.session = session
 
     def register(self, tg_user_id: int, name: str, username: str | None, at: datetime, language_code: str | None = None) -> Agent:
-        """The agent for a Telegram user, created on first sight; a changed name or language is followed."""
-        language_code = (language_code or "")[:16] or None
+        """The agent for a Telegram user, created on first sight; a changed name or language is followed.
+
+        The name and username are cleaned here, once: every place that shows them reads them from here."""
+        language_code = clean_name(language_code, 16) or None
+        username = clean_name(username, USERNAME_LENGTH) or None
+        name = clean_name(name, NAME_LENGTH) or username or str(tg_user_id)
         agent = self.by_tg_id(tg_user_id)
         if agent is None:
             agent = Agent(tg_user_id=tg_user_id, name=name, username=username, registered_at=at, language_code=language_code)
@@ -37,7 +54,7 @@ class Agents:
         """An agent known from configuration (the roster) or named by id before they ever wrote."""
         agent = self.by_tg_id(tg_user_id)
         if agent is None:
-            agent = Agent(tg_user_id=tg_user_id, name=name, username=None, registered_at=at)
+            agent = Agent(tg_user_id=tg_user_id, name=clean_name(name, NAME_LENGTH) or str(tg_user_id), username=None, registered_at=at)
             self.session.add(agent)
             self.session.flush()
         return agent
@@ -61,7 +78,7 @@ class Agents:
 
     def find(self, handle: str) -> Agent | None:
         """An agent by @username or exact display name, case-insensitively."""
-        handle = handle.removeprefix("@").strip().lower()
+        handle = clean_name(handle.strip().removeprefix("@"), NAME_LENGTH).lower()
         return (
             self.session.execute(
                 select(Agent)

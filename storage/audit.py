@@ -21,6 +21,7 @@ _CHAIN_LOCK = 0x6261746F6E  # "baton"
 _AUDIT = table_of(AuditRow)
 _TAIL = select(_AUDIT.c.hash).order_by(_AUDIT.c.id.desc()).limit(1)
 _APPEND = insert(_AUDIT).returning(_AUDIT.c.id)
+SUBJECT_LENGTH = 128  # audit_log.subject
 
 
 def detail_json(detail: dict[str, object]) -> str:
@@ -47,6 +48,9 @@ def append(
     tail = session.connection().execute(_TAIL).scalar()
     prev = tail or GENESIS
     body = detail_json(detail or {})
+    # A subject may be built from names (two of them for a flagged pair of thanks): PostgreSQL refuses
+    # one longer than the column, and with it the command. Sealed as stored.
+    subject = subject[:SUBJECT_LENGTH]
     row = AuditRow(
         at=at,
         actor_agent_id=actor_agent_id,

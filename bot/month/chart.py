@@ -13,7 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from bot.text.charts import DPI, WIDTH_INCHES, cjk_font
+from bot.text.charts import DPI, WIDTH_INCHES, cjk_font, literal
 from bot.text.i18n import scheme_name, t
 from bot.text.i18n.formats import money, month_name, number
 from domain.snapshot import Snapshot
@@ -40,7 +40,7 @@ def month_chart(snapshot: Snapshot, names: Mapping[int, str], *, lang: str = "zh
     FigureCanvasAgg(figure)
 
     top = 1 - MARGIN_INCHES / height
-    heading = title or _label(lang, "title", month=month_name(lang, snapshot.month))
+    heading = literal(title) if title else _label(lang, "title", month=month_name(lang, snapshot.month))
     figure.text(0.5, top, heading, ha="center", va="top", fontproperties=font, fontsize=13)
     figure.text(
         0.5,
@@ -136,7 +136,7 @@ def _bar_label(score: float, payout_cents: int, tier: str | None, lang: str) -> 
     parts = [_label(lang, "points", score=number(lang, score, 2)), money(lang, payout_cents)]
     if tier:
         parts.append(tier)
-    return " · ".join(parts)
+    return literal(" · ".join(parts))
 
 
 def _subtitle(snapshot: Snapshot, lang: str) -> str:
@@ -153,7 +153,7 @@ def _subtitle(snapshot: Snapshot, lang: str) -> str:
 
 
 def _agent(names: Mapping[int, str], agent_id: int) -> str:
-    return names.get(agent_id) or f"#{agent_id}"
+    return literal(names.get(agent_id) or f"#{agent_id}")
 
 
 def _label(lang: str, key: str, **params: object) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 
+from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
 from bot.month import callbacks as cb
 from bot.month import render, service
@@ -11,10 +14,14 @@ from bot.month.files import month_files
 from bot.month.parse import parse_adjust, parse_close, parse_reopen
 from bot.telegram.answers import attempt, attempt_press, refuse_press
 from bot.telegram.context import BatonContext
+from bot.telegram.courier import Post, queue
 from bot.telegram.routes import command, press
 from bot.telegram.supervisors import is_supervisor, supervisors_only
-from domain.snapshot import Snapshot
+from bot.text.layout import toast_text
+from bot.text.renderer import Renderer
 from domain.time import previous_month
+
+log = logging.getLogger(__name__)
 
 
 @supervisors_only("adjust")
@@ -74,22 +81,40 @@ async def close_press(update: Update, context: BatonContext) -> None:
             await query.answer(render.cancelled_toast(context.render))
             await context.edit(query.message, render.cancelled_text(context.render, choice.month))
         return
-    closed = await attempt_press(query, context, service.close_month, choice.month, choice.pool_cents, choice.checksum)
+    update_id = update.update_id
+    try:
+        closed = await attempt_press(query, context, close_and_post, choice, context.team, f"{update_id}:close")
+    except Exception:
+        # Nothing was frozen: the close and its posts are one transaction. Said, never silent.
+        log.exception("closing %s failed; nothing was frozen", choice.month)
+        await query.answer(toast_text(render.close_failed_text(context.for_user(query.from_user), choice.month)), show_alert=True)
+        await context.reply(render.close_failed_text(context.render, choice.month))
+        return
     if closed is None:
         return
-    snapshot = closed.scored.snapshot
+    context.parts.courier.wake()
     await query.answer(render.closed_toast(context.render, choice.month))
-    await context.edit(query.message, render.closed_message(context.render, snapshot, closed.scored.names, closed.version))
-    await post_closed_month(context, snapshot, closed.version)
+    await context.edit(query.message, render.closed_message(context.render, closed.scored.snapshot, closed.scored.names, closed.version))
 
 
-async def post_closed_month(context: BatonContext, snapshot: Snapshot, version: int) -> None:
-    """The frozen month in the group, in the team's language, with its chart and payroll workbook."""
-    files = await context.query(month_files, snapshot)
-    chat = context.baton.config.team.chat_id
-    await context.send(chat, render.closed_message(context.team, snapshot, files.names, version))
-    await context.send_file(chat, files.chart_png, f"baton-{snapshot.month}.png", photo=True)
-    await context.send_file(chat, files.workbook_xlsx, f"baton-{snapshot.month}-v{version}.xlsx")
+def close_and_post(uow: UnitOfWork, choice: cb.ClosePress, team: Renderer, key: str) -> service.Closed:
+    """Freeze the month and owe the group its message, chart and workbook, in one transaction.
+
+    Drawing the chart and writing the workbook can fail on what people typed; then the month is not
+    frozen either, instead of frozen with nothing posted and "already closed" to every retry. The
+    writer waits the second this takes, once a month.
+    """
+    closed = service.close_month(uow, choice.month, choice.pool_cents, choice.checksum)
+    snapshot, version = closed.scored.snapshot, closed.version
+    files = month_files(uow, snapshot)
+    posts = (
+        Post(render.closed_message(team, snapshot, files.names, version)),
+        Post(file=files.chart_png, filename=f"baton-{snapshot.month}.png", photo=True),
+        Post(file=files.workbook_xlsx, filename=f"baton-{snapshot.month}-v{version}.xlsx"),
+    )
+    for number, post in enumerate(posts):
+        queue(uow, uow.config.team.chat_id, f"{key}:{number}", post)
+    return closed
 
 
 @supervisors_only("reopen_month")

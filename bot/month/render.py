@@ -91,6 +91,10 @@ def closed_message(render: Renderer, snapshot: Snapshot, names: dict[int, str], 
     return "\n".join([title, payout_table(render, snapshot, names)])
 
 
+def close_failed_text(render: Renderer, month: str) -> str:
+    return render.t("close.failed", month=month)
+
+
 def closed_toast(render: Renderer, month: str) -> str:
     return render.t("toast.closed", month=month)
 

@@ -28,9 +28,11 @@ from domain.scoring import ScoreCard, score_period
 from domain.scoring_hours import scoring_seconds
 from domain.snapshot import Snapshot, freeze, snapshot_from_json, snapshot_rows
 from domain.time import day_bounds, days_between, month_days, month_of
+from domain.untrusted import clean_text
 
 COLLABORATION_KINDS = ("cover", "handover", "thanks", "peak_help")
 MAX_ADJUSTMENT = 1000
+REOPEN_REASON_LIMIT = 500  # MonthClose.reopen_reason
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ def _require_open(uow: UnitOfWork, month: str) -> None:
 
 def adjust(uow: UnitOfWork, handle: str, points: float, reason: str, month: str | None = None) -> Adjusted:
     """Points up or down with a reason, dated today, or the month's last day for an earlier month."""
-    reason = (reason or "").strip()
+    reason = clean_text(reason or "").strip()
     if not reason:
         raise Refused("adjust_needs_reason")
     if points == 0 or abs(points) > MAX_ADJUSTMENT:
@@ -275,9 +277,11 @@ def cancel_close(uow: UnitOfWork, month: str) -> str:
 def reopen_month(uow: UnitOfWork, month: str, reason: str) -> Reopened:
     """Allow a correction; the frozen version stays as it was."""
     month_span(month)
-    reason = (reason or "").strip()
+    reason = clean_text(reason or "").strip()
     if not reason:
         raise Refused("reopen_needs_reason")
+    if len(reason) > REOPEN_REASON_LIMIT:
+        raise Refused("reason_too_long", limit=REOPEN_REASON_LIMIT)
     close = uow.months.latest_close(month)
     if close is None or close.reopened_at is not None:
         raise Refused("month_not_closed", month=month)

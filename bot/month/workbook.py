@@ -9,6 +9,10 @@ Money is integer cents in the data. The payouts sheet shows yuan for people and 
 exact cents beside them, so nothing depends on a float adding up.
 
 Excel has no time zones: instants are shown as naive datetimes in the team's zone.
+
+Names, reasons and notes are what people typed: every text cell is stored as a string (never a
+formula or an error value, whatever it starts with), one starting like a formula carries Excel's
+quote prefix so editing it keeps it text, and characters XML cannot hold are left out.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.packaging.custom import IntProperty, StringProperty
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -40,6 +46,8 @@ INSTANT = "yyyy-mm-dd hh:mm:ss"
 GENERAL = "General"
 
 MAX_COLUMN_WIDTH = 60
+# What makes Excel (or LibreOffice) read a typed cell as a formula: "=cmd|' /C calc'!A0", "+1+1", "@SUM(…)".
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 # conversations: credited one by one; apportioned: a platform's day total shared by hold time (no session data that day).
 DAILY_COLUMNS = ("day", "agent_id", "hours", "conversations", "apportioned", "cases", "points")
@@ -108,9 +116,9 @@ def _payouts_sheet(sheet: Worksheet, snapshot: Snapshot, names: Mapping[int, str
     # never reaches below the table, whose every row is then a payout line.
     first_column = len(headers) + 2
     for column, (key, value, number_format) in enumerate(metadata, start=first_column):
-        label = sheet.cell(row=1, column=column, value=_label(lang, key))
+        label = _text_cell(sheet.cell(row=1, column=column, value=_storable(_label(lang, key))))
         label.font = Font(bold=True)
-        sheet.cell(row=2, column=column, value=value).number_format = number_format
+        _text_cell(sheet.cell(row=2, column=column, value=_storable(value))).number_format = number_format
         _fit_widths(sheet, column, [label.value, value])
 
 
@@ -180,11 +188,13 @@ def _collaboration_sheet(sheet: Worksheet, collaboration: pd.DataFrame, names: M
 
 
 def _write_table(sheet: Worksheet, headers: Sequence[str], rows: Table, formats: Sequence[str], *, filter_rows: bool = True) -> None:
-    sheet.append(list(headers))
+    sheet.append([_storable(header) for header in headers])
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        _text_cell(cell).font = Font(bold=True)
     for values in rows:
-        sheet.append(list(values))
+        sheet.append([_storable(value) for value in values])
+        for cell in sheet[sheet.max_row]:
+            _text_cell(cell)
     for column, number_format in enumerate(formats, start=1):
         if number_format != GENERAL:
             for (cell,) in sheet.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=column, max_col=column):
@@ -193,6 +203,20 @@ def _write_table(sheet: Worksheet, headers: Sequence[str], rows: Table, formats:
     sheet.freeze_panes = "A2"
     if filter_rows:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+
+
+def _storable(value: Cell) -> Cell:
+    """Text without the control characters an xlsx file cannot hold (openpyxl refuses them)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _text_cell(cell: SheetCell) -> SheetCell:
+    """A text cell as a string: openpyxl would make "=…" a formula and "#N/A" an error value."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_LEADS):
+            cell.quotePrefix = True
+    return cell
 
 
 def _fit_widths(sheet: Worksheet, column: int, values: Iterable[Cell]) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bot.text.charts import DPI, WIDTH_INCHES, cjk_font
+from bot.text.charts import DPI, WIDTH_INCHES, cjk_font, literal
 from bot.text.i18n import t
 from domain.profile import MonthTrend
 
@@ -62,7 +62,13 @@ def trend_chart(trend: Sequence[MonthTrend], *, name: str, lang: str = "zh") -> 
     legend_font.set_size(7)
     axes.legend(prop=legend_font, frameon=False, loc="lower left", ncols=2, bbox_to_anchor=(0.0, 1.0))
     figure.text(
-        0.5, 0.97, t(lang, "profile.chart.title", name=name, months=len(trend)), ha="center", va="top", fontproperties=font, fontsize=10
+        0.5,
+        0.97,
+        t(lang, "profile.chart.title", name=literal(name), months=len(trend)),
+        ha="center",
+        va="top",
+        fontproperties=font,
+        fontsize=10,
     )
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")

@@ -135,10 +135,7 @@ class Courier:
     async def post(self, chat_id: int, key: str, post: Post) -> None:
         """Queue `post` for `chat_id` once (by key), and wake."""
 
-        def queue(uow: UnitOfWork) -> None:
-            uow.outbox.claim(POST, key, uow.now, chat_id=chat_id, text=post.text, payload=post.payload(), blob=post.file, sending=False)
-
-        await asyncio.to_thread(self.baton.run, queue)
+        await asyncio.to_thread(self.baton.run, queue, chat_id, key, post)
         self.wake()
 
     # -- the loop ----------------------------------------------------------------------------------------
@@ -252,6 +249,11 @@ class Courier:
                 post.text or "", chat_id=chat_id, message_id=post.edit, parse_mode=ParseMode.HTML, reply_markup=post.keyboard
             )
         return await self.bot.send_message(chat_id, post.text or "", parse_mode=ParseMode.HTML, reply_markup=post.keyboard)
+
+
+def queue(uow: UnitOfWork, chat_id: int, key: str, post: Post) -> None:
+    """Owe `post` to `chat_id` (once by key) in the caller's transaction: it goes if, and only if, that commits."""
+    uow.outbox.claim(POST, key, uow.now, chat_id=chat_id, text=post.text, payload=post.payload(), blob=post.file, sending=False)
 
 
 def _owed(uow: UnitOfWork) -> tuple[list[Board], list[OutboxRow]]:

@@ -5,6 +5,9 @@ package is registered once with matplotlib's font manager (nothing is written to
 a cache directory) and named on every text, with DejaVu Sans behind it for anything Noto lacks.
 Charts are drawn on a bare Figure with the Agg canvas, never through pyplot, so drawing leaves no
 global figure state behind and is safe from any thread.
+
+A text with two dollar signs is read as mathtext, and a name like `$\\undefinedcmd$` makes drawing
+fail. Every text taken from data goes through `literal`, which escapes them.
 """
 
 from __future__ import annotations
@@ -29,3 +32,8 @@ def cjk_font() -> FontProperties:
         fontManager.addfont(str(font_file))
         family = FontProperties(fname=str(font_file)).get_name()
     return FontProperties(family=[family, FALLBACK_FAMILY])
+
+
+def literal(text: str) -> str:
+    """`text` drawn as written: matplotlib shows an escaped dollar sign as a dollar sign and starts no mathtext."""
+    return text.replace("$", r"\$")
