@@ -29,6 +29,7 @@ from bot.imports import handlers as imports
 from bot.imports import jobs as imports_jobs
 from bot.ledger import handlers as ledger
 from bot.ledger import jobs as ledger_jobs
+from bot.members import handlers as members
 from bot.month import handlers as month
 from bot.month import jobs as month_jobs
 from bot.onboarding import handlers as onboarding
@@ -68,6 +69,7 @@ ROUTES: tuple[Route, ...] = (
     *gaps.ROUTES,
     *month.ROUTES,
     *audit.ROUTES,
+    *members.ROUTES,
     *console.HELP_ROUTES,
     Route(TypeHandler(Update, exactly_once.remember_processed), group=1),
 )

@@ -136,7 +136,11 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
 
     @property
     def person(self) -> Person | None:
-        user = self.current_update.effective_user if self.current_update is not None else None
+        """Who asked: nobody for a membership change, which whoever made it did not ask of Baton."""
+        update = self.current_update
+        if update is None or update.chat_member is not None or update.my_chat_member is not None:
+            return None
+        user = update.effective_user
         return person_of(user) if user is not None and not user.is_bot else None
 
     # -- the update's unit of work --------------------------------------------------------------------
