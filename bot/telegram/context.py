@@ -27,6 +27,7 @@ from bot.core.baton import Baton, UnitOfWork
 from bot.core.errors import Duplicate
 from bot.core.person import Person
 from bot.telegram.courier import Courier, Post
+from bot.telegram.fairness import Fairness
 from bot.telegram.membership import Membership
 from bot.telegram.processor import next_in_line
 from bot.text.i18n import LANGUAGES, supported
@@ -46,12 +47,14 @@ class Parts:
     renderers: Mapping[str, Renderer]
     membership: Membership
     courier: Courier
+    fairness: Fairness
 
     @classmethod
     def build(cls, baton: Baton, courier: Callable[[Renderer], Courier]) -> Parts:
         renderers = {lang: Renderer(baton.config, lang) for lang in LANGUAGES}
         team = renderers[baton.config.team.language]
-        return cls(baton, renderers, Membership(baton.config.team.chat_id, baton.clock), courier(team))
+        membership = Membership(baton.config.team.chat_id, baton.clock)
+        return cls(baton, renderers, membership, courier(team), Fairness(baton.config.fairness))
 
     @property
     def team(self) -> Renderer:
@@ -238,7 +241,8 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
         update_id = self.current_update.update_id if self.current_update is not None else None
         key = f"{update_id}:{self.posted}" if update_id is not None else f"job:{uuid.uuid4().hex}"
         self.posted += 1
-        await self.parts.courier.post(chat_id, key, post)
+        sender = self.person.tg_user_id if self.person is not None else None
+        await self.parts.courier.post(chat_id, key, post, sender=sender)
 
     async def tell_group(self, text_for: Callable[[Renderer], str]) -> None:
         """What a private command did, told to the team's group too, in the group's language."""

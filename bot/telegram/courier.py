@@ -4,7 +4,9 @@ A handler never awaits a write into the group: it commits its change (which mark
 live console as behind, bot/core/baton.py), answers the press or queues its reply in the outbox
 (`Courier.post`), and returns. The courier then sends, one chat at a time in order, as the pacer
 allows (bot/telegram/pacing.py): first the live console's edit, which is drawn when it is sent and
-so coalesces every change since the last one, then the replies in the order they were queued.
+so coalesces every change since the last one, then the replies in the order they were queued,
+except that answers to someone who has used their share of the group's minute wait and let
+the others' go first (who each answer is for is remembered for this run only).
 What it owes is in the database, so a restart picks up where it stopped.
 """
 
@@ -84,6 +86,7 @@ class Courier:
         self._task: asyncio.Task | None = None
         self._idle = asyncio.Event()
         self._quiet_until = 0.0  # loop time before which nothing due may go, as the last round found
+        self._senders: dict[str, int] = {}  # outbox key → whom the queued answer is for
 
     # -- life -------------------------------------------------------------------------------------
 
@@ -132,8 +135,10 @@ class Courier:
         hook, argument = then
         await asyncio.to_thread(self.baton.run, self.after_sent[hook], argument, chat_id, message_id)
 
-    async def post(self, chat_id: int, key: str, post: Post) -> None:
-        """Queue `post` for `chat_id` once (by key), and wake."""
+    async def post(self, chat_id: int, key: str, post: Post, *, sender: int | None = None) -> None:
+        """Queue `post` for `chat_id` once (by key), and wake; `sender`: whose command it answers."""
+        if sender is not None:
+            self._senders[key] = sender
 
         def queue(uow: UnitOfWork) -> None:
             uow.outbox.claim(POST, key, uow.now, chat_id=chat_id, text=post.text, payload=post.payload(), blob=post.file, sending=False)
@@ -163,19 +168,26 @@ class Courier:
         """Send all that may go now; the seconds until more may, or None when nothing is owed."""
         while True:
             boards, posts = await asyncio.to_thread(self.baton.read, _owed)
-            chats = {b.chat_id for b in boards} | {p.chat_id for p in posts}
-            if not chats:
+            # Per chat, what goes next and how long its sender's share makes it wait: the board first.
+            nexts: dict[int, tuple[float, Board | OutboxRow]] = {b.chat_id: (0.0, b) for b in boards}
+            for row in posts:
+                if row.chat_id in nexts and nexts[row.chat_id][0] <= 0:
+                    continue
+                share = self.pacer.share_ready_in(row.chat_id, self._senders.get(row.key))
+                if row.chat_id not in nexts or share < nexts[row.chat_id][0]:
+                    nexts[row.chat_id] = (share, row)
+            if not nexts:
                 return None
-            waits = {chat: self.pacer.ready_in(chat) for chat in chats}
+            waits = {chat: max(self.pacer.ready_in(chat), share) for chat, (share, _) in nexts.items()}
             ready = sorted(chat for chat, wait in waits.items() if wait <= 0)
             if not ready:
                 return min(waits.values())
             for chat in ready:
-                board = next((b for b in boards if b.chat_id == chat), None)
-                if board is not None:
-                    await self._board(board)
+                item = nexts[chat][1]
+                if isinstance(item, Board):
+                    await self._board(item)
                 else:
-                    await self._post(next(p for p in posts if p.chat_id == chat))
+                    await self._post(item)
 
     async def _board(self, board: Board) -> None:
         version, (text, keyboard) = await asyncio.to_thread(self.baton.read, self.draw_board, self.team)
@@ -208,7 +220,7 @@ class Courier:
         if not taken:
             return
         post = Post.of(row)
-        self.pacer.spend(row.chat_id)
+        self.pacer.spend(row.chat_id, self._senders.pop(row.key, None))
         try:
             message = await self._send(row.chat_id, post)
         except RetryAfter as exc:

@@ -1,0 +1,57 @@
+"""The allowance, checked before anything else an update does (bot/telegram/fairness.py).
+
+A person past their allowance hears one notice, in their own language, and then nothing until a
+token is back; a press past it is still answered (every press is), with an empty toast. Only the
+team's group and private chats hear the notice: the gate answers any other chat.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.constants import ChatType, MessageEntityType
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot.telegram.context import BatonContext
+from bot.telegram.fairness import Verdict
+from bot.text.layout import toast_text
+
+log = logging.getLogger(__name__)
+
+
+def is_command(message: Message | None) -> bool:
+    if message is None:
+        return False
+    entities = message.entities or message.caption_entities or ()
+    return any(e.type == MessageEntityType.BOT_COMMAND and e.offset == 0 for e in entities) or (
+        (message.caption or "").startswith("/")  # a document's caption is no command to Telegram
+    )
+
+
+async def within_allowance(update: Update, context: BatonContext) -> None:
+    """Let the update through, or stop it here: one notice past the allowance, then silence."""
+    user, query, message, chat = update.effective_user, update.callback_query, update.message, update.effective_chat
+    if user is None or user.is_bot or chat is None:
+        return  # membership changes and the like: not something a person asks of the bot
+    fairness = context.parts.fairness
+    if query is not None:
+        allowance = fairness.presses
+    elif message is not None and (chat.type == ChatType.PRIVATE or is_command(message)):
+        allowance = fairness.commands
+    else:
+        return
+    verdict = allowance.admit(user.id)
+    if verdict is Verdict.GO:
+        return
+    if chat.type == ChatType.PRIVATE or chat.id == context.baton.config.team.chat_id:
+        text = context.for_user(user).t("fairness.slow_down", seconds=allowance.seconds_to_next(user.id))
+        try:
+            if query is not None:
+                await query.answer(toast_text(text) if verdict is Verdict.NOTICE else None)
+            elif verdict is Verdict.NOTICE:
+                await context.reply(text)
+        except TelegramError as exc:
+            log.warning("could not answer update %s past its sender's allowance: %s", update.update_id, exc)
+    raise ApplicationHandlerStop
