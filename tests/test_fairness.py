@@ -32,8 +32,10 @@ def test_a_burst_then_one_notice_then_silence_until_a_token_is_back():
     assert allowance.admit(2) is Verdict.GO, "everyone has their own"
     assert allowance.seconds_to_next(1) == 3
     now.at = 3.0
-    assert allowance.admit(1) is Verdict.GO
-    assert allowance.admit(1) is Verdict.NOTICE, "told again after being let through"
+    assert allowance.admit(1) is Verdict.GO, "a token is back"
+    assert allowance.admit(1) is Verdict.QUIET, "still the same flood: not told again"
+    now.at = 3.0 + 15.0
+    assert [allowance.admit(1) for _ in range(6)] == [Verdict.GO] * 5 + [Verdict.NOTICE], "a pause that filled the bucket: a new flood"
     assert all(Allowance(0, 5, now).admit(1) is Verdict.GO for _ in range(100)), "0: no limit"
 
 
@@ -53,11 +55,24 @@ def test_left_kicked_and_restricted_out_of_the_group_are_not_members():
     user = User(5, "x", False)
     restricted = {
         name: True
-        for name in (
-            "can_change_info can_invite_users can_pin_messages can_send_messages can_send_polls can_send_other_messages "
-            "can_add_web_page_previews can_manage_topics can_send_audios can_send_documents can_send_photos can_send_videos "
-            "can_send_video_notes can_send_voice_notes can_edit_tag can_react_to_messages"
-        ).split()
+        for name in [
+            "can_change_info",
+            "can_invite_users",
+            "can_pin_messages",
+            "can_send_messages",
+            "can_send_polls",
+            "can_send_other_messages",
+            "can_add_web_page_previews",
+            "can_manage_topics",
+            "can_send_audios",
+            "can_send_documents",
+            "can_send_photos",
+            "can_send_videos",
+            "can_send_video_notes",
+            "can_send_voice_notes",
+            "can_edit_tag",
+            "can_react_to_messages",
+        ]
     }
     until = datetime(2030, 1, 1, tzinfo=UTC)
     assert in_group(ChatMemberMember(user))

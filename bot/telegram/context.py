@@ -236,12 +236,15 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
         else:
             await self.bot.send_document(chat_id, InputFile(data, filename=filename))
 
-    async def post(self, chat_id: int, post: Post) -> None:
-        """Queue `post` for the courier, once for this update however often it is redelivered."""
+    async def post(self, chat_id: int, post: Post, *, shared: bool = True) -> None:
+        """Queue `post` for the courier, once for this update however often it is redelivered.
+
+        `shared`: it counts against its sender's share of the group's minute, as answers do.
+        """
         update_id = self.current_update.update_id if self.current_update is not None else None
         key = f"{update_id}:{self.posted}" if update_id is not None else f"job:{uuid.uuid4().hex}"
         self.posted += 1
-        sender = self.person.tg_user_id if self.person is not None else None
+        sender = self.person.tg_user_id if self.person is not None and shared else None
         await self.parts.courier.post(chat_id, key, post, sender=sender)
 
     async def tell_group(self, text_for: Callable[[Renderer], str]) -> None:

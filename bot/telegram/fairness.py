@@ -2,7 +2,8 @@
 
 A token bucket per person for commands (and anything written in a private chat) and one for
 presses: a person past their allowance hears one polite notice, in their language, and then
-nothing until the bucket has a token again. Presses have a bucket of their own, larger: a press
+silence: what they send is dropped until a token is back, and they are not told again until a
+pause has filled their bucket. Presses have a bucket of their own, larger: a press
 writes nothing into the group itself (a toast, and a board edit that coalesces), and an agent
 at work taps in bursts, while a command's answer spends the group's 20 writes a minute.
 
@@ -22,6 +23,8 @@ from enum import Enum
 from bot.core.settings import FairnessSettings
 from bot.telegram.pacing import Bucket
 
+_EPSILON = 1e-9
+
 # Past this many people remembered, those whose bucket is full again are forgotten: a full bucket
 # is what a person never seen gets anyway.
 _PRUNE_AT = 10_000
@@ -40,16 +43,21 @@ class Allowance:
         self.per_minute = per_minute
         self.burst = max(1, burst)
         self._now = now or _loop_time
-        self._people: dict[int, tuple[Bucket, bool]] = {}  # user id → (bucket, told since their last admitted update)
+        self._people: dict[int, tuple[Bucket, bool]] = {}  # user id → (bucket, told during this flood)
 
     def admit(self, user_id: int) -> Verdict:
         if self.per_minute <= 0:
             return Verdict.GO
         now = self._now()
         bucket, told = self._people.get(user_id) or (Bucket(self.burst, self.per_minute / 60, at=now), False)
+        bucket.refill(now)
+        if bucket.tokens >= bucket.capacity - _EPSILON:
+            # Told once per flood: someone who keeps flooding is let through as tokens come back
+            # but not told again each time; only a pause long enough to fill the bucket ends it.
+            told = False
         if bucket.wait(now) <= 0:
             bucket.take(now)
-            self._people[user_id] = (bucket, False)
+            self._people[user_id] = (bucket, told)
             if len(self._people) > _PRUNE_AT:
                 self._prune(now)
             return Verdict.GO

@@ -1,8 +1,8 @@
 """The allowance, checked before anything else an update does (bot/telegram/fairness.py).
 
-A person past their allowance hears one notice, in their own language, and then nothing until a
-token is back; a press past it is still answered (every press is), with an empty toast. Only the
-team's group and private chats hear the notice: the gate answers any other chat.
+A person past their allowance hears one notice, in their own language, and then nothing while
+the flood lasts; a press past it is still answered (every press is), with an empty toast. A
+typed notice goes only to the team's group or a private chat: the gate answers any other chat.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.telegram.context import BatonContext
+from bot.telegram.courier import Post
 from bot.telegram.fairness import Verdict
 from bot.text.layout import toast_text
 
@@ -45,13 +46,15 @@ async def within_allowance(update: Update, context: BatonContext) -> None:
     verdict = allowance.admit(user.id)
     if verdict is Verdict.GO:
         return
-    if chat.type == ChatType.PRIVATE or chat.id == context.baton.config.team.chat_id:
-        text = context.for_user(user).t("fairness.slow_down", seconds=allowance.seconds_to_next(user.id))
-        try:
-            if query is not None:
-                await query.answer(toast_text(text) if verdict is Verdict.NOTICE else None)
-            elif verdict is Verdict.NOTICE:
-                await context.reply(text)
-        except TelegramError as exc:
-            log.warning("could not answer update %s past its sender's allowance: %s", update.update_id, exc)
+    text = context.for_user(user).t("fairness.slow_down", seconds=allowance.seconds_to_next(user.id))
+    try:
+        if query is not None:  # every press is answered, wherever it was pressed
+            await query.answer(toast_text(text) if verdict is Verdict.NOTICE else None)
+        elif verdict is Verdict.NOTICE and chat.type == ChatType.PRIVATE:
+            await context.reply(text)
+        elif verdict is Verdict.NOTICE and chat.id == context.baton.config.team.chat_id:
+            # Ahead of the flooder's own answers, which wait for their share: once per flood.
+            await context.post(chat.id, Post(text), shared=False)
+    except TelegramError as exc:
+        log.warning("could not answer update %s past its sender's allowance: %s", update.update_id, exc)
     raise ApplicationHandlerStop

@@ -51,18 +51,30 @@ async def others_wait(live: LiveBot) -> tuple[float, float]:
     return standings, me
 
 
+def tokens_back(since: float, per_minute: int) -> int:
+    """How many tokens came back since `since`: a slow machine takes longer over a flood."""
+    return int((time.perf_counter() - since) * per_minute / 60)
+
+
+def notices_allowed(since: float, per_minute: int, burst: int) -> int:
+    """One notice per flood; a machine so slow that the bucket filled again meanwhile saw two floods."""
+    return 1 + tokens_back(since, per_minute) // burst
+
+
 async def test_five_hundred_consoles_from_one_member_delay_nobody_else(paced):
     flooder = paced.user(150, "刷屏者")
     group = paced.group["id"]
+    started = time.perf_counter()
     for _ in range(500):
         paced.sandbox.send_message(paced.group, flooder, "/console")
     last_console = paced.sandbox.last_update["update_id"]
     await paced.sandbox.wait_for(lambda _: paced.handled(last_console), timeout=120)
+    allowed = notices_allowed(started, FAIR["commands_per_minute"], FAIR["command_burst"])
     standings, me = await others_wait(paced)
     assert standings < 1.0, f"/standings in the group waited {standings:.2f} s behind the flood"
     assert me < 1.0, f"a private /me waited {me:.2f} s behind the flood"
     await paced.sandbox.wait_for(lambda _: any(t.startswith(SLOW_DOWN) for t in texts_in(paced, group)), timeout=30)
-    assert sum(t.startswith(SLOW_DOWN) for t in texts_in(paced, group)) == 1, "one notice, then silence"
+    assert sum(t.startswith(SLOW_DOWN) for t in texts_in(paced, group)) <= allowed, "one notice, then silence"
     consoles = [m for m in paced.sandbox.messages(group) if m.get("reply_markup")]
     assert len(consoles) == 1, "a console repeated within seconds posts no new one"
     assert paced.sandbox.flood.refused == 0
@@ -71,15 +83,20 @@ async def test_five_hundred_consoles_from_one_member_delay_nobody_else(paced):
 async def test_two_hundred_thanks_from_one_member_delay_nobody_else(paced):
     flooder, wang = paced.user(150, "刷屏者"), paced.user(101, "王芳", username="wangfang")
     await paced.say(wang, "/help")
+    started = time.perf_counter()
     for _ in range(200):
         paced.sandbox.send_message(paced.group, flooder, "/thanks @wangfang 谢谢")
     last_thanks = paced.sandbox.last_update["update_id"]
     await paced.sandbox.wait_for(lambda _: paced.handled(last_thanks), timeout=120)
+    allowed = notices_allowed(started, FAIR["commands_per_minute"], FAIR["command_burst"])
     standings, me = await others_wait(paced)
     assert standings < 1.0, f"/standings in the group waited {standings:.2f} s behind the flood"
     assert me < 1.0, f"a private /me waited {me:.2f} s behind the flood"
     with paced.baton.reading() as uow:
         assert uow.updates.seen(last_thanks) is False, "past the allowance: no database work"
+    group = paced.group["id"]
+    await paced.sandbox.wait_for(lambda _: any(t.startswith(SLOW_DOWN) for t in texts_in(paced, group)), timeout=30)
+    assert sum(t.startswith(SLOW_DOWN) for t in texts_in(paced, group)) <= allowed, "one notice, then silence"
     assert paced.sandbox.flood.refused == 0
 
 
@@ -88,10 +105,14 @@ async def test_a_flood_of_presses_gets_one_notice_toast_and_every_press_is_answe
     await paced.say(flooder, "/console")
     await paced.sandbox.wait_for(lambda sb: any(m.get("reply_markup") for m in sb.messages(paced.group["id"])), timeout=10)
     board = paced.console()
-    before = len(paced.sandbox.callback_answers)
+    before, started = len(paced.sandbox.callback_answers), time.perf_counter()
     for _ in range(60):
         paced.sandbox.forge_press(board, flooder, "h:jd")
     await paced.sandbox.wait_for(lambda sb: len(sb.callback_answers) - before == 60, timeout=30)
+    back = tokens_back(started, FAIR["presses_per_minute"])
     toasts = [a.text or "" for a in paced.sandbox.callback_answers[before:]]
-    assert sum(t.startswith(SLOW_DOWN) for t in toasts) == 1
-    assert toasts[-1] == "", "after the notice, silence: an empty answer"
+    notices = sum(t.startswith(SLOW_DOWN) for t in toasts)
+    assert 1 <= notices <= notices_allowed(started, FAIR["presses_per_minute"], FAIR["press_burst"])
+    handled = sum(1 for t in toasts if t and not t.startswith(SLOW_DOWN))
+    assert handled <= FAIR["press_burst"] + back, "the rest reached no use case"
+    assert toasts.count("") == 60 - handled - notices, "after the notice, silence: an empty answer"
