@@ -183,7 +183,8 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
         if self.recorded or self.current_update is None:
             return
         self.recorded = self.checked = True
-        await asyncio.to_thread(self.baton.record, self.current_update.update_id, self.person)
+        # In the writer thread, queued with the commands: on SQLite a write from elsewhere competes for the lock.
+        await asyncio.get_running_loop().run_in_executor(self.baton.writer, self.baton.record, self.current_update.update_id, self.person)
 
     # -- answering ------------------------------------------------------------------------------------
 

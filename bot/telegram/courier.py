@@ -18,6 +18,8 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
@@ -31,6 +33,7 @@ from storage.boards import Board
 from storage.models import OutboxRow
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 POST = "post"  # the outbox kind of what handlers queue for a group
 GIVE_UP_AFTER = 5  # attempts Telegram refused, for one queued message
@@ -128,12 +131,18 @@ class Courier:
         self._poke()
         await self._idle.wait()
 
+    async def _write(self, use_case: Callable[..., T], *args: object) -> T:
+        """One transaction in the database's writer thread, queued with the commands: on SQLite a
+        write from any other thread competes for the lock and, under a steady stream of
+        commands, can lose for seconds (busy_timeout backs off), holding up every group answer."""
+        return await asyncio.get_running_loop().run_in_executor(self.baton.writer, partial(self.baton.run, use_case, *args))
+
     # -- queueing ------------------------------------------------------------------------------------
 
     async def sent(self, then: tuple[str, int], chat_id: int, message_id: int) -> None:
         """Run an after-sent hook for a message sent elsewhere than through the queue (a private chat)."""
         hook, argument = then
-        await asyncio.to_thread(self.baton.run, self.after_sent[hook], argument, chat_id, message_id)
+        await self._write(self.after_sent[hook], argument, chat_id, message_id)
 
     async def post(self, chat_id: int, key: str, post: Post, *, sender: int | None = None) -> None:
         """Queue `post` for `chat_id` once (by key), and wake; `sender`: whose command it answers."""
@@ -143,7 +152,7 @@ class Courier:
         def queue(uow: UnitOfWork) -> None:
             uow.outbox.claim(POST, key, uow.now, chat_id=chat_id, text=post.text, payload=post.payload(), blob=post.file, sending=False)
 
-        await asyncio.to_thread(self.baton.run, queue)
+        await self._write(queue)
         self.wake()
 
     # -- the loop ----------------------------------------------------------------------------------------
@@ -195,19 +204,19 @@ class Courier:
         try:
             if board.repost or board.message_id is None:
                 message = await self.bot.send_message(board.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-                previous = await asyncio.to_thread(self.baton.run, lambda uow: uow.boards.moved(board.chat_id, message.message_id, version))
+                previous = await self._write(lambda uow: uow.boards.moved(board.chat_id, message.message_id, version))
                 if previous is not None:
                     await self.post(board.chat_id, f"moved:{board.chat_id}:{previous}", Post(self.team.t("console.moved"), edit=previous))
             else:
                 await self.bot.edit_message_text(
                     text, chat_id=board.chat_id, message_id=board.message_id, parse_mode=ParseMode.HTML, reply_markup=keyboard
                 )
-                await asyncio.to_thread(self.baton.run, lambda uow: uow.boards.shown_up_to(board.chat_id, version))
+                await self._write(lambda uow: uow.boards.shown_up_to(board.chat_id, version))
         except RetryAfter as exc:
             self.pacer.pause(board.chat_id, retry_after_seconds(exc))
         except BadRequest as exc:
             if "not found" in str(exc).lower():  # deleted from the chat: the next change posts a fresh one
-                await asyncio.to_thread(self.baton.run, lambda uow: uow.boards.touch(board.chat_id, uow.now, repost=True))
+                await self._write(lambda uow: uow.boards.touch(board.chat_id, uow.now, repost=True))
             else:
                 log.error("the console in %s could not be edited: %s", board.chat_id, exc)
                 self.pacer.pause(board.chat_id, 5.0)
@@ -216,7 +225,7 @@ class Courier:
             self.pacer.pause(board.chat_id, 5.0)
 
     async def _post(self, row: OutboxRow) -> None:
-        taken = await asyncio.to_thread(self.baton.run, lambda uow: uow.outbox.take(row.id))
+        taken = await self._write(lambda uow: uow.outbox.take(row.id))
         if not taken:
             return
         post = Post.of(row)
@@ -225,10 +234,10 @@ class Courier:
             message = await self._send(row.chat_id, post)
         except RetryAfter as exc:
             self.pacer.pause(row.chat_id, retry_after_seconds(exc))
-            await asyncio.to_thread(self.baton.run, lambda uow: uow.outbox.failed(row.id))
+            await self._write(lambda uow: uow.outbox.failed(row.id))
             return
         except TelegramError as exc:
-            await asyncio.to_thread(self.baton.run, self._settle_failure, row, exc)
+            await self._write(self._settle_failure, row, exc)
             return
         message_id = message.message_id if isinstance(message, Message) else (post.edit or 0)
 
@@ -238,7 +247,7 @@ class Courier:
                 hook, argument = post.then
                 self.after_sent[hook](uow, argument, row.chat_id, message_id)
 
-        await asyncio.to_thread(self.baton.run, confirm)
+        await self._write(confirm)
 
     @staticmethod
     def _settle_failure(uow: UnitOfWork, row: OutboxRow, exc: TelegramError) -> None:
