@@ -1,7 +1,8 @@
 """The Application, built from one ordered table of every feature's handlers; the command menu comes from it.
 
-Groups: -3 the setup checklist (ahead of the gate: a group not configured yet is where setup
-starts), -2 the gate, 0 the features, 1 remembering updates that wrote nothing. Each button
+Groups: -4 each person's allowance (before anything reads the database), -3 the setup checklist
+(ahead of the gate: a group not configured yet is where setup starts), -2 the gate, 0 the
+features, 1 remembering updates that wrote nothing. Each button
 handler has its feature's callback_data pattern; a press no pattern claims is answered as stale,
 so the order of the table decides nothing but the order of the menu.
 """
@@ -29,6 +30,7 @@ from bot.imports import handlers as imports
 from bot.imports import jobs as imports_jobs
 from bot.ledger import handlers as ledger
 from bot.ledger import jobs as ledger_jobs
+from bot.members import handlers as members
 from bot.month import handlers as month
 from bot.month import jobs as month_jobs
 from bot.onboarding import handlers as onboarding
@@ -38,7 +40,7 @@ from bot.reminders import jobs as reminders_jobs
 from bot.roster import handlers as roster
 from bot.roster import swaps as roster_swaps
 from bot.rules import handlers as rules
-from bot.telegram import exactly_once, gate
+from bot.telegram import exactly_once, gate, throttle
 from bot.telegram.bot import make_bot
 from bot.telegram.buttons import stale_press, unclaimed
 from bot.telegram.context import CONTEXT_TYPES, KEY, Parts, parts_of
@@ -53,6 +55,7 @@ __all__ = ["build_application", "register_handlers"]
 log = logging.getLogger(__name__)
 
 ROUTES: tuple[Route, ...] = (
+    Route(TypeHandler(Update, throttle.within_allowance), group=-4),
     *onboarding.ROUTES,
     Route(TypeHandler(Update, gate.admit), group=-2),
     *console.ROUTES,
@@ -68,6 +71,7 @@ ROUTES: tuple[Route, ...] = (
     *gaps.ROUTES,
     *month.ROUTES,
     *audit.ROUTES,
+    *members.ROUTES,
     *console.HELP_ROUTES,
     Route(TypeHandler(Update, exactly_once.remember_processed), group=1),
 )

@@ -34,6 +34,8 @@ def team_config(database_url: str = "sqlite:///:memory:", **overrides):
         "schedule": {"daily_digest": "22:00", "compile_every_minutes": 10},
         "points": {"per_case": 1.0, "per_hour": 2.0},
         "database": {"url": database_url},
+        # Tests play many commands a second from one person: the allowances are tested on their own.
+        "fairness": {"commands_per_minute": 0, "presses_per_minute": 0, "console_repeat_seconds": 0},
     }
     for section, values in overrides.items():
         raw[section] = {**raw.get(section, {}), **values} if isinstance(values, dict) else values

@@ -63,6 +63,11 @@ def test_the_example_config_is_valid_and_documents_every_key():
         "handover_points",
         "peak_threshold",
         "cover_points_per_hour",
+        "commands_per_minute",
+        "command_burst",
+        "presses_per_minute",
+        "press_burst",
+        "console_repeat_seconds",
     ):
         assert f"{key} =" in text, key
 

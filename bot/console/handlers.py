@@ -7,19 +7,24 @@ group itself. A console in a private chat is edited in place after its own press
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 
 from bot.console import callbacks as cb
 from bot.console import render, service
 from bot.console.board import board_view
 from bot.console.parse import parse_case_args
 from bot.core.baton import UnitOfWork
-from bot.core.errors import Refused
+from bot.core.errors import Duplicate, Refused
 from bot.telegram.answers import attempt, attempt_press, refuse_press
 from bot.telegram.context import BatonContext
 from bot.telegram.routes import command, press
 from bot.text.renderer import Renderer
+
+log = logging.getLogger(__name__)
 
 
 async def help_command(update: Update, context: BatonContext) -> None:
@@ -37,11 +42,33 @@ async def start_command(update: Update, context: BatonContext) -> None:
 
 async def console_command(update: Update, context: BatonContext) -> None:
     """In the team's group a fresh live console, below; anywhere else a console of one's own."""
-    if update.effective_chat.id == context.baton.config.team.chat_id:
+    group = context.baton.config.team.chat_id
+    if update.effective_chat.id == group:
+        fairness, now = context.parts.fairness, context.baton.clock.now()
+        if fairness.console_is_fresh(group, now):
+            await point_to_board(update, context)
+            return
         await attempt(context, service.fresh_console)
+        fairness.console_posted(group, now)
         return
     view = await context.query(board_view)
     await context.reply(*render.console(context.render, view))
+
+
+async def point_to_board(update: Update, context: BatonContext) -> None:
+    """A console posted seconds ago is still in view: another would only push it up the chat and
+    spend the group's writes, so the asker is shown the live one privately, or nothing if they
+    never started a private chat with the bot."""
+    try:
+        message_id = await context.query(service.live_board, update.effective_chat.id)
+    except Duplicate:
+        return
+    await context.record()
+    user = update.effective_user
+    try:
+        await context.send(user.id, render.live_board_pointer(context.for_user(user), update.effective_chat.id, message_id))
+    except TelegramError as exc:
+        log.info("no private pointer to the live console for %s: %s", user.id, exc)
 
 
 async def on_command(update: Update, context: BatonContext) -> None:

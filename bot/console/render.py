@@ -29,6 +29,14 @@ def intro(render: Renderer) -> str:
     return render.t("onboarding.intro", team=escape(render.config.team.name))
 
 
+def live_board_pointer(render: Renderer, chat_id: int, message_id: int | None) -> str:
+    """Where the group's live console is: a link when Telegram can make one (a supergroup's message)."""
+    internal = str(chat_id).removeprefix("-100")
+    if message_id is None or internal == str(chat_id):
+        return render.t("console.live_board_above")
+    return render.t("console.live_board_at", link=f"https://t.me/c/{internal}/{message_id}")
+
+
 def console_text(render: Renderer, view: BoardView) -> str:
     body = [render.t("console.title", team=escape(render.config.team.name))]
     for line in view.lines:

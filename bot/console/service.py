@@ -158,6 +158,12 @@ def fresh_console(uow: UnitOfWork) -> None:
     uow.boards.touch(uow.config.team.chat_id, uow.now, repost=True)
 
 
+def live_board(uow: UnitOfWork, chat_id: int) -> int | None:
+    """The message id of the group's live console; None while a fresh one is on its way."""
+    board = uow.boards.get(chat_id)
+    return board.message_id if board is not None and not board.repost else None
+
+
 def press(
     uow: UnitOfWork, move: str, account: str, *, seen_hold: int | None = None, case_type: str = "other", redraw: bool = False
 ) -> Pressed:

@@ -37,6 +37,7 @@ from bot.core.settings import (
     ChecksSettings,
     Config,
     ConfigError,
+    FairnessSettings,
     PayoutSettings,
     PresetSettings,
     PullSource,
@@ -115,6 +116,7 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
         collaboration=_domain_table("collaboration", table(raw, "collaboration"), CollaborationPolicy.from_mapping, CollaborationPolicy()),
         payout=_payout(table(raw, "payout")),
         checks=_checks(table(raw, "checks")),
+        fairness=_fairness(table(raw, "fairness")),
     )
 
 
@@ -328,6 +330,16 @@ def _attribution(section: dict[str, Any]) -> AttributionSettings:
     return AttributionSettings(
         moment=choice(section, "attribution.moment", ("start", "first_reply"), "start"), satisfaction_prior=float(prior), quiet_hours=quiet
     )
+
+
+def _fairness(section: dict[str, Any]) -> FairnessSettings:
+    values = {}
+    for name, default in vars(FairnessSettings()).items():
+        value = section.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"fairness.{name}", f"must be a whole number >= 0 (0: no limit), got {value!r}")
+        values[name] = value
+    return FairnessSettings(**values)
 
 
 def _checks(section: dict[str, Any]) -> ChecksSettings:

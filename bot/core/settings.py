@@ -42,6 +42,19 @@ class BotSettings:
 
 
 @dataclass(frozen=True)
+class FairnessSettings:
+    """[fairness]: how much one person may ask of the bot before it waits for them (0: no limit)."""
+
+    commands_per_minute: int = 20
+    command_burst: int = 5
+    # Presses write nothing into the group themselves (a toast, and a board edit that coalesces), and
+    # an agent at work taps in bursts: take over, then a case type after each customer.
+    presses_per_minute: int = 120
+    press_burst: int = 20
+    console_repeat_seconds: int = 30  # a /console sooner than this after the last one points to the live board
+
+
+@dataclass(frozen=True)
 class TeamSettings:
     name: str
     chat_id: int
@@ -153,6 +166,7 @@ class Config:
     collaboration: CollaborationPolicy = field(default_factory=CollaborationPolicy)
     payout: PayoutSettings = field(default_factory=PayoutSettings)
     checks: ChecksSettings = field(default_factory=ChecksSettings)
+    fairness: FairnessSettings = field(default_factory=FairnessSettings)
 
     def is_supervisor(self, tg_user_id: int) -> bool:
         return tg_user_id in self.team.supervisors

@@ -10,7 +10,9 @@ from bot.core.config import Config, ConfigError, config_path, load_config
 
 EXIT_FAILED = 1
 # my_chat_member: being added to a group posts the setup checklist (bot/onboarding/).
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+# chat_member (someone leaves the team's group) is sent only when asked for here, and only to a
+# bot that is an administrator of the group.
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "chat_member"]
 
 
 def _require_token_early(path: Path) -> None:

@@ -78,6 +78,10 @@ class LiveBot:
         if isinstance(update, Update):
             self._done[update.update_id] += 1
 
+    def handled(self, update_id: int) -> bool:
+        """Whether the bot has finished with the update: for a test that injects many at once."""
+        return self._done[update_id] > 0
+
     @property
     def config(self) -> Config:
         return self._config

@@ -119,6 +119,24 @@ class BotApiSandbox:
             self._state.remember_user(user)
             self._state.member_status[(chat_id, user["id"])] = status
 
+    def change_member(self, chat: dict, user: dict, status: str, by: dict | None = None) -> dict:
+        """`user` leaves (`by` nobody), or is removed or re-added by `by`: the status getChatMember
+        answers from now on, and a chat_member update (Telegram sends one to a bot that is an admin)."""
+        chat_id = chat["id"]
+        with self._state.lock:
+            before = chat_member(self._state, chat_id, user["id"])
+            self.set_member(chat, user, status)
+            change = {
+                "chat": copy.deepcopy(self._state.chat(chat_id)),
+                "from": dict(by or user),
+                "date": self._state.unix_now(),
+                "old_chat_member": before,
+                "new_chat_member": chat_member(self._state, chat_id, user["id"]),
+            }
+            self._state.record_event("user", chat_id, _display_name(user), f"({status})")
+            self._enqueue({"chat_member": change})
+            return copy.deepcopy(change)
+
     def add_bot_to_group(self, chat: dict, by_user: dict, status: str = "member") -> dict:
         """`by_user` adds the bot to `chat` (as "member" or "administrator"): a my_chat_member update."""
         if status not in ("member", "administrator"):

@@ -27,6 +27,7 @@ from bot.core.baton import Baton, UnitOfWork
 from bot.core.errors import Duplicate
 from bot.core.person import Person
 from bot.telegram.courier import Courier, Post
+from bot.telegram.fairness import Fairness
 from bot.telegram.membership import Membership
 from bot.telegram.processor import next_in_line
 from bot.text.i18n import LANGUAGES, supported
@@ -46,12 +47,14 @@ class Parts:
     renderers: Mapping[str, Renderer]
     membership: Membership
     courier: Courier
+    fairness: Fairness
 
     @classmethod
     def build(cls, baton: Baton, courier: Callable[[Renderer], Courier]) -> Parts:
         renderers = {lang: Renderer(baton.config, lang) for lang in LANGUAGES}
         team = renderers[baton.config.team.language]
-        return cls(baton, renderers, Membership(baton.config.team.chat_id, baton.clock), courier(team))
+        membership = Membership(baton.config.team.chat_id, baton.clock)
+        return cls(baton, renderers, membership, courier(team), Fairness(baton.config.fairness))
 
     @property
     def team(self) -> Renderer:
@@ -136,7 +139,11 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
 
     @property
     def person(self) -> Person | None:
-        user = self.current_update.effective_user if self.current_update is not None else None
+        """Who asked: nobody for a membership change, which whoever made it did not ask of Baton."""
+        update = self.current_update
+        if update is None or update.chat_member is not None or update.my_chat_member is not None:
+            return None
+        user = update.effective_user
         return person_of(user) if user is not None and not user.is_bot else None
 
     # -- the update's unit of work --------------------------------------------------------------------
@@ -176,7 +183,8 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
         if self.recorded or self.current_update is None:
             return
         self.recorded = self.checked = True
-        await asyncio.to_thread(self.baton.record, self.current_update.update_id, self.person)
+        # In the writer thread, queued with the commands: on SQLite a write from elsewhere competes for the lock.
+        await asyncio.get_running_loop().run_in_executor(self.baton.writer, self.baton.record, self.current_update.update_id, self.person)
 
     # -- answering ------------------------------------------------------------------------------------
 
@@ -229,12 +237,16 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
         else:
             await self.bot.send_document(chat_id, InputFile(data, filename=filename))
 
-    async def post(self, chat_id: int, post: Post) -> None:
-        """Queue `post` for the courier, once for this update however often it is redelivered."""
+    async def post(self, chat_id: int, post: Post, *, shared: bool = True) -> None:
+        """Queue `post` for the courier, once for this update however often it is redelivered.
+
+        `shared`: it counts against its sender's share of the group's minute, as answers do.
+        """
         update_id = self.current_update.update_id if self.current_update is not None else None
         key = f"{update_id}:{self.posted}" if update_id is not None else f"job:{uuid.uuid4().hex}"
         self.posted += 1
-        await self.parts.courier.post(chat_id, key, post)
+        sender = self.person.tg_user_id if self.person is not None and shared else None
+        await self.parts.courier.post(chat_id, key, post, sender=sender)
 
     async def tell_group(self, text_for: Callable[[Renderer], str]) -> None:
         """What a private command did, told to the team's group too, in the group's language."""

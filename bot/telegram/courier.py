@@ -4,7 +4,9 @@ A handler never awaits a write into the group: it commits its change (which mark
 live console as behind, bot/core/baton.py), answers the press or queues its reply in the outbox
 (`Courier.post`), and returns. The courier then sends, one chat at a time in order, as the pacer
 allows (bot/telegram/pacing.py): first the live console's edit, which is drawn when it is sent and
-so coalesces every change since the last one, then the replies in the order they were queued.
+so coalesces every change since the last one, then the replies in the order they were queued,
+except that answers to someone who has used their share of the group's minute wait and let
+the others' go first (who each answer is for is remembered for this run only).
 What it owes is in the database, so a restart picks up where it stopped.
 """
 
@@ -16,6 +18,8 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
@@ -29,6 +33,7 @@ from storage.boards import Board
 from storage.models import OutboxRow
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 POST = "post"  # the outbox kind of what handlers queue for a group
 GIVE_UP_AFTER = 5  # attempts Telegram refused, for one queued message
@@ -84,6 +89,7 @@ class Courier:
         self._task: asyncio.Task | None = None
         self._idle = asyncio.Event()
         self._quiet_until = 0.0  # loop time before which nothing due may go, as the last round found
+        self._senders: dict[str, int] = {}  # outbox key → whom the queued answer is for
 
     # -- life -------------------------------------------------------------------------------------
 
@@ -125,17 +131,25 @@ class Courier:
         self._poke()
         await self._idle.wait()
 
+    async def _write(self, use_case: Callable[..., T], *args: object) -> T:
+        """One transaction in the database's writer thread, queued with the commands: on SQLite a
+        write from any other thread competes for the lock and, under a steady stream of
+        commands, can lose for seconds (busy_timeout backs off), holding up every group answer."""
+        return await asyncio.get_running_loop().run_in_executor(self.baton.writer, partial(self.baton.run, use_case, *args))
+
     # -- queueing ------------------------------------------------------------------------------------
 
     async def sent(self, then: tuple[str, int], chat_id: int, message_id: int) -> None:
         """Run an after-sent hook for a message sent elsewhere than through the queue (a private chat)."""
         hook, argument = then
-        await asyncio.to_thread(self.baton.run, self.after_sent[hook], argument, chat_id, message_id)
+        await self._write(self.after_sent[hook], argument, chat_id, message_id)
 
-    async def post(self, chat_id: int, key: str, post: Post) -> None:
-        """Queue `post` for `chat_id` once (by key), and wake."""
+    async def post(self, chat_id: int, key: str, post: Post, *, sender: int | None = None) -> None:
+        """Queue `post` for `chat_id` once (by key), and wake; `sender`: whose command it answers."""
+        if sender is not None:
+            self._senders[key] = sender
 
-        await asyncio.to_thread(self.baton.run, queue, chat_id, key, post)
+        await self._write(queue, chat_id, key, post)
         self.wake()
 
     # -- the loop ----------------------------------------------------------------------------------------
@@ -160,19 +174,26 @@ class Courier:
         """Send all that may go now; the seconds until more may, or None when nothing is owed."""
         while True:
             boards, posts = await asyncio.to_thread(self.baton.read, _owed)
-            chats = {b.chat_id for b in boards} | {p.chat_id for p in posts}
-            if not chats:
+            # Per chat, what goes next and how long its sender's share makes it wait: the board first.
+            nexts: dict[int, tuple[float, Board | OutboxRow]] = {b.chat_id: (0.0, b) for b in boards}
+            for row in posts:
+                if row.chat_id in nexts and nexts[row.chat_id][0] <= 0:
+                    continue
+                share = self.pacer.share_ready_in(row.chat_id, self._senders.get(row.key))
+                if row.chat_id not in nexts or share < nexts[row.chat_id][0]:
+                    nexts[row.chat_id] = (share, row)
+            if not nexts:
                 return None
-            waits = {chat: self.pacer.ready_in(chat) for chat in chats}
+            waits = {chat: max(self.pacer.ready_in(chat), share) for chat, (share, _) in nexts.items()}
             ready = sorted(chat for chat, wait in waits.items() if wait <= 0)
             if not ready:
                 return min(waits.values())
             for chat in ready:
-                board = next((b for b in boards if b.chat_id == chat), None)
-                if board is not None:
-                    await self._board(board)
+                item = nexts[chat][1]
+                if isinstance(item, Board):
+                    await self._board(item)
                 else:
-                    await self._post(next(p for p in posts if p.chat_id == chat))
+                    await self._post(item)
 
     async def _board(self, board: Board) -> None:
         version, (text, keyboard) = await asyncio.to_thread(self.baton.read, self.draw_board, self.team)
@@ -180,19 +201,19 @@ class Courier:
         try:
             if board.repost or board.message_id is None:
                 message = await self.bot.send_message(board.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-                previous = await asyncio.to_thread(self.baton.run, lambda uow: uow.boards.moved(board.chat_id, message.message_id, version))
+                previous = await self._write(lambda uow: uow.boards.moved(board.chat_id, message.message_id, version))
                 if previous is not None:
                     await self.post(board.chat_id, f"moved:{board.chat_id}:{previous}", Post(self.team.t("console.moved"), edit=previous))
             else:
                 await self.bot.edit_message_text(
                     text, chat_id=board.chat_id, message_id=board.message_id, parse_mode=ParseMode.HTML, reply_markup=keyboard
                 )
-                await asyncio.to_thread(self.baton.run, lambda uow: uow.boards.shown_up_to(board.chat_id, version))
+                await self._write(lambda uow: uow.boards.shown_up_to(board.chat_id, version))
         except RetryAfter as exc:
             self.pacer.pause(board.chat_id, retry_after_seconds(exc))
         except BadRequest as exc:
             if "not found" in str(exc).lower():  # deleted from the chat: the next change posts a fresh one
-                await asyncio.to_thread(self.baton.run, lambda uow: uow.boards.touch(board.chat_id, uow.now, repost=True))
+                await self._write(lambda uow: uow.boards.touch(board.chat_id, uow.now, repost=True))
             else:
                 log.error("the console in %s could not be edited: %s", board.chat_id, exc)
                 self.pacer.pause(board.chat_id, 5.0)
@@ -201,19 +222,19 @@ class Courier:
             self.pacer.pause(board.chat_id, 5.0)
 
     async def _post(self, row: OutboxRow) -> None:
-        taken = await asyncio.to_thread(self.baton.run, lambda uow: uow.outbox.take(row.id))
+        taken = await self._write(lambda uow: uow.outbox.take(row.id))
         if not taken:
             return
         post = Post.of(row)
-        self.pacer.spend(row.chat_id)
+        self.pacer.spend(row.chat_id, self._senders.pop(row.key, None))
         try:
             message = await self._send(row.chat_id, post)
         except RetryAfter as exc:
             self.pacer.pause(row.chat_id, retry_after_seconds(exc))
-            await asyncio.to_thread(self.baton.run, lambda uow: uow.outbox.failed(row.id))
+            await self._write(lambda uow: uow.outbox.failed(row.id))
             return
         except TelegramError as exc:
-            await asyncio.to_thread(self.baton.run, self._settle_failure, row, exc)
+            await self._write(self._settle_failure, row, exc)
             return
         message_id = message.message_id if isinstance(message, Message) else (post.edit or 0)
 
@@ -223,7 +244,7 @@ class Courier:
                 hook, argument = post.then
                 self.after_sent[hook](uow, argument, row.chat_id, message_id)
 
-        await asyncio.to_thread(self.baton.run, confirm)
+        await self._write(confirm)
 
     @staticmethod
     def _settle_failure(uow: UnitOfWork, row: OutboxRow, exc: TelegramError) -> None:

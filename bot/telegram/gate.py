@@ -5,7 +5,10 @@ is never written down as an agent. The one exception, the bot's own my_chat_memb
 taken earlier by bot/onboarding.py: being added to a group not configured yet is how setup
 starts, so it posts its checklist there and stops the update. A foreign group hears one short
 refusal and then silence; a button pressed there gets a refusal toast, as every press must be
-answered; a stranger writing privately is told the bot is the team's. Text no database can store is refused here too.
+answered; a stranger writing privately is told the bot is the team's, and so is someone removed
+from the group since: membership is asked of Telegram, not remembered. Text no database can
+store is refused here too. A person past their allowance was stopped earlier still
+(bot/telegram/throttle.py), before anything here reads the database.
 """
 
 from __future__ import annotations
@@ -55,13 +58,21 @@ async def _check_text(update: Update, context: BatonContext) -> None:
 
 
 async def is_team_member(context: BatonContext, user_id: int) -> bool:
-    """A supervisor, someone on the roster or already an agent, or in the team group per Telegram."""
+    """A supervisor, or in the team group per Telegram now (asked at most once a minute).
+
+    Having once been an agent or on the roster is no longer enough: someone removed from the group
+    has lost access. Only when Telegram cannot say are the people Baton knows let in, so an
+    outage of getChatMember locks out none of the team.
+    """
     config = context.baton.config
-    if user_id in config.team.supervisors or any(r.tg_user_id == user_id for r in config.roster):
+    if user_id in config.team.supervisors:
         return True
-    if await asyncio.to_thread(context.baton.read, lambda uow: uow.agents.by_tg_id(user_id)) is not None:
+    inside = await context.parts.membership.is_member(context.bot, user_id)
+    if inside is not None:
+        return inside
+    if any(r.tg_user_id == user_id for r in config.roster):
         return True
-    return bool(await context.parts.membership.is_member(context.bot, user_id))
+    return await asyncio.to_thread(context.baton.read, lambda uow: uow.agents.by_tg_id(user_id)) is not None
 
 
 async def refuse(update: Update, context: BatonContext) -> None:

@@ -5,6 +5,10 @@ bucket holds `burst` tokens and refills at `per_minute - burst` a minute, so no 
 see more than `per_minute` writes, and once a burst is spent the next write is only seconds away.
 A 429's retry_after pauses that chat alone.
 
+Within a group, what answers one person's commands has a share of its own, a quarter of the
+group's minute and a burst of two: a person flooding the group waits for their answers, and
+the group's budget is still there for everyone else's.
+
 Clocked by asyncio's loop time (monotonic), whatever clock the team's day runs on.
 """
 
@@ -55,6 +59,8 @@ class Limits:
     group_burst: int = 5
     private_per_second: float = 1.0
     overall_per_second: int = 30
+    sender_share: int = 4  # one person's answers may use 1/sender_share of a group's minute
+    sender_burst: int = 2
 
 
 class Pacer:
@@ -63,6 +69,7 @@ class Pacer:
         self._now = now or _loop_time
         self.overall = Bucket(limits.overall_per_second, limits.overall_per_second)
         self.chats: dict[int, Bucket] = {}
+        self.shares: dict[tuple[int, int], Bucket] = {}  # (group, person) → their answers' share
 
     @property
     def paced(self) -> bool:
@@ -94,11 +101,25 @@ class Pacer:
             await asyncio.sleep(wait)
         self.spend(chat_id)
 
-    def spend(self, chat_id: int) -> None:
+    def share_ready_in(self, chat_id: int, sender: int | None) -> float:
+        """Seconds until an answer to `sender` may go into group `chat_id` (0: now), the group's own wait aside."""
+        if sender is None or not self.paced or chat_id >= 0:
+            return 0.0
+        return self._share(chat_id, sender).wait(self._now())
+
+    def _share(self, chat_id: int, sender: int) -> Bucket:
+        if (chat_id, sender) not in self.shares:
+            per_minute = max(1, self.limits.group_per_minute // self.limits.sender_share)
+            self.shares[(chat_id, sender)] = Bucket(self.limits.sender_burst, per_minute / 60, at=self._now())
+        return self.shares[(chat_id, sender)]
+
+    def spend(self, chat_id: int, sender: int | None = None) -> None:
         if self.paced:
             now = self._now()
             self._bucket(chat_id).take(now)
             self.overall.take(now)
+            if sender is not None and chat_id < 0:
+                self._share(chat_id, sender).take(now)
 
     def pause(self, chat_id: int, seconds: float) -> None:
         """Telegram said retry after `seconds`: that chat waits, the others go on."""

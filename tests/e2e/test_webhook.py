@@ -120,7 +120,7 @@ async def test_updates_with_the_secret_are_answered_and_others_refused(tmp_path,
         (registered,) = await sandbox.wait_for(lambda sb: [c for c in sb.calls if c.method == "setWebhook"], timeout=30)
         assert registered.params["url"] == PUBLIC_URL
         assert registered.params["secret_token"] == SECRET
-        assert registered.params["allowed_updates"] == ["message", "callback_query", "my_chat_member"]
+        assert registered.params["allowed_updates"] == ["message", "callback_query", "my_chat_member", "chat_member"]
         assert not [c for c in sandbox.calls if c.method == "getUpdates"], "webhook mode never polls"
 
         wang = sandbox.user(101, "王芳", username="wangfang")

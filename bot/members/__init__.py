@@ -1,0 +1,1 @@
+"""Leaving the team's group: access ends, open holds are closed, supervisors are told."""
