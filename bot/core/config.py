@@ -19,6 +19,7 @@ from bot.core.config_values import (
     boolean,
     choice,
     clock_time,
+    import_settings,
     non_negative,
     positive_int,
     positive_number,
@@ -115,6 +116,7 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
         collaboration=_domain_table("collaboration", table(raw, "collaboration"), CollaborationPolicy.from_mapping, CollaborationPolicy()),
         payout=_payout(table(raw, "payout")),
         checks=_checks(table(raw, "checks")),
+        imports=import_settings(table(raw, "imports")),
     )
 
 
