@@ -77,10 +77,11 @@ def _rows(count: int) -> str:
     return "".join(f'<row r="{n}">{_inline(f"A{n}", f"S{n}")}{_inline(f"B{n}", "2026-11-03 09:00:00")}</row>' for n in range(2, count + 2))
 
 
-def inflating_xlsx(inflated_bytes: int, *, forged: bool = False) -> bytes:
-    """A workbook whose one sheet unpacks to about ``inflated_bytes`` of real rows (a few MB
-    compressed for a gigabyte). ``forged``: its zip directory declares a small size instead."""
-    block = _rows(1000).encode()
+def inflating_xlsx(inflated_bytes: int, *, forged: bool = False, block_rows: int = 1000) -> bytes:
+    """A workbook whose one sheet unpacks to about ``inflated_bytes`` of rows. ``block_rows``: how
+    many distinct rows repeat (100 fit in deflate's 32 KB window: about 300 times smaller packed,
+    1,000 do not: about 12 times). ``forged``: its zip directory declares a small size instead."""
+    block = _rows(block_rows).encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
         for name, text in (
@@ -139,6 +140,18 @@ def corrupt_zlib_xlsx() -> bytes:
 def malformed_xml_xlsx() -> bytes:
     """A workbook whose sheet XML breaks off inside a tag."""
     return _package(_SHEET_HEAD.format(dimension="") + _header_row() + '<row r="2"><c r="A2" t="inlineStr"><is><t>S2</t></is')
+
+
+def bulk_csv(rows: int) -> bytes:
+    """A month of sessions in the generic format, about 52 bytes a row (376,521 rows: 19.5 MB)."""
+    lines = ["external_id,start,customer,first_response_s,avg_response_s,rating,paid\r\n"]
+    for n in range(rows):
+        second = n * 6
+        day, rest = divmod(second, 86_400)
+        lines.append(
+            f"G{n:09d},2026-11-{day % 30 + 1:02d} {rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d},buyer_{n % 90_000:05d},{n % 90},{n % 40},{n % 5 + 1},\r\n"
+        )
+    return "".join(lines).encode()
 
 
 def wide_csv(columns: int) -> bytes:
