@@ -19,6 +19,7 @@ from bot.core.config_values import (
     boolean,
     choice,
     clock_time,
+    import_settings,
     non_negative,
     positive_int,
     positive_number,
@@ -117,6 +118,7 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
         payout=_payout(table(raw, "payout")),
         checks=_checks(table(raw, "checks")),
         fairness=_fairness(table(raw, "fairness")),
+        imports=import_settings(table(raw, "imports")),
     )
 
 

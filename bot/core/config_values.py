@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from bot.core.settings import ConfigError
+from bot.core.settings import ConfigError, ImportSettings
 
 
 def table(raw: dict[str, Any], name: str) -> dict[str, Any]:
@@ -91,3 +91,13 @@ def scoring_window(value: Any, key: str) -> tuple[time, time] | None:
         return time.fromisoformat(start), time(0) if end == "24:00" else time.fromisoformat(end)
     except ValueError:
         raise ConfigError(key, f'must look like "09:00-23:00" ("24:00" for midnight), got {value!r}') from None
+
+
+def import_settings(section: dict[str, Any]) -> ImportSettings:
+    default = ImportSettings()
+    return ImportSettings(
+        max_file_mb=positive_int(section, "imports.max_file_mb", default.max_file_mb),
+        max_inflated_mb=positive_int(section, "imports.max_inflated_mb", default.max_inflated_mb),
+        max_cells=positive_int(section, "imports.max_cells", default.max_cells),
+        max_rows=positive_int(section, "imports.max_rows", default.max_rows),
+    )

@@ -10,6 +10,7 @@ from domain.collaboration import CollaborationPolicy
 from domain.ledger import PointRates
 from domain.payouts import PayoutPolicy
 from domain.rules import Rules, default_rules
+from storage.importers.limits import MB, ReadLimits
 
 # The languages Baton speaks: one catalogue each (bot/text/i18n/locales); Chinese is the default.
 LANGUAGES = ("zh", "en")
@@ -151,6 +152,25 @@ class PayoutSettings:
 
 
 @dataclass(frozen=True)
+class ImportSettings:
+    """[imports]: how much an uploaded or `baton import`ed file may hold (storage/importers/limits.py)."""
+
+    max_file_mb: int = 20  # an upload the bot downloads; Telegram's own Bot API serves no more
+    max_inflated_mb: int = 200  # a workbook's zip members, unpacked, together
+    max_cells: int = 4_000_000  # a sheet's grid from A1 to its last cell, or a CSV's rows times columns
+    max_rows: int = 1_000_000
+
+    def limits(self, max_bytes: int | None = None) -> ReadLimits:
+        """The reader's limits; ``max_bytes`` for the command line, which reads files no chat carried."""
+        return ReadLimits(
+            max_bytes=self.max_file_mb * MB if max_bytes is None else max_bytes,
+            max_rows=self.max_rows,
+            max_cells=self.max_cells,
+            max_inflated_bytes=self.max_inflated_mb * MB,
+        )
+
+
+@dataclass(frozen=True)
 class Config:
     bot: BotSettings
     team: TeamSettings
@@ -167,6 +187,7 @@ class Config:
     payout: PayoutSettings = field(default_factory=PayoutSettings)
     checks: ChecksSettings = field(default_factory=ChecksSettings)
     fairness: FairnessSettings = field(default_factory=FairnessSettings)
+    imports: ImportSettings = field(default_factory=ImportSettings)
 
     def is_supervisor(self, tg_user_id: int) -> bool:
         return tg_user_id in self.team.supervisors

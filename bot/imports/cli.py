@@ -10,8 +10,10 @@ from bot.core.errors import Refused
 from bot.core.setup import open_baton
 from bot.imports.render import import_report, inspected_text, refusal
 from bot.imports.service import inspect_file, read_export, store_export
+from bot.text.filenames import upload_name
 from bot.text.layout import plain_text
 from bot.text.renderer import Renderer
+from storage.importers import DEFAULT_LIMITS, ReadLimits
 
 EXIT_REFUSED = 2
 
@@ -25,7 +27,7 @@ def import_command(config: Config, file: str, account: str, platform: str | None
     baton = open_baton(config)
     try:
         # Read before the transaction, as the bot does: a running bot's commands wait only for the writes.
-        read = read_export(config, account, data, Path(file).name, preset=platform)
+        read = read_export(config, account, data, upload_name(Path(file).name, "export"), preset=platform, limits=_limits(config))
         imported = baton.run(store_export, read, source="cli")
     except Refused as refused:
         print(plain_text(refusal(render, refused)), file=sys.stderr)
@@ -43,7 +45,7 @@ def inspect_command(config: Config, file: str, account: str | None) -> int:
     if data is None:
         return EXIT_REFUSED
     try:
-        inspected = inspect_file(config, data, Path(file).name, account_key=account)
+        inspected = inspect_file(config, data, upload_name(Path(file).name, "export"), account_key=account, limits=_limits(config))
     except Refused as refused:
         print(plain_text(refusal(render, refused)), file=sys.stderr)
         return EXIT_REFUSED
@@ -57,3 +59,8 @@ def _read(render: Renderer, file: str) -> bytes | None:
         print(plain_text(render.t("error.no_such_file", path=str(path))), file=sys.stderr)
         return None
     return path.read_bytes()
+
+
+def _limits(config: Config) -> ReadLimits:
+    # A file on disk never went through a chat, so Telegram's 20 MB is not its bound; the rest is.
+    return config.imports.limits(max_bytes=DEFAULT_LIMITS.max_bytes)

@@ -9,7 +9,7 @@ from bot.imports import render, service
 from bot.imports.parse import parse_caption
 from bot.telegram.answers import attempt, parsed
 from bot.telegram.context import BatonContext
-from bot.telegram.files import downloaded
+from bot.telegram.files import document_name, downloaded, upload_failures
 from bot.telegram.routes import captioned_document, command
 from bot.telegram.supervisors import supervisors_only
 
@@ -27,19 +27,28 @@ async def import_document(update: Update, context: BatonContext) -> None:
     except Refused as refused:
         await context.reply(render.refusal(context.render, refused))
         return
-    data = await downloaded(context, message.document)
-    if data is None:
-        return
-    # Read (and refused) before the transaction: the database's write lock waits for the writes alone.
-    filename = message.document.file_name or "export"
-    read = await parsed(
-        context, service.read_export, context.baton.config, caption.account, data, filename, preset=caption.preset, refusal=render.refusal
-    )
-    if read is None:
-        return
-    imported = await attempt(context, service.store_export, read, refusal=render.refusal)
-    if imported is not None:
-        await context.reply(render.import_report(context.render, imported))
+    async with upload_failures(context):
+        data = await downloaded(context, message.document)
+        if data is None:
+            return
+        # Read (and refused) before the transaction: the database's write lock waits for the writes alone.
+        filename = document_name(message.document, "export")
+        read = await parsed(
+            context,
+            service.read_export,
+            context.baton.config,
+            caption.account,
+            data,
+            filename,
+            preset=caption.preset,
+            refusal=render.refusal,
+        )
+        del data  # the bytes are read: what was read from them is all the store needs
+        if read is None:
+            return
+        imported = await attempt(context, service.store_export, read, refusal=render.refusal)
+        if imported is not None:
+            await context.reply(render.import_report(context.render, imported))
 
 
 @supervisors_only("import")

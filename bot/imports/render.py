@@ -16,6 +16,7 @@ from bot.core.errors import Refused
 from bot.imports.service import Imported, Inspected
 from bot.text.platform import platform_lines
 from bot.text.renderer import Renderer
+from bot.text.uploads import file_list, unreadable
 from storage.importers import MESSAGES, TOTALS, FormatHelp, ImportReport, RejectedRow
 from storage.importers.report import FROM_KEY, FROM_MESSAGES, FROM_PERIOD, FROM_REPLY_TIME, MessageTally
 
@@ -85,7 +86,7 @@ def _columns(render: Renderer, file: ImportReport, key: Sequence[str]) -> list[s
                 render.t(f"import.absent.{absent.consequence}", field=field_label(render, absent.field), count=absent.conversations)
             )
     if file.unused_headers:
-        lines.append(render.t("import.unused", headers=render.listed(escape(h) for h in file.unused_headers)))
+        lines.append(render.t("import.unused", headers=file_list(render, file.unused_headers)))
     return lines
 
 
@@ -155,7 +156,7 @@ def refusal(render: Renderer, refused: Refused) -> str:
     """A refused file in words: an unreadable one by its reason, a misfit with format help."""
     params = refused.params
     if refused.code == "export_unreadable":
-        return _unreadable(render, params)
+        return unreadable(render, params)
     if refused.code != "export_refused":
         return render.refusal(refused)
     reason = str(params["reason"])
@@ -181,24 +182,9 @@ def _refused(render: Renderer, reason: str, params: Mapping[str, object]) -> str
     return render.t(f"error.export_refused.{reason}", first_day=params.get("first_day"), last_day=params.get("last_day"))
 
 
-def _unreadable(render: Renderer, params: Mapping[str, object]) -> str:
-    reason = str(params["reason"])
-    if reason == "bad_format" and "row" in params:
-        return render.t("error.export_unreadable.bad_format_row", row=params["row"])
-    if reason == "too_large":
-        return render.t("error.export_unreadable.too_large", size=_megabytes(params["size"]), limit=_megabytes(params["limit"]))
-    if reason == "too_many_rows":
-        return render.t("error.export_unreadable.too_many_rows", limit=render.number(float(str(params["limit"]))))
-    return render.t(f"error.export_unreadable.{reason}")
-
-
-def _megabytes(value: object) -> str:
-    return f"{int(str(value)) / 1024 / 1024:.1f}"
-
-
 def _listed(render: Renderer, values: object) -> str:
-    items = values if isinstance(values, list | tuple) else [values]
-    return render.listed(escape(str(v)) for v in items) or "—"
+    """Names from the file or the presets, a bounded few: a 10,000-column header stays one message."""
+    return file_list(render, values if isinstance(values, list | tuple) else [values])
 
 
 def format_help_lines(render: Renderer, help: FormatHelp, toml: str, name: str, *, guess: bool = True) -> list[str]:

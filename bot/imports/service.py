@@ -31,6 +31,7 @@ from storage.importers import (
     FormatHelp,
     ImportReport,
     OpenedExport,
+    ReadLimits,
     RejectedRow,
     inspect_export,
     open_export,
@@ -116,13 +117,17 @@ def candidate_presets(config: Config, account: AccountSettings, named: str | Non
     return None, candidates
 
 
-def read_export(config: Config, account_key: str, data: bytes, filename: str, *, preset: str | None = None) -> ReadExport:
+def read_export(
+    config: Config, account_key: str, data: bytes, filename: str, *, preset: str | None = None, limits: ReadLimits | None = None
+) -> ReadExport:
     """Read a whole export for an account, before any transaction; a file that does not fit or
-    cannot be read is Refused (export_refused, export_unreadable) with everything its words need."""
+    cannot be read is Refused (export_refused, export_unreadable) with everything its words need.
+    ``limits``: the configured ones for an upload unless given."""
     account = _account(config, account_key)
     chosen, candidates = candidate_presets(config, account, preset)
+    limits = config.imports.limits() if limits is None else limits
     try:
-        opened = open_export(data, filename, tz=config.team.timezone, preset=chosen, presets=candidates).read_ahead()
+        opened = open_export(data, filename, tz=config.team.timezone, preset=chosen, presets=candidates, limits=limits).read_ahead()
     except ExportRefused as refused:
         raise refusal_of(refused, account) from None
     except ExportUnreadable as unreadable:
@@ -173,7 +178,9 @@ def import_export(
     return store_export(uow, read_export(uow.config, account_key, data, filename, preset=preset), source=source)
 
 
-def inspect_file(config: Config, data: bytes, filename: str, *, account_key: str | None = None) -> Inspected:
+def inspect_file(
+    config: Config, data: bytes, filename: str, *, account_key: str | None = None, limits: ReadLimits | None = None
+) -> Inspected:
     """How every format the account (or any account) could use fares with the file's header,
     and a [presets.NAME] table guessed from it; reads only the top of the file."""
     if account_key is None:
@@ -182,7 +189,7 @@ def inspect_file(config: Config, data: bytes, filename: str, *, account_key: str
         account = _account(config, account_key)
         presets, name, platform = candidate_presets(config, account, None)[1], preset_name(account), account.platform
     try:
-        found = inspect_export(data, filename, presets)
+        found = inspect_export(data, filename, presets, config.imports.limits() if limits is None else limits)
     except ExportUnreadable as unreadable:
         raise Refused("export_unreadable", reason=unreadable.reason, **unreadable.params) from None
     return Inspected(filename, found, name, preset_toml(name, platform, found.shape, found.guessed, found.key))

@@ -11,7 +11,7 @@ from bot.roster import render, service, swaps
 from bot.roster.parse import Sheet, parse_shift, parse_swap, read_sheet
 from bot.telegram.answers import attempt, attempt_press, parsed, refuse_press
 from bot.telegram.context import BatonContext
-from bot.telegram.files import downloaded
+from bot.telegram.files import document_name, downloaded, upload_failures
 from bot.telegram.routes import captioned_document, command, press
 from bot.telegram.supervisors import is_supervisor, supervisors_only
 from domain.roster import parse_week
@@ -49,12 +49,13 @@ async def shift_command(update: Update, context: BatonContext) -> None:
 
 @supervisors_only("roster_import")
 async def roster_import_document(update: Update, context: BatonContext) -> None:
-    sheet = await _sheet(update, context)
-    if sheet is None:
-        return
-    done = await attempt(context, service.import_roster, sheet, refusal=render.refusal)
-    if done is not None:
-        await context.reply(render.imported_text(context.render, done))
+    async with upload_failures(context):
+        sheet = await _sheet(update, context)
+        if sheet is None:
+            return
+        done = await attempt(context, service.import_roster, sheet, refusal=render.refusal)
+        if done is not None:
+            await context.reply(render.imported_text(context.render, done))
 
 
 async def _sheet(update: Update, context: BatonContext) -> Sheet | None:
@@ -62,9 +63,8 @@ async def _sheet(update: Update, context: BatonContext) -> Sheet | None:
     data = await downloaded(context, document)
     if data is None:
         return None
-    return await parsed(
-        context, read_sheet, data, document.file_name or "roster", _accounts(context), context.baton.today(), refusal=render.refusal
-    )
+    name, config = document_name(document, "roster"), context.baton.config
+    return await parsed(context, read_sheet, data, name, _accounts(context), context.baton.today(), config.imports, refusal=render.refusal)
 
 
 @supervisors_only("roster_import")

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 
 from bot.core.calendar import checked_day
 from bot.core.errors import Refused
+from bot.core.settings import ImportSettings
 from domain.roster import parse_hours, parse_weekdays
 from storage.importers.errors import ExportUnreadable
 from storage.importers.table import read_table
@@ -22,6 +23,8 @@ FROM_WORDS = ("from", "从", "自", "起")
 TO_WORDS = ("to", "until", "至", "到")
 OFF_WORDS = ("off", "停", "休", "remove")
 MAX_SHEET_ROWS = 500
+MAX_SHEET_GRID_ROWS = 10_000  # blank and stray rows included
+MAX_SHEET_CELLS = 200_000
 _DAY = re.compile(r"^(?:(\d{4})[-/])?(\d{1,2})[-/](\d{1,2})$")
 _CELL_DAY = re.compile(r"^(\d{4}[-/]\d{1,2}[-/]\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _CELL_TIME = re.compile(r"^(\d{1,2}[:：]\d{2})(?:[:：]00)?$")
@@ -151,12 +154,15 @@ class Sheet:
     problems: tuple[Problem, ...]
 
 
-def read_sheet(data: bytes, filename: str, accounts: Iterable[str], today: date) -> Sheet:
+def read_sheet(data: bytes, filename: str, accounts: Iterable[str], today: date, imports: ImportSettings | None = None) -> Sheet:
     """The sheet's rows as shifts, and every bad row's problem; Refused when the file or a column is wrong."""
+    limits = (imports or ImportSettings()).limits()
+    # A roster is a few hundred rows: a sheet far longer is refused before it is read whole.
+    limits = replace(limits, max_rows=min(limits.max_rows, MAX_SHEET_GRID_ROWS), max_cells=min(limits.max_cells, MAX_SHEET_CELLS))
     try:
-        table = read_table(data, filename)
+        table = read_table(data, filename, limits)
     except ExportUnreadable as exc:
-        raise Refused("roster_sheet_unreadable", detail=str(exc)[:200]) from None
+        raise Refused("roster_sheet_unreadable", reason=exc.reason, **exc.params) from None
     found = {_header(h): h for h in table.columns}
     columns = {field: next((found[a] for a in aliases if a in found), None) for field, aliases in COLUMNS.items()}
     missing = [field for field in REQUIRED if columns[field] is None]

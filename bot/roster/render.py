@@ -18,6 +18,7 @@ from bot.roster.service import Conflict, RosterImported, RosterWeek, ShiftEnded,
 from bot.roster.swaps import WITHDRAW, SwapView
 from bot.text.layout import display_width, pad, toast_text, truncate
 from bot.text.renderer import Renderer
+from bot.text.uploads import file_list, unreadable
 
 NAME_WIDTH = 10
 _CELLS = {"on": "x", "swapped_in": "s", "away": "~", "off": "."}
@@ -31,6 +32,10 @@ def refusal(render: Renderer, refused: Refused) -> str:
         for row, code, values in problems[:15]:
             lines.append(render.t("roster.sheet_row", row=row, reason=render.refusal(Refused(code, **values))))
         return "\n".join(lines)
+    if refused.code == "roster_sheet_unreadable":
+        return unreadable(render, refused.params)
+    if refused.code == "roster_sheet_columns":
+        return render.refusal(refused, found=file_list(render, refused.params["found"]))
     if refused.code == "swap_moved":
         return render.refusal(refused, status=render.t(f"swap.status.{refused.params['status']}"))
     return render.refusal(refused)

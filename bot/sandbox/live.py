@@ -157,8 +157,18 @@ class LiveBot:
         while the live console was being edited, or a button of an older console."""
         return await self.deliver(lambda: self.sandbox.forge_press(message, user, data))
 
-    async def upload(self, user: dict, filename: str, content: bytes, caption: str | None = None, chat: dict | None = None) -> Reaction:
-        return await self.deliver(lambda: self.sandbox.send_document(chat or self.group, user, filename, content, caption=caption))
+    async def upload(
+        self,
+        user: dict,
+        filename: str,
+        content: bytes,
+        caption: str | None = None,
+        chat: dict | None = None,
+        announced_size: int | None = -1,
+    ) -> Reaction:
+        return await self.deliver(
+            lambda: self.sandbox.send_document(chat or self.group, user, filename, content, caption=caption, announced_size=announced_size)
+        )
 
     async def redeliver(self, update: dict, marker_user: dict) -> Reaction:
         """Deliver `update` again, then a /help from `marker_user`: what the bot did about both."""

@@ -189,8 +189,12 @@ class BotApiSandbox:
         content: bytes,
         caption: str | None = None,
         mime_type: str | None = None,
+        announced_size: int | None = -1,
     ) -> dict:
-        """A user uploads a file; getFile resolves its file_id and its bytes can be downloaded."""
+        """A user uploads a file; getFile resolves its file_id and its bytes can be downloaded.
+
+        ``announced_size``: the file_size the message claims (a client's word, not checked): the
+        real size by default, another number, or None for no file_size at all."""
         with self._state.lock:
             chat = self._chat(chat)
             stored = self._state.store_file("documents", filename, content, mime_type)
@@ -200,9 +204,10 @@ class BotApiSandbox:
                     "file_unique_id": stored.file_unique_id,
                     "file_name": filename,
                     "mime_type": stored.mime_type,
-                    "file_size": len(content),
                 }
             }
+            if announced_size is not None:
+                message["document"]["file_size"] = len(content) if announced_size == -1 else announced_size
             if caption:
                 message["caption"] = caption
                 entities = _command_entities(caption)

@@ -6,8 +6,9 @@ and UTF-16 (Excel's "Unicode text", tab-separated). A statistical detector (char
 charset-normalizer) would be a new dependency that guesses among dozens of encodings; here
 the choice is between these, and it can be made exactly:
 
-* A UTF-16 file announces itself: by its BOM, or, without one, by a NUL byte in every other
-  position (ASCII letters, digits and delimiters are half of any export's text).
+* A UTF-16 file announces itself: by its BOM, or, without one, by NUL bytes on one side of
+  the byte pairs only (the high byte of ASCII letters, digits, delimiters and line ends; a
+  Chinese export has few of those, so their share is not what tells).
 * UTF-8 is tried first, strictly. Chinese text in GBK is practically never valid UTF-8
   (GBK trail bytes 0x40-0x7E are not UTF-8 continuation bytes, and GBK lead/trail pairs
   rarely line up with UTF-8's 0b110xxxxx/0b10xxxxxx pattern), while the reverse is not
@@ -53,9 +54,14 @@ def _candidates(data: bytes) -> tuple[str, ...]:
     if data.startswith(codecs.BOM_UTF8):
         return (UTF8_BOM, GB18030)
     head = data[:_SNIFF]
-    if len(head) >= 4 and head.count(0) * 4 >= len(head):
-        even_nuls, odd_nuls = head[0::2].count(0), head[1::2].count(0)
+    even_nuls, odd_nuls = head[0::2].count(0), head[1::2].count(0)
+    # Text never holds NUL, so NULs mostly on one side of the byte pairs are UTF-16's high bytes.
+    # In Chinese text only the ASCII (digits, delimiters, line ends) has them, far fewer than
+    # half, and a character such as 开 (U+5F00) puts one on the other side now and then.
+    if max(even_nuls, odd_nuls) >= 2 and min(even_nuls, odd_nuls) * 3 <= max(even_nuls, odd_nuls):
         return (UTF16_LE,) if odd_nuls > even_nuls else (UTF16_BE,)
+    if even_nuls or odd_nuls:
+        return ()  # NULs scattered: not text in any of these encodings (GB18030 would pass them on)
     return (UTF8, GB18030)
 
 

@@ -44,9 +44,11 @@ UNSUPPORTED_FORMAT = "unsupported_format"  # a web page or another file saved un
 PASSWORD_PROTECTED = "password_protected"
 TOO_LARGE = "too_large"  # params: size, limit (bytes)
 TOO_MANY_ROWS = "too_many_rows"  # params: limit
-EXPANDS_TOO_MUCH = "expands_too_much"  # a workbook whose zip members inflate past the limits (a zip bomb)
+EXPANDS_TOO_MUCH = "expands_too_much"  # a zip bomb; params: inflated, limit (bytes) past the total, or size, limit (a ratio)
+TOO_MANY_CELLS = "too_many_cells"  # params: cells, limit: a sheet whose grid (A1 to its last cell) is too large
 UNREADABLE_REASONS = (
     BAD_ENCODING, BAD_FORMAT, UNSUPPORTED_FORMAT, PASSWORD_PROTECTED, TOO_LARGE, TOO_MANY_ROWS, EXPANDS_TOO_MUCH,
+    TOO_MANY_CELLS,
 )  # fmt: skip
 
 

@@ -90,7 +90,7 @@ def _workbook(data: bytes, file_format: str, limits: ReadLimits) -> Grid:
             raise
         raise ExportUnreadable(BAD_FORMAT, f"calamine gave up on the {file_format} workbook: {error}") from error
     if sheet.end is not None:
-        check_rows(sheet.end[0] + 1, limits)
+        check_rows(sheet.end[0] + 1, limits, sheet.end[1] + 1)
     return Grid(file_format, UTF8, _sheet_chunks(sheet, limits.rows_per_chunk))
 
 
@@ -220,11 +220,11 @@ def _csv_chunks(data: bytes, encoding: str, delimiter: str, width: int, limits: 
     reader = pd.read_csv(
         io.BytesIO(data), encoding=encoding, sep=delimiter, header=None, names=list(range(width + 1)), index_col=False,
         dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
-        chunksize=limits.rows_per_chunk,
+        chunksize=limits.chunk_rows(width + 1),
     )  # fmt: skip
     first = 1
     while (chunk := _next_chunk(reader)) is not None:
-        check_rows(first - 1 + len(chunk), limits)
+        check_rows(first - 1 + len(chunk), limits, width)
         spare = (chunk[width] != "").to_numpy()
         if spare.any():
             row = first + int(spare.argmax())
