@@ -29,7 +29,6 @@ def clean_name(text: str | None, limit: int) -> str:
     return " ".join(without_controls(spaced).split())[:limit].rstrip()
 
 
-def clean_text(text: str, limit: int | None = None) -> str:
-    """What someone typed (a reason, a note), as stored: no NUL, escapes or bidi controls; newlines stay."""
-    kept = "".join(ch for ch in text if ch in "\n\t" or (ch not in BIDI_CONTROLS and unicodedata.category(ch) != "Cc"))
-    return kept if limit is None else kept[:limit]
+def clean_text(text: str) -> str:
+    """What someone typed (a reason), as stored: no NUL, escapes or bidi controls; newlines and tabs stay."""
+    return "".join(ch for ch in text if ch in "\n\t" or (ch not in BIDI_CONTROLS and unicodedata.category(ch) != "Cc"))
