@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.month.service import CHECKSUM_DIGITS, offered_checksum
 from bot.telegram.buttons import checked
 
 CONFIRM, CANCEL = "mc", "mx"
 PATTERN = r"^(mc|mx):"
-# Confirm carries this many hex digits of the previewed checksum: the whole checksum (64) does not fit
-# Telegram's 64 bytes beside the month and the largest pool. A Confirm is honoured only when it
-# carries exactly these digits, so a shorter prefix (say "2") cannot match a month's checksum.
-CHECKSUM_DIGITS = 12
+# A Confirm is honoured only when it carries exactly the digits a preview offers
+# (service.CHECKSUM_DIGITS), so a shorter prefix (say "2") cannot match a month's checksum.
 _CHECKSUM = re.compile(rf"[0-9a-f]{{{CHECKSUM_DIGITS}}}")
 
 
@@ -44,4 +43,4 @@ def decode(data: str | None) -> ClosePress | None:
 
 def offered(checksum: str) -> str:
     """What a preview's Confirm carries of its snapshot's checksum."""
-    return checksum[:CHECKSUM_DIGITS]
+    return offered_checksum(checksum)

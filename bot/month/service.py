@@ -243,6 +243,16 @@ def preview_close(uow: UnitOfWork, month: str, pool_cents: int) -> MonthScore | 
     return score_month(uow, month, pool_cents)
 
 
+# A preview's Confirm carries this many hex digits of the snapshot's checksum: the whole checksum
+# (64) does not fit Telegram's 64 bytes of button data beside the month and the largest pool.
+CHECKSUM_DIGITS = 12
+
+
+def offered_checksum(checksum: str) -> str:
+    """What a preview offers of its snapshot's checksum; a Confirm must carry exactly this."""
+    return checksum[:CHECKSUM_DIGITS]
+
+
 def close_month(uow: UnitOfWork, month: str, pool_cents: int, preview_checksum: str | None) -> Closed:
     """Freeze exactly what the supervisor previewed; anything changed since means a new preview.
 
@@ -252,7 +262,7 @@ def close_month(uow: UnitOfWork, month: str, pool_cents: int, preview_checksum: 
     _require_over(uow, month)
     scored = score_month(uow, month, pool_cents)
     snapshot = scored.snapshot
-    if preview_checksum is not None and not snapshot.checksum.startswith(preview_checksum):
+    if preview_checksum is not None and offered_checksum(snapshot.checksum) != preview_checksum:
         raise Refused("preview_stale", month=month)
     actor = uow.me.id if uow.person is not None else None
     close = uow.months.add_close(snapshot, uow.now, actor)
