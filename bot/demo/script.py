@@ -113,6 +113,8 @@ def demo_config(database_url: str, language: str = "zh") -> Config:
             "points": {"per_case": 1.0, "per_hour": 2.0, "per_conversation": 0.5},
             "payout": {"scheme": "proportional", "pool": POOL_YUAN},
             "database": {"url": database_url},
+            # A team's day plays in seconds here: the allowances are for people's own pace.
+            "fairness": {"commands_per_minute": 0, "presses_per_minute": 0, "console_repeat_seconds": 0},
         }
     )
 

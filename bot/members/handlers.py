@@ -2,12 +2,15 @@
 
 Telegram sends chat_member updates only to a bot that is an administrator of the group, and only
 when they are asked for in allowed_updates (bot/ops/cli.py). Without them a departure still
-counts within a minute: private commands ask getChatMember (bot/telegram/gate.py).
+counts within a minute: private commands ask getChatMember (bot/telegram/gate.py), and the first
+one refused closes what the person held (`departed_unseen`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from functools import partial
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -31,6 +34,16 @@ async def member_changed(update: Update, context: BatonContext) -> None:
         return
     departure = await attempt(context, service.leave_group, member.user.id, change.date, member.status)
     if departure is not None and departure.accounts:
+        await tell_supervisors(context, departure)
+
+
+async def departed_unseen(context: BatonContext, tg_user_id: int) -> None:
+    """Telegram answered getChatMember that someone is out of the group: what they held ends now
+    (when they left is not known, only that it was by now), and the supervisors are told."""
+    baton = context.baton
+    run = partial(baton.run, service.leave_group, tg_user_id, baton.clock.now(), "not_in_group")
+    departure = await asyncio.get_running_loop().run_in_executor(baton.writer, run)
+    if departure.accounts:
         await tell_supervisors(context, departure)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -37,6 +37,7 @@ from storage.models import Agent
 P = ParamSpec("P")
 T = TypeVar("T")
 KEY = "baton"
+Departed = Callable[["BatonContext", int], Awaitable[None]]  # (context, the Telegram user id)
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,15 @@ class Parts:
     membership: Membership
     courier: Courier
     fairness: Fairness
+    # What follows Telegram saying someone is out of the group (bot/members): the gate refuses them.
+    departed: Departed | None = None
 
     @classmethod
-    def build(cls, baton: Baton, courier: Callable[[Renderer], Courier]) -> Parts:
+    def build(cls, baton: Baton, courier: Callable[[Renderer], Courier], departed: Departed | None = None) -> Parts:
         renderers = {lang: Renderer(baton.config, lang) for lang in LANGUAGES}
         team = renderers[baton.config.team.language]
         membership = Membership(baton.config.team.chat_id, baton.clock)
-        return cls(baton, renderers, membership, courier(team), Fairness(baton.config.fairness))
+        return cls(baton, renderers, membership, courier(team), Fairness(baton.config.fairness), departed)
 
     @property
     def team(self) -> Renderer:

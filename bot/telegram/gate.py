@@ -39,10 +39,15 @@ async def admit(update: Update, context: BatonContext) -> None:
         return await _check_text(update, context)
     if await asyncio.to_thread(context.baton.seen, update.update_id):
         raise ApplicationHandlerStop  # a redelivery of an update answered (or refused) before
-    if chat is not None and chat.type == ChatType.PRIVATE and user is not None and await is_team_member(context, user.id):
+    private = chat is not None and chat.type == ChatType.PRIVATE and user is not None
+    if private and await is_team_member(context, user.id):
         return await _check_text(update, context)
     log.info("update %s from chat %s (user %s) refused at the gate", update.update_id, chat.id if chat else None, user.id if user else None)
     await refuse(update, context)
+    departed = context.parts.departed
+    if private and departed is not None and context.parts.membership.known_out(user.id):
+        # Without chat_member updates (Baton not an admin), this is when Baton learns of it.
+        await departed(context, user.id)
     await asyncio.to_thread(context.baton.record, update.update_id)
     raise ApplicationHandlerStop
 

@@ -61,6 +61,11 @@ class Membership:
             return cached[1] if cached else None
         return self.noted(user_id, member)
 
+    def known_out(self, user_id: int) -> bool:
+        """Telegram said, last time it was asked or told, that the user is not in the group."""
+        cached = self._members.get(user_id)
+        return cached is not None and not cached[1]
+
     def noted(self, user_id: int, member: ChatMember) -> bool:
         """What Telegram says of the user now (an answer, or a chat_member update); whether they are in."""
         inside = in_group(member)

@@ -7,8 +7,6 @@ asked at most once a minute for a private command, which answers "kicked" or "le
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlmodel import select
 
@@ -59,23 +57,36 @@ async def test_a_member_removed_from_the_group_has_their_hold_closed_supervisors
     assert calls_of(live, "getChatMember") == asked
 
 
-async def test_telegram_saying_kicked_ends_private_access_within_a_minute(live, clock):
-    wang, english = live.user(101, "王芳"), live.user(102, "Li", language_code="en")
-    chat, li_chat = live.sandbox.private_chat(wang), live.sandbox.private_chat(english)
+async def test_telegram_saying_kicked_ends_private_access_within_a_minute_and_closes_the_hold(live, clock):
+    wang, english, boss = live.user(101, "王芳"), live.user(102, "Li", language_code="en"), live.user(SUPERVISOR_ID, "主管")
+    chat, li_chat, boss_chat = live.sandbox.private_chat(wang), live.sandbox.private_chat(english), live.sandbox.private_chat(boss)
+    await live.say(boss, "/help", chat=boss_chat)
+    clock.set(local("2026-11-02", "09:00"))
     await live.say(wang, "/on jd", chat=chat)
     await live.say(english, "/help", chat=li_chat)
     assert len(open_holds(live)) == 1, "a member is answered in private"
 
     live.sandbox.set_member(live.group, wang, "kicked")
     live.sandbox.set_member(live.group, english, "left")
-    clock.advance(timedelta(seconds=61))
+    clock.set(local("2026-11-02", "09:01:01"))
     before = snapshot(live.baton.engine)
+    first = await live.say(wang, "/on vip", chat=chat)
+    assert [shown(c) for c in first.sent() if c.params["chat_id"] == wang["id"]] == [NOT_MEMBER], "an agent row is no pass"
+    (hold,) = live.baton.read(lambda uow: uow.holds.between(local("2026-11-02", "00:00"), local("2026-11-03", "00:00")))
+    assert hold.account == "jd" and hold.end == local("2026-11-02", "09:01:01"), "closed when Telegram said they were out"
+    (entry,) = audited(live, "left_group")
+    assert entry.subject == "jd"
+    told = [shown(c) for c in first.sent() if c.params["chat_id"] == SUPERVISOR_ID]
+    assert told == ["🚪 王芳 已离开本群（或被移出），不能再使用机器人。TA 接管的 京东旗舰店 已在 09:01 结束。"]
+
+    after_closing = snapshot(live.baton.engine)
+    assert {k for k in before if before[k] != after_closing[k]} <= {"holds", "audit_log", "boards"}
     for command in ("/on vip", "/case", "/off", "/thanks @nobody", "/console"):
         refused = await live.say(wang, command, chat=chat)
-        assert refused.texts() == [NOT_MEMBER], f"{command}: an agent row is no pass"
+        assert refused.texts() == [NOT_MEMBER], command
+        assert [c for c in refused.sent() if c.params["chat_id"] == SUPERVISOR_ID] == [], "told once"
     assert (await live.say(english, "/on vip", chat=li_chat)).texts() == ["🚫 Only members of the “客服一组” group can use this bot."]
-    assert snapshot(live.baton.engine) == before, "nothing written: no hold, no case, no audit entry"
-    assert [h.account for h in open_holds(live)] == ["jd"]
+    assert snapshot(live.baton.engine) == after_closing, "nothing written: no hold, no case, no audit entry"
 
 
 async def test_leaving_and_coming_back_through_chat_member_updates(live, clock):
