@@ -65,13 +65,37 @@ def store_conversations(
     numbers = records["row_number"] if "row_number" in records else pd.Series(0, index=records.index)
     duplicates = [int(n) for n in numbers[~fresh]]
     rows = records.loc[fresh]
-    insert_rows(session, table_of(ConversationRow), _columns(rows, account_id, platform, at, source))
-    return StoredConversations(_ids_of(session, account_id, [i for i, new in zip(ids, fresh, strict=True) if new]), duplicates)
+    before = _last_id(session)
+    count = insert_rows(session, table_of(ConversationRow), _columns(rows, account_id, platform, at, source))
+    new_ids = _inserted_ids(session, before, count)
+    if new_ids is None:
+        new_ids = _ids_of(session, account_id, [i for i, new in zip(ids, fresh, strict=True) if new])
+    return StoredConversations(new_ids, duplicates)
 
 
 def _ids_of(session: Session, account_id: int, external_ids: list[str]) -> list[int]:
     found = _stored_ids(session, account_id, external_ids)
     return [found[external_id] for external_id in external_ids]
+
+
+def _last_id(session: Session) -> int:
+    return session.execute(select(func.coalesce(func.max(col(ConversationRow.id)), 0))).scalar_one()
+
+
+def _inserted_ids(session: Session, before: int, count: int) -> list[int] | None:
+    """The ids of the ``count`` rows just inserted after id ``before``, without reading them back.
+
+    On SQLite the transaction holds the only write lock and a new row's id is one more than the
+    largest, so the rows are before+1 … before+count; checked by one indexed count, because
+    reading 200,000 ids back by external id costs seconds of that lock. PostgreSQL's writers
+    interleave, and there the ids are read back (None)."""
+    if count == 0:
+        return []
+    if session.connection().dialect.name != "sqlite":
+        return None
+    table = table_of(ConversationRow)
+    found, last = session.execute(select(func.count(), func.max(table.c.id)).where(table.c.id > before)).one()
+    return list(range(before + 1, before + count + 1)) if (found, last) == (count, before + count) else None
 
 
 def _columns(records: pd.DataFrame, account_id: int, platform: str, at: datetime, source: str) -> dict[str, list]:
