@@ -157,6 +157,11 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
             if self.in_order_until_committed:
                 next_in_line()
 
+    async def follow_up(self, use_case: Callable[Concatenate[UnitOfWork, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """`use_case(uow, …)` in a transaction of its own after the update's, with no update behind it
+        (work derived from what the command committed), queued in the writer thread like a command."""
+        return await asyncio.get_running_loop().run_in_executor(self.baton.writer, lambda: self.baton.run(use_case, *args, **kwargs))
+
     async def query(self, query: Callable[Concatenate[UnitOfWork, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """`query(uow, …)` read in a worker thread; Duplicate for an update handled before."""
         update_id = None if self.checked or self.current_update is None else self.current_update.update_id

@@ -13,7 +13,7 @@ from bot.console.service import hand_off_account, take_over_account
 from bot.core.errors import Duplicate, Refused
 from bot.digest.service import needs_attention
 from bot.imports.render import import_report, refusal
-from bot.imports.service import import_export, read_export, store_export
+from bot.imports.service import compile_day, credited, import_export, read_export, store_export
 from bot.month.service import score_month
 from bot.text.renderer import Renderer
 from domain.ledger import APPORTIONED, CONVERSATION
@@ -89,7 +89,12 @@ def test_reading_happens_before_the_transaction_and_storing_inside_it(baton, bos
     read = read_export(baton.config, "jd", export("09:30:00", "11:00:00"), "咚咚.csv")
     assert stored(baton) == 0, "reading stores nothing"
     imported = act(baton, boss, store_export, read)
-    assert (imported.new, stored(baton), ledger(baton, CONVERSATION)) == (2, 2, {"王芳": 2.0})
+    assert (imported.new, stored(baton), imported.due) == (2, 2, (DAY,))
+    assert ledger(baton, CONVERSATION) == {}, "the ledger is compiled after, a day a transaction"
+    for day in imported.due:
+        baton.run(compile_day, day)
+    assert ledger(baton, CONVERSATION) == {"王芳": 2.0}
+    assert baton.read(credited, imported).attribution == {"held": 2}
 
 
 def test_the_same_file_twice_stores_nothing_new_and_each_import_is_audited_with_its_importer(baton, boss, wang_held_jd_in_the_morning):
