@@ -181,7 +181,10 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
         if self.recorded or self.current_update is None:
             return
         self.recorded = self.checked = True
-        await asyncio.to_thread(self.baton.record, self.current_update.update_id, self.person)
+        # A write like any command's, so queued in the writer thread: on SQLite, waiting for the lock
+        # in a thread of its own, it could lose it again and again to the writer's next transaction.
+        update_id, person = self.current_update.update_id, self.person
+        await asyncio.get_running_loop().run_in_executor(self.baton.writer, lambda: self.baton.record(update_id, person))
 
     # -- answering ------------------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ async def admit(update: Update, context: BatonContext) -> None:
         return await _check_text(update, context)
     log.info("update %s from chat %s (user %s) refused at the gate", update.update_id, chat.id if chat else None, user.id if user else None)
     await refuse(update, context)
-    await asyncio.to_thread(context.baton.record, update.update_id)
+    await asyncio.get_running_loop().run_in_executor(context.baton.writer, context.baton.record, update.update_id)  # queued as a write
     raise ApplicationHandlerStop
 
 
