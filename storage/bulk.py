@@ -12,7 +12,7 @@ binding 8 values a row instead of 17 halves the time the import holds the write 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from types import NoneType
 
 import pandas as pd
@@ -28,29 +28,30 @@ _SLICE = 10_000
 _IN_SLICE = 5_000
 
 
-def insert_rows(session: Session, table: Table, columns: Mapping[str, Sequence]) -> int:
+def insert_rows(session: Session, table: Table, columns: Mapping[str, Sequence], *, rendered: Collection[str] = ()) -> int:
     """Insert rows given as equally long columns of Python values (UTCDateTime columns as
-    aware datetimes or a TS_DTYPE Series). Returns the number of rows."""
+    aware datetimes or a TS_DTYPE Series). Returns the number of rows. ``rendered``: columns
+    given already as `driver_values` made them for this database (before the transaction)."""
     names = list(columns)
     count = len(next(iter(columns.values()))) if columns else 0
     if count == 0:
         return 0
     connection = session.connection()
     if connection.dialect.name != "sqlite":
-        plain = {n: list(v.dt.to_pydatetime()) if isinstance(v, pd.Series) and hasattr(v, "dt") else list(v) for n, v in columns.items()}
+        plain = {n: list(v) if n in rendered else driver_values(table, n, v, sqlite=False) for n, v in columns.items()}
         for start in range(0, count, _SLICE):
             connection.execute(
                 insert(table),
                 [dict(zip(names, row, strict=True)) for row in zip(*(plain[n][start : start + _SLICE] for n in names), strict=True)],
             )
         return count
-    rendered = {name: _sqlite_values(table, name, values) for name, values in columns.items()}
+    values = {name: list(v) if name in rendered else driver_values(table, name, v, sqlite=True) for name, v in columns.items()}
     quote = connection.dialect.identifier_preparer.quote
-    literals = {name: _literal(session, values) for name, values in rendered.items()}
+    literals = {name: _literal(session, v) for name, v in values.items()}
     bound = [name for name in names if literals[name] is None]
     placeholders = ", ".join(literals[name] or "?" for name in names)
     sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({placeholders})"
-    rows = list(zip(*(rendered[name] for name in bound), strict=True)) if bound else [()] * count
+    rows = list(zip(*(values[name] for name in bound), strict=True)) if bound else [()] * count
     for start in range(0, count, _SLICE):
         connection.exec_driver_sql(sql, rows[start : start + _SLICE])
     return count
@@ -85,7 +86,11 @@ def select_in(
     return found
 
 
-def _sqlite_values(table: Table, name: str, values: Sequence) -> list:
+def driver_values(table: Table, name: str, values: Sequence, *, sqlite: bool) -> list:
+    """A column's values as insert_rows hands them to the driver: on SQLite an instant as the text
+    SQLAlchemy would store, elsewhere as a datetime. Done before a transaction, it is not done in it."""
+    if not sqlite:
+        return list(values.dt.to_pydatetime()) if isinstance(values, pd.Series) and hasattr(values, "dt") else list(values)
     if not isinstance(table.c[name].type, UTCDateTime):
         return list(values)
     instants = pd.Series(values) if not isinstance(values, pd.Series) else values
@@ -93,4 +98,4 @@ def _sqlite_values(table: Table, name: str, values: Sequence) -> list:
     return instants.dt.tz_convert(None).dt.strftime(_SQLITE_DATETIME).where(instants.notna(), None).tolist()
 
 
-__all__ = ["insert_rows", "select_in"]
+__all__ = ["driver_values", "insert_rows", "select_in"]

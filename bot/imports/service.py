@@ -25,6 +25,7 @@ from bot.core.baton import UnitOfWork
 from bot.core.config import AccountSettings, Config, configured_preset
 from bot.core.errors import Refused
 from bot.ledger.service import PlatformDays, attribute, compile_days, platform_days
+from storage.db import is_sqlite
 from storage.importers import (
     PLATFORM_PRESETS,
     PRESETS,
@@ -40,7 +41,7 @@ from storage.importers import (
     open_export,
 )
 from storage.importers.inspect import preset_toml
-from storage.imports import StoredImport
+from storage.imports import PreparedExport, StoredImport, prepare_export
 from storage.imports import store_export as store_opened
 
 
@@ -50,7 +51,7 @@ class ReadExport:
 
     account: str
     filename: str
-    opened: OpenedExport
+    opened: OpenedExport | PreparedExport
 
 
 @dataclass(frozen=True)
@@ -134,12 +135,14 @@ def read_export(
     chosen, candidates = candidate_presets(config, account, preset)
     limits = config.imports.limits() if limits is None else limits
     try:
-        opened = open_export(data, filename, tz=config.team.timezone, preset=chosen, presets=candidates, limits=limits).read_ahead()
+        opened = open_export(data, filename, tz=config.team.timezone, preset=chosen, presets=candidates, limits=limits)
+        # Read whole, and its rows made what the database's driver takes: none of it under the write lock.
+        prepared = prepare_export(opened, account.platform, sqlite=is_sqlite(config.database_url))
     except ExportRefused as refused:
         raise refusal_of(refused, account) from None
     except ExportUnreadable as unreadable:
         raise Refused("export_unreadable", reason=unreadable.reason, **unreadable.params) from None
-    return ReadExport(account.key, filename, opened)
+    return ReadExport(account.key, filename, prepared)
 
 
 def store_export(uow: UnitOfWork, read: ReadExport, *, source: str = "file") -> Imported:

@@ -17,6 +17,7 @@ from bot.imports.service import compile_day, credited, import_export, read_expor
 from bot.month.service import score_month
 from bot.text.renderer import Renderer
 from domain.ledger import APPORTIONED, CONVERSATION
+from storage.imports import PreparedChunk, PreparedExport
 from tests.factories import act, local, team_config
 from tests.storage.export_samples import SampleConversation, csv_bytes, generic_csv_bytes, jd_csv_bytes
 from tests.storage.quirk_samples import CHITU_FILENAME, chitu_report_xlsx, qianniu_log_csv
@@ -263,6 +264,7 @@ def test_config_presets_take_the_new_keys(database_url):
     assert (read.opened.preset.name, read.opened.preset.key) == ("jd_keyless", ("customer", "start"))
     rows = [["2026-11-02 10:00", "b", "顾客"], ["2026-11-02 10:01", "b", "店小二"], ["2026-11-02 10:20", "b", "顾客"]]
     read = read_export(config, "vip", csv_bytes(["时间", "买家", "发送人"], rows), "log.csv", preset="qn_log")
-    chunks = [c for c in read.opened.chunks() if c.records is not None]
+    assert isinstance(read.opened, PreparedExport), "read whole, and made ready for the driver, before any transaction"
+    batches = [c.batch for c in read.opened.chunks if isinstance(c, PreparedChunk)]
     # A 10-minute idle gap: the customer's return after 19 minutes is a second conversation.
-    assert sum(len(c.records) for c in chunks) == 2
+    assert sum(len(b) for b in batches) == 2
