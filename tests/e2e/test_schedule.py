@@ -5,12 +5,12 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from bot.digest.jobs import catch_up, digests_due
-from bot.ledger.jobs import compile_ledger
 from bot.imports.service import read_export, store_export
+from bot.ledger.jobs import compile_ledger
 from bot.ledger.service import due_days, ranked
-from domain.ledger import CONVERSATION
 from bot.sandbox.live import LiveBot
 from domain.clock import ManualClock
+from domain.ledger import CONVERSATION
 from tests.factories import SHANGHAI, local, team_config
 from tests.storage.export_samples import SampleConversation, jd_csv_bytes
 
