@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import compress
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from storage.accounts import Accounts
-from storage.bulk import insert_rows, select_in
+from storage.bulk import driver_values, insert_rows, select_in
 from storage.models import ConnectorCursor, ConversationRow
 from storage.types import fetch_raw, raw, table_of, utc_series
 
@@ -45,28 +46,72 @@ def _stored_ids(session: Session, account_id: int, external_ids: list[str]) -> d
     return {external_id: id_ for external_id, id_ in rows}
 
 
+@dataclass(frozen=True)
+class ConversationBatch:
+    """A chunk's conversations as the driver takes them, made before the transaction that stores
+    them (`batch_of`): at 376,521 rows the making costs about a second of Python, which the write
+    lock need not wait for. ``columns``: the table's, all but the account and the import's time
+    and source, which the transaction knows."""
+
+    platform: str
+    external_ids: list[str]
+    row_numbers: list[int]
+    columns: dict[str, list]
+    sqlite: bool  # made for SQLite's driver (instants as text) or another's
+
+    def __len__(self) -> int:
+        return len(self.external_ids)
+
+
+def batch_of(records: pd.DataFrame, platform: str, *, sqlite: bool) -> ConversationBatch:
+    table = table_of(ConversationRow)
+    numbers = records["row_number"] if "row_number" in records else pd.Series(0, index=records.index)
+    columns = {name: driver_values(table, name, values, sqlite=sqlite) for name, values in _columns(records, platform).items()}
+    return ConversationBatch(platform, records["external_id"].astype(str).tolist(), [int(n) for n in numbers], columns, sqlite)
+
+
 def store_conversations(
     session: Session, account: str, platform: str, records: pd.DataFrame, at: datetime, source: str
 ) -> StoredConversations:
-    """Insert the records not stored before for this account; (account, external id) is the identity.
+    """Insert the records not stored before for this account; (account, external id) is the identity."""
+    if records.empty:
+        return StoredConversations([], [])
+    return store_batch(session, account, batch_of(records, platform, sqlite=session.connection().dialect.name == "sqlite"), at, source)
+
+
+def store_batch(session: Session, account: str, batch: ConversationBatch, at: datetime, source: str) -> StoredConversations:
+    """Insert the batch's conversations not stored before for this account.
 
     Rows go in by the slice (storage.bulk), not as an ORM object each: a 200,000-row export
     is stored in about a second. The caller's transaction holds it all.
     """
     account_id = _account_ids(session)[account]
-    if records.empty:
+    if not batch:
         return StoredConversations([], [])
-    ids = records["external_id"].astype(str).tolist()
+    ids = batch.external_ids
     known = existing_external_ids(session, account_id, ids)
     fresh = np.zeros(len(ids), dtype=bool)
     for position, identity in enumerate(ids):
         fresh[position] = identity not in known
         known.add(identity)
-    numbers = records["row_number"] if "row_number" in records else pd.Series(0, index=records.index)
-    duplicates = [int(n) for n in numbers[~fresh]]
-    rows = records.loc[fresh]
-    insert_rows(session, table_of(ConversationRow), _columns(rows, account_id, platform, at, source))
-    return StoredConversations(_ids_of(session, account_id, [i for i, new in zip(ids, fresh, strict=True) if new]), duplicates)
+    duplicates = [n for n, new in zip(batch.row_numbers, fresh, strict=True) if not new]
+    count = int(fresh.sum())
+    table = table_of(ConversationRow)
+    sqlite = session.connection().dialect.name == "sqlite"
+    if batch.sqlite != sqlite:
+        raise ValueError("a batch made for another database's driver")
+    columns = {name: values if count == len(ids) else list(compress(values, fresh)) for name, values in batch.columns.items()}
+    columns |= {
+        "account_id": [account_id] * count,
+        "imported_at": driver_values(table, "imported_at", [at], sqlite=sqlite) * count,
+        "source": [source] * count,
+    }
+    before = _last_id(session)
+    insert_rows(session, table, columns, rendered=list(columns))
+    new_ids = _inserted_ids(session, before, count)
+    if new_ids is None:
+        new_ids = _ids_of(session, account_id, list(compress(ids, fresh)))
+    return StoredConversations(new_ids, duplicates)
 
 
 def _ids_of(session: Session, account_id: int, external_ids: list[str]) -> list[int]:
@@ -74,8 +119,28 @@ def _ids_of(session: Session, account_id: int, external_ids: list[str]) -> list[
     return [found[external_id] for external_id in external_ids]
 
 
-def _columns(records: pd.DataFrame, account_id: int, platform: str, at: datetime, source: str) -> dict[str, list]:
-    """The records as the table's columns; NaN and NA become NULL."""
+def _last_id(session: Session) -> int:
+    return session.execute(select(func.coalesce(func.max(col(ConversationRow.id)), 0))).scalar_one()
+
+
+def _inserted_ids(session: Session, before: int, count: int) -> list[int] | None:
+    """The ids of the ``count`` rows just inserted after id ``before``, without reading them back.
+
+    On SQLite the transaction holds the only write lock and a new row's id is one more than the
+    largest, so the rows are before+1 … before+count; checked by one indexed count, because
+    reading 200,000 ids back by external id costs seconds of that lock. PostgreSQL's writers
+    interleave, and there the ids are read back (None)."""
+    if count == 0:
+        return []
+    if session.connection().dialect.name != "sqlite":
+        return None
+    table = table_of(ConversationRow)
+    found, last = session.execute(select(func.count(), func.max(table.c.id)).where(table.c.id > before)).one()
+    return list(range(before + 1, before + count + 1)) if (found, last) == (count, before + count) else None
+
+
+def _columns(records: pd.DataFrame, platform: str) -> dict[str, list | pd.Series]:
+    """The records as the table's columns but the account and the import's time and source; NaN and NA become NULL."""
     count = len(records)
 
     def optional(name: str, convert=None) -> list:
@@ -91,7 +156,6 @@ def _columns(records: pd.DataFrame, account_id: int, platform: str, at: datetime
 
     raw = records["raw"].tolist() if "raw" in records else ["{}"] * count
     return {
-        "account_id": [account_id] * count,
         "platform": [platform] * count,
         "external_id": records["external_id"].astype(str).tolist(),
         "started_at": records["start"],
@@ -105,8 +169,6 @@ def _columns(records: pd.DataFrame, account_id: int, platform: str, at: datetime
         "paid": flag("paid"),
         # A file's row arrives as JSON text already; an API's record as its object.
         "raw": [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, sort_keys=True, default=str) for r in raw],
-        "imported_at": [at] * count,
-        "source": [source] * count,
         "customer": optional("customer", lambda c: str(c)[:128]),
         "left_message": flag("left_message"),
     }

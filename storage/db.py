@@ -27,9 +27,13 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def is_sqlite(url: str) -> bool:
+    return make_url(normalise_url(url)).get_backend_name() == "sqlite"
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     url = normalise_url(url)
-    if make_url(url).get_backend_name() == "sqlite":
+    if is_sqlite(url):
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
         _tune_sqlite(engine)
         return engine

@@ -13,7 +13,7 @@ conversations Baton holds for its days.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -22,10 +22,11 @@ from sqlmodel import Session, col
 
 from domain.reconcile import DayReconciliation, reconcile
 from domain.time import day_bounds, days_between, local_day
-from storage.conversations import conversations_frame, store_conversations
+from storage.conversations import ConversationBatch, batch_of, conversations_frame, store_batch
 from storage.importers import PRESETS, ColumnPreset, ImportReport, OpenedExport, RejectedRow, open_export
 from storage.importers.fields import TOTALS
 from storage.importers.limits import DEFAULT_LIMITS, ReadLimits
+from storage.importers.report import ChunkRead
 from storage.models import Account
 from storage.platform_totals import StoredTotals, platform_totals_frame, store_platform_totals
 
@@ -75,29 +76,79 @@ def import_export_file(
     return store_export(session, account, opened, at=at, source=source)
 
 
-def store_export(session: Session, account: str, opened: OpenedExport, *, at: datetime, source: str) -> StoredImport:
-    platform = session.execute(select(col(Account.platform)).where(col(Account.key) == account)).scalar_one()
+@dataclass(frozen=True)
+class PreparedChunk:
+    """A chunk read, without its records: those as the driver takes them, and what the report needs of them."""
+
+    chunk: ChunkRead
+    batch: ConversationBatch
+    span: tuple[datetime, datetime]
+    left_messages: int
+
+
+@dataclass(frozen=True)
+class PreparedExport:
+    """A session list or message log read whole and made ready to store (`prepare_export`), outside any transaction."""
+
+    opened: OpenedExport
+    chunks: tuple[ChunkRead | PreparedChunk, ...]
+
+    @property
+    def preset(self) -> ColumnPreset:
+        return self.opened.preset
+
+
+def prepare_export(opened: OpenedExport, platform: str, *, sqlite: bool) -> OpenedExport | PreparedExport:
+    """Read the whole export and make its conversations what the driver takes (storage.conversations.
+    batch_of) before the transaction; the records' frames are let go. A per-agent report is as read."""
+    opened = opened.read_ahead()
     if opened.shape == TOTALS:
+        return opened
+    chunks = tuple(_prepared(chunk, platform, sqlite) for chunk in opened.chunks())
+    # The frames read are let go: what the store needs of them is in the batches.
+    return PreparedExport(replace(opened, read=tuple(c.chunk if isinstance(c, PreparedChunk) else c for c in chunks)), chunks)
+
+
+def _prepared(chunk: ChunkRead, platform: str, sqlite: bool) -> ChunkRead | PreparedChunk:
+    records = chunk.records
+    if records is None or records.empty:
+        return chunk.without_data()
+    span = (records["start"].min().to_pydatetime(), records["start"].max().to_pydatetime())
+    return PreparedChunk(chunk.without_data(), batch_of(records, platform, sqlite=sqlite), span, int(records["left_message"].sum()))
+
+
+def store_export(session: Session, account: str, opened: OpenedExport | PreparedExport, *, at: datetime, source: str) -> StoredImport:
+    platform = session.execute(select(col(Account.platform)).where(col(Account.key) == account)).scalar_one()
+    if isinstance(opened, OpenedExport) and opened.shape == TOTALS:
         return _store_totals(session, account, platform, opened, at, source)
+    if isinstance(opened, OpenedExport):
+        opened = PreparedExport(
+            opened, tuple(_prepared(c, platform, session.connection().dialect.name == "sqlite") for c in opened.chunks())
+        )
     kept, new_ids, duplicate_rows, spans = [], [], [], []
     records = left_messages = 0
-    for chunk in opened.chunks():
-        kept.append(chunk.without_data())
-        if chunk.records is None or chunk.records.empty:
+    for prepared in opened.chunks:
+        if not isinstance(prepared, PreparedChunk):
+            kept.append(prepared)
             continue
-        stored = store_conversations(session, account, platform, chunk.records, at, source)
+        kept.append(prepared.chunk)
+        stored = store_batch(session, account, prepared.batch, at, source)
         new_ids.extend(stored.new_ids)
         duplicate_rows.extend(stored.duplicate_rows)
-        records += len(chunk.records)
-        left_messages += int(chunk.records["left_message"].sum())
-        spans.append((chunk.records["start"].min().to_pydatetime(), chunk.records["start"].max().to_pydatetime()))
-    report = opened.report(kept, records, left_messages)
+        records += len(prepared.batch)
+        left_messages += prepared.left_messages
+        spans.append(prepared.span)
+    report = opened.opened.report(kept, records, left_messages)
     rejected = [r for c in kept for r in c.rejected]
     first = min((s for s, _ in spans), default=None)
     last = max((e for _, e in spans), default=None)
     # Days the platform's report already counted are checked against what this file added.
-    days = days_between(local_day(first, opened.tz), local_day(last, opened.tz)) if first is not None and last is not None else []
-    reconciliation = _reconcile(session, account, days, opened.tz) if days else ()
+    days = (
+        days_between(local_day(first, opened.opened.tz), local_day(last, opened.opened.tz))
+        if first is not None and last is not None
+        else []
+    )
+    reconciliation = _reconcile(session, account, days, opened.opened.tz) if days else ()
     return StoredImport(report, rejected, new_ids, duplicate_rows, first, last, reconciliation=reconciliation)
 
 
@@ -130,4 +181,4 @@ def _reconcile(session: Session, account: str, days: list[date], tz: ZoneInfo) -
     return tuple(day for day in mine if day.day in set(days))
 
 
-__all__ = ["StoredImport", "import_export_file", "store_export"]
+__all__ = ["PreparedExport", "StoredImport", "import_export_file", "prepare_export", "store_export"]

@@ -11,7 +11,8 @@ from sqlmodel import Session, col
 
 from domain.collaboration import COVER
 from domain.ledger import DERIVED_KINDS, Entry
-from storage.models import CaseRow, ConversationRow, HoldRow, LedgerRow, ThanksRow
+from storage.db import insert_ignoring_conflict
+from storage.models import CaseRow, ConversationRow, HoldRow, LedgerDueRow, LedgerRow, ThanksRow
 
 
 @dataclass(frozen=True)
@@ -93,3 +94,17 @@ class Ledger:
         )
         self.session.flush()
         return LedgerChange(added=len(fresh), removed=len(stale), unchanged=len(kept))
+
+    def mark_due(self, days: Iterable[date], at: datetime) -> None:
+        """Note that these days' facts changed and their ledger is still to be compiled."""
+        for day in sorted(set(days)):
+            insert_ignoring_conflict(self.session, LedgerDueRow, {"day": day, "marked_at": at}, ["day"])
+
+    def due(self) -> list[date]:
+        return list(self.session.execute(select(col(LedgerDueRow.day)).order_by(col(LedgerDueRow.day))).scalars())
+
+    def compiled(self, days: Iterable[date]) -> None:
+        """These days' ledger is current: in the transaction that compiled them."""
+        days = sorted(set(days))
+        if days:
+            self.session.execute(delete(LedgerDueRow).where(col(LedgerDueRow.day).in_(days)))

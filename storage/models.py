@@ -134,6 +134,16 @@ class LedgerRow(SQLModel, table=True):
     recorded_at: datetime = Field(sa_column=_utc())
 
 
+class LedgerDueRow(SQLModel, table=True):
+    """A day whose facts changed and whose ledger is not compiled yet: an import marks its days in its
+    own transaction and compiles them after, one short transaction each; the compile job takes what is left."""
+
+    __tablename__ = "ledger_due"
+
+    day: date = Field(primary_key=True)
+    marked_at: datetime = Field(sa_column=_utc())
+
+
 class AuditRow(SQLModel, table=True):
     __tablename__ = "audit_log"
 

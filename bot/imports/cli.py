@@ -9,7 +9,7 @@ from bot.core.config import Config
 from bot.core.errors import Refused
 from bot.core.setup import open_baton
 from bot.imports.render import import_report, inspected_text, refusal
-from bot.imports.service import inspect_file, read_export, store_export
+from bot.imports.service import compile_day, credited, inspect_file, read_export, store_export
 from bot.text.filenames import upload_name
 from bot.text.layout import plain_text
 from bot.text.renderer import Renderer
@@ -29,6 +29,10 @@ def import_command(config: Config, file: str, account: str, platform: str | None
         # Read before the transaction, as the bot does: a running bot's commands wait only for the writes.
         read = read_export(config, account, data, upload_name(Path(file).name, "export"), preset=platform, limits=_limits(config))
         imported = baton.run(store_export, read, source="cli")
+        # The days it touched, each compiled in a short transaction of its own, as the bot does.
+        for day in imported.due:
+            baton.run(compile_day, day)
+        imported = baton.read(credited, imported)
     except Refused as refused:
         print(plain_text(refusal(render, refused)), file=sys.stderr)
         return EXIT_REFUSED

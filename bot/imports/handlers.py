@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 
 from bot.core.errors import Refused
@@ -12,6 +14,8 @@ from bot.telegram.context import BatonContext
 from bot.telegram.files import document_name, downloaded, upload_failures
 from bot.telegram.routes import captioned_document, command
 from bot.telegram.supervisors import supervisors_only
+
+log = logging.getLogger(__name__)
 
 
 @supervisors_only("import")
@@ -48,7 +52,19 @@ async def import_document(update: Update, context: BatonContext) -> None:
             return
         imported = await attempt(context, service.store_export, read, refusal=render.refusal)
         if imported is not None:
-            await context.reply(render.import_report(context.render, imported))
+            await context.reply(render.import_report(context.render, await _compiled(context, imported)))
+
+
+async def _compiled(context: BatonContext, imported: service.Imported) -> service.Imported:
+    """The days the import touched, compiled one short transaction each (others write in between),
+    then how its conversations were credited. Should a compile fail, the import stands, the day stays
+    due for the compile job, and the attribution, read from the stored facts, is still true."""
+    for day in imported.due:
+        try:
+            await context.follow_up(service.compile_day, day)
+        except Exception:
+            log.exception("compiling %s after an import failed; the compile job will", day)
+    return await context.query(service.credited, imported)
 
 
 @supervisors_only("import")

@@ -3,8 +3,11 @@
 Used by the bot (a supervisor sends the file with the caption `/import <account>`) and by
 `baton import FILE --account KEY`. `read_export` reads the whole file first, outside any
 transaction, so the database's write lock is held for the writes alone; `store_export` then
-stores what it read, audits it, and compiles the days it touched, all in the caller's one unit
-of work: a refused file changes nothing, and the report's attribution is what the ledger now says.
+stores what it read, audits it, and marks the days it touched as due for a compile, all in the
+caller's one unit of work: a refused file changes nothing. The ledger is derived, so the caller
+then compiles each due day in a short transaction of its own (`compile_day`), letting other
+commands write in between, and reads how the new conversations were credited (`credited`); a
+crash in between leaves the days due, and the compile job (first run at start) compiles them.
 
 Three shapes of file come in (storage.importers): session lists and message logs become
 conversations, credited to whoever held the account; a per-agent report (赤兔, 生意参谋) becomes
@@ -15,13 +18,14 @@ apportioned to the holders by hold time (bot/ledger/apportioned.py).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
 from bot.core.baton import UnitOfWork
 from bot.core.config import AccountSettings, Config, configured_preset
 from bot.core.errors import Refused
 from bot.ledger.service import PlatformDays, attribute, compile_days, platform_days
+from storage.db import is_sqlite
 from storage.importers import (
     PLATFORM_PRESETS,
     PRESETS,
@@ -37,7 +41,7 @@ from storage.importers import (
     open_export,
 )
 from storage.importers.inspect import preset_toml
-from storage.imports import StoredImport
+from storage.imports import PreparedExport, StoredImport, prepare_export
 from storage.imports import store_export as store_opened
 
 
@@ -47,7 +51,7 @@ class ReadExport:
 
     account: str
     filename: str
-    opened: OpenedExport
+    opened: OpenedExport | PreparedExport
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,10 @@ class Imported:
     attribution: dict[str, int] = field(default_factory=dict)
     platform: PlatformDays = field(default_factory=PlatformDays)
     replaced: int = 0  # a per-agent report's rows that replaced the same slots imported before
+    due: tuple[date, ...] = ()  # the days stored but not compiled yet: compile_day each, then credited
+    # What `credited` reads the new conversations' attribution by: their ids, and the span they started in.
+    new_ids: frozenset[int] = field(default=frozenset(), repr=False)
+    span: tuple[datetime, datetime] | None = field(default=None, repr=False)
 
     @property
     def preset(self) -> str:
@@ -127,16 +135,21 @@ def read_export(
     chosen, candidates = candidate_presets(config, account, preset)
     limits = config.imports.limits() if limits is None else limits
     try:
-        opened = open_export(data, filename, tz=config.team.timezone, preset=chosen, presets=candidates, limits=limits).read_ahead()
+        opened = open_export(data, filename, tz=config.team.timezone, preset=chosen, presets=candidates, limits=limits)
+        # Read whole, and its rows made what the database's driver takes: none of it under the write lock.
+        prepared = prepare_export(opened, account.platform, sqlite=is_sqlite(config.database_url))
     except ExportRefused as refused:
         raise refusal_of(refused, account) from None
     except ExportUnreadable as unreadable:
         raise Refused("export_unreadable", reason=unreadable.reason, **unreadable.params) from None
-    return ReadExport(account.key, filename, opened)
+    return ReadExport(account.key, filename, prepared)
 
 
 def store_export(uow: UnitOfWork, read: ReadExport, *, source: str = "file") -> Imported:
-    """Store what `read_export` read, in this unit of work; the sender, if any, is audited as the importer."""
+    """Store what `read_export` read, in this unit of work; the sender, if any, is audited as the importer.
+
+    The days new conversations started on are left due (``Imported.due``): the caller compiles
+    them after this commits (`compile_day`) and then reads the attribution (`credited`)."""
     stored = store_opened(uow.session, read.account, read.opened, at=uow.now, source=f"{source}:{read.filename}"[:64])
     uow.audit(
         uow.now,
@@ -153,6 +166,11 @@ def store_export(uow: UnitOfWork, read: ReadExport, *, source: str = "file") -> 
     )
     if stored.totals is not None:
         return _totals_imported(uow, read, stored)
+    span = None
+    if stored.new_ids and stored.first_start is not None and stored.last_start is not None:
+        span = (stored.first_start, stored.last_start + timedelta(microseconds=1))
+    due = uow.days_spanned(*span) if span is not None else []
+    uow.ledger.mark_due(due, uow.now)
     return Imported(
         account=read.account,
         filename=read.filename,
@@ -161,9 +179,25 @@ def store_export(uow: UnitOfWork, read: ReadExport, *, source: str = "file") -> 
         new=stored.new,
         duplicates=stored.duplicates,
         rejected=list(stored.rejected),
-        attribution=_attribute_new(uow, stored),
         platform=PlatformDays(reconciliation=stored.reconciliation),
+        due=tuple(due),
+        new_ids=frozenset(stored.new_ids),
+        span=span,
     )
+
+
+def compile_day(uow: UnitOfWork, day: date) -> None:
+    """One day an import left due, compiled in a transaction of its own (no longer due once it commits)."""
+    compile_days(uow, [day])
+
+
+def credited(uow: UnitOfWork, imported: Imported) -> Imported:
+    """The import with how its new conversations are credited, once its days are compiled: a read."""
+    if imported.span is None:
+        return imported
+    statuses = attribute(uow, *imported.span).attribution.statuses
+    mine = statuses[statuses["conversation_id"].isin(imported.new_ids)]
+    return replace(imported, attribution=dict(Counter(str(s) for s in mine["status"])))
 
 
 def account_to_import(uow: UnitOfWork, account_key: str) -> str:
@@ -174,8 +208,10 @@ def account_to_import(uow: UnitOfWork, account_key: str) -> str:
 def import_export(
     uow: UnitOfWork, account_key: str, data: bytes, filename: str, *, preset: str | None = None, source: str = "file"
 ) -> Imported:
-    """Read and store in one go, inside the unit of work (tests, and what needs no short lock)."""
-    return store_export(uow, read_export(uow.config, account_key, data, filename, preset=preset), source=source)
+    """Read, store and compile in one go, inside the unit of work (tests, and what needs no short lock)."""
+    imported = store_export(uow, read_export(uow.config, account_key, data, filename, preset=preset), source=source)
+    compile_days(uow, list(imported.due))
+    return credited(uow, imported)
 
 
 def inspect_file(
@@ -230,17 +266,6 @@ def _account(config: Config, key: str) -> AccountSettings:
     return account
 
 
-def _attribute_new(uow: UnitOfWork, stored: StoredImport) -> dict[str, int]:
-    """Compile the days the file touched, and say how its new conversations were credited."""
-    if not stored.new_ids or stored.first_start is None or stored.last_start is None:
-        return {}
-    first, after_last = stored.first_start, stored.last_start + timedelta(microseconds=1)
-    compile_days(uow, uow.days_spanned(first, after_last))
-    statuses = attribute(uow, first, after_last).attribution.statuses
-    mine = statuses[statuses["conversation_id"].isin(set(stored.new_ids))]
-    return dict(Counter(str(s) for s in mine["status"]))
-
-
 def _totals_imported(uow: UnitOfWork, read: ReadExport, stored: StoredImport) -> Imported:
     """A per-agent report: its days compiled (their apportioned credit in the ledger) and checked."""
     assert stored.totals is not None
@@ -267,7 +292,9 @@ __all__ = [
     "ReadExport",
     "account_to_import",
     "candidate_presets",
+    "compile_day",
     "config_presets",
+    "credited",
     "import_export",
     "inspect_file",
     "read_export",

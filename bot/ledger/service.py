@@ -33,6 +33,7 @@ __all__ = [
     "compile_days",
     "compile_today",
     "conversation_counts",
+    "due_days",
     "metrics",
     "metrics_between",
     "open_days",
@@ -94,10 +95,12 @@ def open_days(uow: UnitOfWork) -> list[date]:
 
 
 def compile_days(uow: UnitOfWork, days: list[date] | None = None) -> LedgerChange:
-    """Recompile the derived ledger entries of `days` (default: the open days). A closed month stays as it was closed."""
-    days = open_days(uow) if days is None else sorted(set(days))
+    """Recompile the derived ledger entries of `days` (default: the open days). A closed month stays
+    as it was closed. None of the days is due any more (storage.ledger.mark_due) once this commits."""
+    asked = open_days(uow) if days is None else days
+    uow.ledger.compiled(asked)
     closed = uow.months.closed_months()
-    days = [day for day in days if f"{day:%Y-%m}" not in closed]
+    days = [day for day in sorted(set(asked)) if f"{day:%Y-%m}" not in closed]
     if not days:
         return LedgerChange(0, 0, 0)
     tz, config = uow.tz, uow.config
@@ -120,6 +123,11 @@ def compile_days(uow: UnitOfWork, days: list[date] | None = None) -> LedgerChang
         conversations=attributed.conversations,
     )
     return uow.ledger.replace_derived(days, entries, uow.now)
+
+
+def due_days(uow: UnitOfWork) -> list[date]:
+    """The days an import changed whose ledger is still to be compiled (it was cut short)."""
+    return uow.ledger.due()
 
 
 def compile_today(uow: UnitOfWork) -> LedgerChange:

@@ -32,7 +32,7 @@ async def bot_added(update: Update, context: BatonContext) -> None:
         as_admin = change.new_chat_member.status == ChatMember.ADMINISTRATOR
         text = checklist(context.render, baton.config, change.chat.id, bool(context.bot.can_read_all_group_messages), as_admin)
         await context.send(change.chat.id, text)
-    await asyncio.to_thread(baton.record, update.update_id)
+    await asyncio.get_running_loop().run_in_executor(baton.writer, baton.record, update.update_id)  # queued as a write
     raise ApplicationHandlerStop
 
 

@@ -167,6 +167,11 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
             if self.in_order_until_committed:
                 next_in_line()
 
+    async def follow_up(self, use_case: Callable[Concatenate[UnitOfWork, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """`use_case(uow, …)` in a transaction of its own after the update's, with no update behind it
+        (work derived from what the command committed), queued in the writer thread like a command."""
+        return await asyncio.get_running_loop().run_in_executor(self.baton.writer, lambda: self.baton.run(use_case, *args, **kwargs))
+
     async def query(self, query: Callable[Concatenate[UnitOfWork, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """`query(uow, …)` read in a worker thread; Duplicate for an update handled before."""
         update_id = None if self.checked or self.current_update is None else self.current_update.update_id
@@ -186,8 +191,10 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
         if self.recorded or self.current_update is None:
             return
         self.recorded = self.checked = True
-        # In the writer thread, queued with the commands: on SQLite a write from elsewhere competes for the lock.
-        await asyncio.get_running_loop().run_in_executor(self.baton.writer, self.baton.record, self.current_update.update_id, self.person)
+        # A write like any command's, so queued in the writer thread: on SQLite, waiting for the lock
+        # in a thread of its own, it could lose it again and again to the writer's next transaction.
+        update_id, person = self.current_update.update_id, self.person
+        await asyncio.get_running_loop().run_in_executor(self.baton.writer, lambda: self.baton.record(update_id, person))
 
     # -- answering ------------------------------------------------------------------------------------
 

@@ -48,7 +48,7 @@ async def admit(update: Update, context: BatonContext) -> None:
     if private and departed is not None and context.parts.membership.known_out(user.id):
         # Without chat_member updates (Baton not an admin), this is when Baton learns of it.
         await departed(context, user.id)
-    await asyncio.to_thread(context.baton.record, update.update_id)
+    await asyncio.get_running_loop().run_in_executor(context.baton.writer, context.baton.record, update.update_id)  # queued as a write
     raise ApplicationHandlerStop
 
 

@@ -5,11 +5,14 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from bot.digest.jobs import catch_up, digests_due
+from bot.imports.service import read_export, store_export
 from bot.ledger.jobs import compile_ledger
-from bot.ledger.service import ranked
+from bot.ledger.service import due_days, ranked
 from bot.sandbox.live import LiveBot
 from domain.clock import ManualClock
+from domain.ledger import CONVERSATION
 from tests.factories import SHANGHAI, local, team_config
+from tests.storage.export_samples import SampleConversation, jd_csv_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +52,26 @@ async def test_the_compile_job_credits_an_open_hold_up_to_now(database_url):
         await compile_ledger(JobContext(live.application))
         (row,) = live.baton.read(ranked, date(2026, 11, 2))
         assert row.standing.points == 4.0, "recompiling replaces the open hold's entry rather than adding one"
+
+
+async def test_a_day_an_import_stored_but_did_not_compile_is_compiled_by_the_job_at_start(database_url):
+    """The bot died between an import's store and its compiles: the days stay due, even one long
+    out of the open days, and the compile job (its first run is at start) compiles them."""
+    clock = ManualClock(local("2026-11-02", "09:00"))
+    async with LiveBot(team_config(database_url), clock) as live:
+        await live.say(live.user(101, "王芳"), "/on jd")
+        clock.set(local("2026-11-02", "12:00"))
+        await live.say(live.user(101, "王芳"), "/off")
+        clock.set(local("2027-02-10", "10:00"))  # November is no longer an open day
+        sessions = [SampleConversation(f"JD-{t}", datetime.fromisoformat(f"2026-11-02T{t}")) for t in ("09:30:00", "11:00:00")]
+        read = read_export(live.baton.config, "jd", jd_csv_bytes(sessions), "jd.csv")
+        imported = live.baton.run(store_export, read)  # ... and here the process died
+        assert live.baton.read(due_days) == [date(2026, 11, 2)] == list(imported.due)
+        await compile_ledger(JobContext(live.application))
+        assert live.baton.read(due_days) == []
+        with live.baton.reading() as uow:
+            entries = [e for e in uow.ledger.between(date(2026, 11, 2), date(2026, 11, 2)) if e.kind == CONVERSATION]
+        assert [(e.quantity, e.millipoints > 0) for e in entries] == [(2.0, True)]
 
 
 async def test_after_downtime_the_missed_digests_are_posted_once(database_url):

@@ -13,10 +13,11 @@ from bot.console.service import hand_off_account, take_over_account
 from bot.core.errors import Duplicate, Refused
 from bot.digest.service import needs_attention
 from bot.imports.render import import_report, refusal
-from bot.imports.service import import_export, read_export, store_export
+from bot.imports.service import compile_day, credited, import_export, read_export, store_export
 from bot.month.service import score_month
 from bot.text.renderer import Renderer
 from domain.ledger import APPORTIONED, CONVERSATION
+from storage.imports import PreparedChunk, PreparedExport
 from tests.factories import act, local, team_config
 from tests.storage.export_samples import SampleConversation, csv_bytes, generic_csv_bytes, jd_csv_bytes
 from tests.storage.quirk_samples import CHITU_FILENAME, chitu_report_xlsx, qianniu_log_csv
@@ -89,7 +90,12 @@ def test_reading_happens_before_the_transaction_and_storing_inside_it(baton, bos
     read = read_export(baton.config, "jd", export("09:30:00", "11:00:00"), "咚咚.csv")
     assert stored(baton) == 0, "reading stores nothing"
     imported = act(baton, boss, store_export, read)
-    assert (imported.new, stored(baton), ledger(baton, CONVERSATION)) == (2, 2, {"王芳": 2.0})
+    assert (imported.new, stored(baton), imported.due) == (2, 2, (DAY,))
+    assert ledger(baton, CONVERSATION) == {}, "the ledger is compiled after, a day a transaction"
+    for day in imported.due:
+        baton.run(compile_day, day)
+    assert ledger(baton, CONVERSATION) == {"王芳": 2.0}
+    assert baton.read(credited, imported).attribution == {"held": 2}
 
 
 def test_the_same_file_twice_stores_nothing_new_and_each_import_is_audited_with_its_importer(baton, boss, wang_held_jd_in_the_morning):
@@ -258,6 +264,7 @@ def test_config_presets_take_the_new_keys(database_url):
     assert (read.opened.preset.name, read.opened.preset.key) == ("jd_keyless", ("customer", "start"))
     rows = [["2026-11-02 10:00", "b", "顾客"], ["2026-11-02 10:01", "b", "店小二"], ["2026-11-02 10:20", "b", "顾客"]]
     read = read_export(config, "vip", csv_bytes(["时间", "买家", "发送人"], rows), "log.csv", preset="qn_log")
-    chunks = [c for c in read.opened.chunks() if c.records is not None]
+    assert isinstance(read.opened, PreparedExport), "read whole, and made ready for the driver, before any transaction"
+    batches = [c.batch for c in read.opened.chunks if isinstance(c, PreparedChunk)]
     # A 10-minute idle gap: the customer's return after 19 minutes is a second conversation.
-    assert sum(len(c.records) for c in chunks) == 2
+    assert sum(len(b) for b in batches) == 2
