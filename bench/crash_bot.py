@@ -142,7 +142,10 @@ def write_config(path: Path, sandbox: BotApiSandbox, database_url: str) -> Path:
     for key, platform, label in ACCOUNTS:
         lines += ["", "[[accounts]]", f"key = {q(key)}", f"platform = {q(platform)}", f"label = {q(label)}"]
     # 00:00: today's digest is due at every start-up, as yesterday's is, until one is posted.
-    lines += ["", "[schedule]", 'daily_digest = "00:00"', "compile_every_minutes = 1", "", "[database]", f"url = {q(database_url)}", ""]
+    lines += ["", "[schedule]", 'daily_digest = "00:00"', "compile_every_minutes = 1", "", "[database]", f"url = {q(database_url)}"]
+    # The simulated team acts at machine speed, far past a person's allowance; this bench is about
+    # kills and exactly-once, so the per-person allowances (bench/flood.py's subject) are off.
+    lines += ["", "[fairness]", "commands_per_minute = 0", "presses_per_minute = 0", "console_repeat_seconds = 0", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
