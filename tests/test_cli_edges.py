@@ -12,48 +12,16 @@ import pytest
 from sqlalchemy import text
 
 from bot.cli import main
-from bot.console.service import hand_off_account, log_case, take_over_account
-from bot.core.baton import Baton
-from bot.core.config import load_config
-from bot.core.person import Person
-from bot.core.setup import prepare_database
-from domain.clock import ManualClock
 from domain.snapshot import canonical_json, checksum_of, snapshot_from_json
 from storage import audit
 from storage.db import make_engine, reading, transaction
-from tests.factories import act, local
-
-CONFIG = """
-[team]
-name = "客服一组"
-chat_id = -100
-[[accounts]]
-key = "jd"
-platform = "jd"
-[payout]
-scheme = "proportional"
-pool = 1000
-[database]
-url = "{url}"
-"""
+from tests.cli_team import october_team
+from tests.factories import local
 
 
 def october(tmp_path: Path, database_url: str) -> Path:
     """Two agents' work in October 2026, not closed yet."""
-    path = tmp_path / "config.toml"
-    path.write_text(CONFIG.format(url=database_url), encoding="utf-8")
-    config = load_config(path, environ={})
-    clock = ManualClock(local("2026-10-05", "09:00"))
-    baton = Baton(config, prepare_database(config), clock)
-    wang, li = Person(1, "王芳"), Person(2, "李雷")
-    act(baton, wang, take_over_account, "jd")
-    clock.set(local("2026-10-05", "13:00"))
-    act(baton, li, take_over_account, "jd")
-    act(baton, li, log_case, None, "consult")
-    clock.set(local("2026-10-05", "15:00"))
-    act(baton, li, hand_off_account)
-    baton.engine.dispose()
-    return path
+    return october_team(tmp_path, database_url)
 
 
 def closed_october(tmp_path: Path, database_url: str, capsys) -> Path:

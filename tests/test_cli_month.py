@@ -7,46 +7,13 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from bot.console.service import hand_off_account, log_case, take_over_account
-from bot.core.baton import Baton
-from bot.core.config import load_config
-from bot.core.person import Person
-from bot.core.setup import prepare_database
-from domain.clock import ManualClock
-from tests.factories import act, local
+from tests.cli_team import october_team
 
 ROOT = Path(__file__).resolve().parent.parent
 
-CONFIG = """
-[team]
-name = "客服一组"
-chat_id = -100
-[[accounts]]
-key = "jd"
-platform = "jd"
-[payout]
-scheme = "{scheme}"
-pool = 1000
-[database]
-url = "sqlite:///{db}"
-"""
-
 
 def team(tmp_path, scheme="proportional"):
-    path = tmp_path / "config.toml"
-    path.write_text(CONFIG.format(db=tmp_path / "baton.db", scheme=scheme), encoding="utf-8")
-    config = load_config(path, environ={})
-    clock = ManualClock(local("2026-10-05", "09:00"))
-    baton = Baton(config, prepare_database(config), clock)
-    wang, li = Person(1, "王芳"), Person(2, "李雷")
-    act(baton, wang, take_over_account, "jd")
-    clock.set(local("2026-10-05", "13:00"))
-    act(baton, li, take_over_account, "jd")
-    act(baton, li, log_case, None, "consult")
-    clock.set(local("2026-10-05", "15:00"))
-    act(baton, li, hand_off_account)
-    baton.engine.dispose()
-    return path
+    return october_team(tmp_path, f"sqlite:///{tmp_path / 'baton.db'}", scheme)
 
 
 def baton_cli(config, *args):
