@@ -32,7 +32,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -42,11 +42,9 @@ from sqlalchemy import make_url
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.app import build_application
+from bench.live_bot import baton_against, polling, told, waiting
 from bot.console import callbacks as cb
 from bot.console.board import lines
-from bot.core.clock import SystemClock
-from bot.core.setup import prepare_database
 from bot.sandbox import BotApiSandbox
 from bot.sandbox.live import TOKEN, LiveBot
 from bot.telegram.context import parts_of
@@ -184,24 +182,13 @@ async def help_reply(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def run_bot(application: Application, pipe: Connection, *, before_burst=None, final=None) -> None:
-    async with application:
-        if application.post_init:
-            await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    async with polling(application):
         if before_burst is not None:
             await before_burst(application)
-        while not pipe.poll():
-            await asyncio.sleep(0.05)
-        assert pipe.recv() == "burst over"
+        assert await told(pipe) == "burst over"
         if final is not None:
             pipe.send(await final(application))
-        while not pipe.poll():
-            await asyncio.sleep(0.05)
-        await application.updater.stop()
-        await application.stop()
-        if application.post_shutdown:
-            await application.post_shutdown(application)
+        await waiting(pipe)  # the burst's figures, which measured() reads once the bot has stopped
 
 
 def measured(bot, presses: int, in_flight: int, seed: int, *, board: bool) -> Burst:
@@ -246,9 +233,7 @@ def fresh_database(server_url: str | None) -> Iterator[str]:
 def baton(server_url: str | None):
     async def run(pipe: Connection, base_url: str, base_file_url: str) -> None:
         with fresh_database(server_url) as database_url:
-            config = team_config(database_url)
-            config = replace(config, bot=replace(config.bot, token=TOKEN, base_url=base_url, base_file_url=base_file_url))
-            application = build_application(config, prepare_database(config), SystemClock(), jobs=False)
+            application = baton_against(team_config(database_url), base_url, base_file_url)
 
             async def final_holder(app: Application) -> str:
                 (jd, _vip) = await asyncio.to_thread(parts_of(app).baton.read, lines)

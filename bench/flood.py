@@ -32,17 +32,15 @@ import json
 import multiprocessing
 import sys
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.burst import fresh_database
-from bot.app import build_application
-from bot.core.clock import SystemClock
+from bench.live_bot import baton_against, polling, told
 from bot.core.settings import FairnessSettings
-from bot.core.setup import prepare_database
 from bot.sandbox import BotApiSandbox
 from bot.sandbox.live import TOKEN
 from tests.factories import GROUP_ID, team_config
@@ -199,22 +197,10 @@ def measured(database_url: str | None, flood: bool, args: argparse.Namespace) ->
 
 async def baton(server_url: str | None, pipe: Connection, base_url: str, base_file_url: str) -> None:
     with fresh_database(server_url) as database_url:
-        config = team_config(database_url, fairness=vars(FairnessSettings()))
-        config = replace(config, bot=replace(config.bot, token=TOKEN, base_url=base_url, base_file_url=base_file_url))
-        application = build_application(config, prepare_database(config), SystemClock(), jobs=False)
-        async with application:
-            if application.post_init:
-                await application.post_init(application)
-            await application.start()
-            await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        application = baton_against(team_config(database_url, fairness=vars(FairnessSettings())), base_url, base_file_url)
+        async with polling(application):
             pipe.send("polling")
-            while not pipe.poll():
-                await asyncio.sleep(0.05)
-            assert pipe.recv() == "over"
-            await application.updater.stop()
-            await application.stop()
-            if application.post_shutdown:
-                await application.post_shutdown(application)
+            assert await told(pipe) == "over"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -77,30 +76,14 @@ def memory(field: str) -> float:
 def bot_process(pipe: Connection, base_url: str, base_file_url: str, database_url: str) -> None:
     import asyncio
 
-    from bot.app import build_application
-    from bot.core.clock import SystemClock
-    from bot.core.setup import prepare_database
+    from bench.live_bot import baton_against, polling, told
 
     async def run() -> None:
-        config = team_config(database_url)
-        config = replace(config, bot=replace(config.bot, token=TOKEN, base_url=base_url, base_file_url=base_file_url))
-        application = build_application(config, prepare_database(config), SystemClock(), jobs=False)
-        async with application:
-            if application.post_init:
-                await application.post_init(application)
-            await application.start()
-            await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        async with polling(baton_against(team_config(database_url), base_url, base_file_url)):
             pipe.send("ready")
-            while True:
-                while not pipe.poll():
-                    await asyncio.sleep(0.05)
-                asked = pipe.recv()
+            while (asked := await told(pipe)) != "stop":
                 if asked == "idle":
                     pipe.send(memory("VmRSS"))
-                elif asked == "stop":
-                    break
-            await application.updater.stop()
-            await application.stop()
         pipe.send(memory("VmHWM"))
 
     asyncio.run(run())
