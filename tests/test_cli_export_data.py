@@ -9,8 +9,9 @@ from bot.core.person import Person
 from bot.core.setup import prepare_database
 from bot.month.service import adjust
 from domain.clock import ManualClock
+from tests.cli_team import CONFIG
 from tests.factories import act, local
-from tests.test_cli_month import CONFIG, baton_cli
+from tests.test_cli_month import baton_cli
 
 HYPERLINK = '=HYPERLINK("http://x.example/steal","click")'
 MATHTEXT = r"$\undefinedcmd$"
@@ -18,7 +19,7 @@ MATHTEXT = r"$\undefinedcmd$"
 
 def test_export_of_hostile_names_exits_0_and_holds_no_formula(tmp_path):
     path = tmp_path / "config.toml"
-    path.write_text(CONFIG.format(db=tmp_path / "baton.db", scheme="proportional"), encoding="utf-8")
+    path.write_text(CONFIG.format(url=f"sqlite:///{tmp_path / 'baton.db'}", scheme="proportional"), encoding="utf-8")
     config = load_config(path, environ={})
     clock = ManualClock(local("2026-10-05", "09:00"))
     baton = Baton(config, prepare_database(config), clock)
