@@ -72,7 +72,8 @@ def check_archive(data: bytes, limits: ReadLimits) -> None:
     declares, then from what they really inflate to and the extent of each sheet's grid."""
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    # A damaged directory can claim a zip version the module does not read (NotImplementedError).
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
         raise ExportUnreadable(BAD_FORMAT, f"not a readable zip archive: {error}") from error
     inflated = sum(m.file_size for m in members)
     if inflated > limits.max_inflated_bytes:

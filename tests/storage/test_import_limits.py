@@ -52,6 +52,15 @@ def test_a_zip_bomb_is_refused_before_calamine_inflates_it():
     assert (total.value.reason, total.value.params["limit"]) == ("expands_too_much", 4096)
 
 
+def test_a_directory_claiming_a_zip_version_python_cannot_read_is_refused_as_bad_format():
+    data = bytearray(tmall_xlsx_bytes(sample_conversations(3)))
+    entry = data.index(b"PK\x01\x02")  # the first central directory entry
+    data[entry + 6 : entry + 8] = (64).to_bytes(2, "little")  # "version needed to extract": 6.4
+    with pytest.raises(ExportUnreadable) as refused:
+        parse_export(bytes(data), "damaged.xlsx", tz=SHANGHAI)
+    assert refused.value.reason == "bad_format"
+
+
 def test_chunks_smaller_than_the_file_read_the_same_rows_and_duplicates_across_chunks():
     rows = sample_conversations(9)
     data = generic_csv_bytes([*rows, rows[0]])
