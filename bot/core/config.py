@@ -240,6 +240,7 @@ def _checks(section: dict[str, Any]) -> ChecksSettings:
         unattended_minutes=positive_int(section, "checks.unattended_minutes", defaults.unattended_minutes),
         scoring_hours=hours,
         late_minutes=positive_int(section, "checks.late_minutes", defaults.late_minutes),
+        handoff_grace_minutes=int(non_negative(section, "checks.handoff_grace_minutes", defaults.handoff_grace_minutes)),
         day_end=clock_time(section, "checks.day_end", "23:59"),
         morning=clock_time(section, "checks.morning", "09:00"),
     )
@@ -248,7 +249,7 @@ def _checks(section: dict[str, Any]) -> ChecksSettings:
             "checks.auto_close_hours", f"must be more than max_hold_hours ({checks.max_hold_hours:g}), got {checks.auto_close_hours:g}"
         )
     if checks.day_end == checks.morning:
-        raise ConfigError("checks.morning", "must differ from day_end: the question goes out the morning after the day ends")
+        raise ConfigError("checks.morning", "must differ from day_end: a typed time before the morning is read as after the day's end")
     return checks
 
 
