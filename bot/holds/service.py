@@ -2,7 +2,8 @@
 
 A correction is refused rather than silently overlapping another hold, audited with what the hold
 was and why it moved, and the days it touched are compiled again in the same unit of work, so the
-credit shows at once (as /assign does).
+credit shows at once (as /assign does). The reminders' questions about the hold are settled: no
+late answer or auto-close moves it again.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from sqlalchemy.exc import NoResultFound
 from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
 from bot.ledger.service import compile_days
+from bot.reminders.service import settle_questions
 from domain.holds import Hold, fix_refusal, fixed_span
 from domain.time import day_bounds
 
+FIXED = "fixed"  # what a supervisor's correction settles the hold's open questions with
 Typed = tuple[date | None, time]  # a typed time, on a day or not (bot.holds.parse)
 
 
@@ -108,6 +111,7 @@ def fix_hold(uow: UnitOfWork, hold_id: int, start: Typed | None, end: Typed | No
         end=new_end.isoformat() if new_end is not None else None,
         reason=reason,
     )
+    settle_questions(uow, hold.id, FIXED)
     compile_days(uow, days)
     return Fixed(hold_id, hold.account, name, hold.start, hold.end, new_start, new_end, reason, now)
 

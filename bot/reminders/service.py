@@ -389,6 +389,14 @@ def _answered(uow: UnitOfWork, notice: OutboxRow, account: str, ended_at: dateti
     return Answered(account, ended_at, notice.chat_id, notice.message_id, uow.now, was)
 
 
+def settle_questions(uow: UnitOfWork, hold_id: int, resolution: str) -> None:
+    """A supervisor corrected the hold: its questions are settled, so no answer or auto-close moves it again."""
+    for kind in ASKS_WHEN_LEFT:
+        notice = uow.outbox.find(kind, hold_key(hold_id))
+        if notice is not None and notice.resolved_at is None:
+            uow.outbox.resolve(notice.id, uow.now, resolution)
+
+
 # -- closing what nobody answered -------------------------------------------------------------------
 
 

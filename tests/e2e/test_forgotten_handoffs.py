@@ -241,6 +241,10 @@ async def test_a_supervisor_lists_a_days_holds_and_fixes_one_audited(live, clock
         "reason": "忘记交班",
     }
     assert not {date(2026, 11, 2), date(2026, 11, 3)} & set(live.baton.read(lambda uow: uow.ledger.due())), "compiled at once"
+    assert [(n.kind, n.resolution) for n in notices(live)] == [("clock_off", "fixed")], "no auto-close undoes it"
+    clock.set(local("2026-11-03", "20:00"))
+    await run(live)
+    assert holds(live)[0].ended_at == local("2026-11-02", "18:30")
 
     (moved,) = (await live.say(boss, f"/fix_hold #{second.id} start=2026-11-02 20:00 李雷前一晚已接手")).texts()
     assert "→ 11-02 20:00–" in moved
