@@ -10,8 +10,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.core.errors import Duplicate, Refused
+from bot.reminders import answers, render
 from bot.reminders import callbacks as cb
-from bot.reminders import render, service
 from bot.reminders.parse import parse_left, parse_wall_time
 from bot.telegram.answers import attempt, attempt_press, refuse_press
 from bot.telegram.context import BatonContext
@@ -30,7 +30,7 @@ async def reminder_press(update: Update, context: BatonContext) -> None:
         return
     r = context.render
     if pressed.action == cb.HAND_OFF_NOW:
-        asked = await attempt_press(query, context, service.hand_off_now, pressed.notice_id, refusal=render.refusal)
+        asked = await attempt_press(query, context, answers.hand_off_now, pressed.notice_id, refusal=render.refusal)
         if asked is not None:
             await query.answer(render.ask_left_toast(r))
             await _edit_quietly(
@@ -40,9 +40,9 @@ async def reminder_press(update: Update, context: BatonContext) -> None:
             )
         return
     if pressed.action in (cb.LEFT_AT, cb.JUST_NOW):
-        answered = await attempt_press(query, context, service.clock_off, pressed.notice_id, pressed.at, refusal=render.refusal)
+        answered = await attempt_press(query, context, answers.clock_off, pressed.notice_id, pressed.at, refusal=render.refusal)
     else:
-        answered = await attempt_press(query, context, service.still_on, pressed.notice_id, refusal=render.refusal)
+        answered = await attempt_press(query, context, answers.still_on, pressed.notice_id, refusal=render.refusal)
     if answered is None:
         return
     await query.answer(render.press_toast(r, answered, pressed.action))
@@ -68,7 +68,7 @@ async def typed_reply(update: Update, context: BatonContext) -> None:
     if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
         return
     try:
-        asked = await context.query(service.is_question, replied.chat_id, replied.message_id)
+        asked = await context.query(answers.is_question, replied.chat_id, replied.message_id)
     except Duplicate:
         return
     if not asked:
@@ -81,7 +81,7 @@ async def typed_reply(update: Update, context: BatonContext) -> None:
 
 
 async def _answer_typed(context: BatonContext, wall: time, **where: object) -> None:
-    answered = await attempt(context, service.clock_off_typed, wall, refusal=render.refusal, **where)
+    answered = await attempt(context, answers.clock_off_typed, wall, refusal=render.refusal, **where)
     if answered is None:
         return
     await context.reply(render.outcome(context.render, answered))

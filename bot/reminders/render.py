@@ -9,9 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.errors import Refused
 from bot.reminders import callbacks as cb
+from bot.reminders.answers import Answered, AskLeft
 from bot.reminders.service import (
-    Answered,
-    AskLeft,
     AutoClosedHold,
     ClockOffQuestion,
     Due,

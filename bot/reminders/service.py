@@ -1,4 +1,5 @@
-"""The reminders' use cases: what is due now, answering the questions, and correcting forgotten holds.
+"""The reminders' use cases: what is due now, correcting forgotten holds, and auto-closing them
+(the answers to the questions are bot/reminders/answers.py).
 
 What is due is worked out afresh on every run (domain.checks); a notice is claimed in the outbox,
 unique by (kind, key), so running again, or late, or twice, tells nobody twice. The questions keep
@@ -11,7 +12,7 @@ the audit entry and marks the ledger days it touched due, together.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from bot.core.baton import UnitOfWork
@@ -22,14 +23,12 @@ from domain.checks import (
     Overdue,
     Shift,
     Window,
-    closing_refusal,
     corrected_end,
     is_forgotten,
     last_activity,
     late_starts,
     long_holds,
     overdue_of,
-    read_left_time,
     unattended_gaps,
     watched_spans,
 )
@@ -46,28 +45,8 @@ ASKS_WHEN_LEFT = (CLOCK_OFF, LONG_HOLD)
 OBSOLETE = "obsolete"
 # How long an auto-closed holder keeps being told, when their private chat refuses messages.
 TELL_AUTO_CLOSE_FOR = timedelta(days=1)
-# How far back a hold someone else's take-over ended is still asked about; past auto-close there is nothing to ask.
+# The roster read around the holds asked about: a shift a hold belongs to began at most this long before it.
 ROSTER_LOOKBACK = timedelta(days=2)
-
-
-@dataclass(frozen=True)
-class Answered:
-    account: str
-    ended_at: datetime | None  # where the hold now ends; None when it goes on
-    chat_id: int | None  # the question's message, so its buttons can be taken away
-    message_id: int | None
-    at: datetime  # when it was answered
-    was: datetime | None = None  # where it ended before the answer moved it earlier (a take-over had ended it)
-
-
-@dataclass(frozen=True)
-class AskLeft:
-    """ "Hand off now" on the long-hold question: the question is now when they left."""
-
-    notice_id: int
-    hold: Hold
-    activity: Activity
-    at: datetime
 
 
 def hold_key(hold_id: int) -> str:
@@ -262,107 +241,7 @@ def claim(uow: UnitOfWork, due: Due) -> int | None:
     return uow.outbox.claim(due.kind, due.key, uow.now, chat_id=due.chat_id, agent_id=due.agent_id, hold_id=due.hold_id)
 
 
-# -- answers ----------------------------------------------------------------------------------------
-
-
-def still_on(uow: UnitOfWork, notice_id: int) -> Answered:
-    """ "Still on": the long-hold question, or a clock-off question asked while the hold is still open."""
-    notice = uow.outbox.get(notice_id)
-    hold = _question(uow, notice, ASKS_WHEN_LEFT)
-    if not hold.is_open:
-        raise Refused("reminder_hold_gone", account=hold.account)
-    uow.outbox.resolve(notice.id, uow.now, "still_on")
-    return _answered(uow, notice, hold.account, None)
-
-
-def hand_off_now(uow: UnitOfWork, notice_id: int) -> AskLeft:
-    """ "Hand off now" on the long-hold question asks when they left; it ends nothing at the press.
-
-    The question stays open: a time button, "just now", a reply with a time or /left answers it.
-    """
-    notice = uow.outbox.get(notice_id)
-    hold = _question(uow, notice, (LONG_HOLD,))
-    return AskLeft(notice.id, hold, activity_of(uow, hold, overdue_for(uow, hold)), uow.now)
-
-
-def clock_off(uow: UnitOfWork, notice_id: int, at: datetime | None) -> Answered:
-    """The holder's answer with the time on the question's button; None is "just now"."""
-    notice = uow.outbox.get(notice_id)
-    hold = _question(uow, notice, ASKS_WHEN_LEFT)
-    return _close(uow, notice, hold, uow.now if at is None else at, "button" if at is not None else "now")
-
-
-def clock_off_typed(uow: UnitOfWork, wall: time, *, account: str | None = None, replied_to: tuple[int, int] | None = None) -> Answered:
-    """A typed HH:MM: as a reply to the question (`replied_to` is its chat and message id) or /left."""
-    if account is not None:
-        account = uow.account_key(account)
-    notice = uow.outbox.by_message(*replied_to) if replied_to is not None else _only_question(uow, account)
-    hold = _question(uow, notice, ASKS_WHEN_LEFT)
-    at = read_left_time(wall, hold, uow.config.checks.morning, uow.tz)
-    return _close(uow, notice, hold, at, "typed")
-
-
-def is_question(uow: UnitOfWork, chat_id: int, message_id: int) -> bool:
-    """Whether a message of the bot's asks when its holder left: only a reply to one is an answer."""
-    notice = uow.outbox.by_message(chat_id, message_id)
-    return notice is not None and notice.kind in ASKS_WHEN_LEFT
-
-
-def _question(uow: UnitOfWork, notice: OutboxRow | None, kinds: tuple[str, ...]) -> Hold:
-    """The hold the question is about, or why the sender cannot answer it.
-
-    A hold someone else's take-over ended since can still be answered about: the answer moves its
-    end earlier. One its holder ended themselves needs nothing more, unless they were asked when
-    they left before they did (a clock-off question), which they may still answer.
-    """
-    if notice is None or notice.kind not in kinds or notice.hold_id is None:
-        raise Refused("reminder_answered")
-    if uow.me.id != notice.agent_id:
-        raise Refused("reminder_not_yours")
-    if notice.resolved_at is not None:
-        raise Refused("reminder_answered")
-    hold = uow.holds.get(notice.hold_id)
-    if not _answerable(uow, notice, hold):
-        raise Refused("reminder_hold_gone", account=hold.account)
-    return hold
-
-
-def _answerable(uow: UnitOfWork, notice: OutboxRow, hold: Hold) -> bool:
-    if hold.is_open or notice.kind == CLOCK_OFF:
-        return True
-    taker = uow.holds.taken_over_by(hold.id)
-    return taker is not None and taker != hold.agent_id
-
-
-def _only_question(uow: UnitOfWork, account: str | None) -> OutboxRow:
-    asked = [n for kind in ASKS_WHEN_LEFT for n in uow.outbox.unanswered(kind, uow.me.id) if n.hold_id is not None]
-    waiting: dict[int, tuple[OutboxRow, str]] = {}
-    for notice in sorted(asked, key=lambda n: (n.kind != CLOCK_OFF, n.id)):  # one hold, two questions: the clock-off one
-        hold = uow.holds.get(notice.hold_id)
-        if _answerable(uow, notice, hold) and account in (None, hold.account):
-            waiting.setdefault(hold.id, (notice, hold.account))
-    if not waiting:
-        raise Refused("left_nothing_asked")
-    if len(waiting) > 1:
-        raise Refused("left_which", accounts=sorted(a for _, a in waiting.values()))
-    return next(iter(waiting.values()))[0]
-
-
-def _close(uow: UnitOfWork, notice: OutboxRow, hold: Hold, at: datetime, how: str) -> Answered:
-    problem = closing_refusal(hold, at, uow.now)
-    if problem is not None:
-        # `now` lets the refusal write its times as the asker reads them (today's without a date).
-        raise Refused(f"left_{problem}", account=hold.account, at=at, start=hold.start, now=uow.now)
-    end = corrected_end(hold, at)
-    correct(uow, hold, end)
-    uow.outbox.resolve(notice.id, uow.now, "clock_off")
-    detail: dict[str, object] = {"hold": hold.id, "left_at": end.isoformat(), "how": how}
-    if hold.end is not None:
-        detail["was"] = hold.end.isoformat()
-    if notice.kind != CLOCK_OFF:
-        detail["via"] = notice.kind
-    uow.audit(uow.now, "clock_off", actor_agent_id=uow.me.id, subject=hold.account, **detail)
-    return _answered(uow, notice, hold.account, end, was=hold.end)
+# -- corrections --------------------------------------------------------------------------------------
 
 
 def correct(uow: UnitOfWork, hold: Hold, end: datetime, *, flag: str | None = None) -> None:
@@ -383,10 +262,6 @@ def correct(uow: UnitOfWork, hold: Hold, end: datetime, *, flag: str | None = No
     if not uow.holds.move(hold.id, was=hold, start=hold.start, end=end, flag=flag):
         raise Refused("reminder_hold_moved", account=hold.account)
     uow.ledger.mark_due(days, uow.now)
-
-
-def _answered(uow: UnitOfWork, notice: OutboxRow, account: str, ended_at: datetime | None, was: datetime | None = None) -> Answered:
-    return Answered(account, ended_at, notice.chat_id, notice.message_id, uow.now, was)
 
 
 def settle_questions(uow: UnitOfWork, hold_id: int, resolution: str) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from bot.console.service import log_case, take_over_account
 from bot.core.errors import Refused
+from bot.reminders.answers import clock_off, clock_off_typed, hand_off_now, still_on
 from bot.reminders.parse import parse_wall_time
 from bot.reminders.service import (
     AUTO_CLOSED,
@@ -19,11 +20,7 @@ from bot.reminders.service import (
     ClockOffQuestion,
     auto_close,
     claim,
-    clock_off,
-    clock_off_typed,
     due_now,
-    hand_off_now,
-    still_on,
     take_again,
     unanswered_questions,
 )
