@@ -178,7 +178,7 @@ def last_activity(hold: Hold, cases: Iterable[datetime], conversations: Iterable
 
 
 def read_left_time(wall: time, hold: Hold, morning: time, tz: ZoneInfo) -> datetime:
-    """The instant a typed HH:MM names, for a hold asked about after its day ended.
+    """The instant a typed HH:MM names, for a hold its holder was asked about once it was overdue.
 
     It is read on the local day the hold began. A time before `morning` that would fall before the
     start is the small hours after that day (left at 00:30). Any other time before the start stays

@@ -9,11 +9,11 @@ moves its end earlier; bot.reminders.service.correct), settles the question and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
-from bot.reminders.service import ASKS_WHEN_LEFT, CLOCK_OFF, LONG_HOLD, activity_of, correct, overdue_for
+from bot.reminders.service import ASKS_WHEN_LEFT, CLOCK_OFF, LONG_HOLD, activity_of, correct, overdue_for, settle_questions
 from domain.checks import Activity, closing_refusal, corrected_end, read_left_time
 from domain.holds import Hold
 from storage.models import OutboxRow
@@ -102,14 +102,30 @@ def _question(uow: UnitOfWork, notice: OutboxRow | None, kinds: tuple[str, ...])
 
 
 def _answerable(uow: UnitOfWork, notice: OutboxRow, hold: Hold) -> bool:
+    """A clock-off question until it is settled (auto-close settles it in time); a long-hold one
+    while its hold is open, or lately ended by someone else's take-over (pressed on waking up,
+    after the morning shift took over), never about last week's."""
     if hold.is_open or notice.kind == CLOCK_OFF:
         return True
+    if hold.end is None or uow.now - hold.end > _answer_window(uow):
+        return False
     taker = uow.holds.taken_over_by(hold.id)
     return taker is not None and taker != hold.agent_id
 
 
+def _answer_window(uow: UnitOfWork) -> timedelta:
+    return timedelta(hours=uow.config.checks.auto_close_hours)
+
+
 def _only_question(uow: UnitOfWork, account: str | None) -> OutboxRow:
-    asked = [n for kind in ASKS_WHEN_LEFT for n in uow.outbox.unanswered(kind, uow.me.id) if n.hold_id is not None]
+    """The one question /left answers: the sender's clock-off questions, and their recent long-hold ones."""
+    recent = uow.now - _answer_window(uow)
+    asked = [
+        n
+        for kind in ASKS_WHEN_LEFT
+        for n in uow.outbox.unanswered(kind, uow.me.id)
+        if n.hold_id is not None and (kind == CLOCK_OFF or n.created_at >= recent)
+    ]
     waiting: dict[int, tuple[OutboxRow, str]] = {}
     for notice in sorted(asked, key=lambda n: (n.kind != CLOCK_OFF, n.id)):  # one hold, two questions: the clock-off one
         hold = uow.holds.get(notice.hold_id)
@@ -129,7 +145,9 @@ def _close(uow: UnitOfWork, notice: OutboxRow, hold: Hold, at: datetime, how: st
         raise Refused(f"left_{problem}", account=hold.account, at=at, start=hold.start, now=uow.now)
     end = corrected_end(hold, at)
     correct(uow, hold, end)
+    # Both questions about the hold are answered by this one answer: no auto-close moves it again.
     uow.outbox.resolve(notice.id, uow.now, "clock_off")
+    settle_questions(uow, hold.id, "clock_off")
     detail: dict[str, object] = {"hold": hold.id, "left_at": end.isoformat(), "how": how}
     if hold.end is not None:
         detail["was"] = hold.end.isoformat()

@@ -265,7 +265,8 @@ def correct(uow: UnitOfWork, hold: Hold, end: datetime, *, flag: str | None = No
 
 
 def settle_questions(uow: UnitOfWork, hold_id: int, resolution: str) -> None:
-    """A supervisor corrected the hold: its questions are settled, so no answer or auto-close moves it again."""
+    """The hold's end is settled (its holder answered one question, or a supervisor corrected it):
+    every question about it is, so no later answer or auto-close moves it again."""
     for kind in ASKS_WHEN_LEFT:
         notice = uow.outbox.find(kind, hold_key(hold_id))
         if notice is not None and notice.resolved_at is None:

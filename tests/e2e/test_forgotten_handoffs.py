@@ -209,6 +209,39 @@ async def test_auto_close_leaves_a_hold_its_holder_handed_off_themselves(live, c
     assert [n.resolution for n in notices(live) if n.kind == "clock_off"] == ["handed_off"]
 
 
+async def test_hand_off_now_pressed_on_waking_after_the_morning_take_over_asks_and_corrects(database_url):
+    """ "Still on?" reached her at night; she presses "Hand off now" the next morning, after the morning
+    shift took over: she is asked when she left, her answer moves the end, and nothing moves it again."""
+    clock = ManualClock(local("2026-11-02", "14:00"))
+    async with LiveBot(team_config(database_url, checks={"max_hold_hours": 8}), clock) as live:
+        wang, li = await agent(live, 101, "王芳"), await agent(live, 102, "李雷")
+        await live.say(wang, "/on jd")
+        clock.set(local("2026-11-02", "18:05"))
+        await live.say(wang, "/case 咨询")
+        clock.set(local("2026-11-02", "22:05"))
+        await run(live)
+        still_on = private(live, wang)[-1]
+        clock.set(local("2026-11-02", "23:30"))
+        await run(live)
+        assert [n.kind for n in notices(live)] == ["long_hold", "clock_off"]
+        clock.set(local("2026-11-03", "09:00"))
+        await live.say(li, "/on jd")
+
+        clock.set(local("2026-11-03", "09:20"))
+        pressed = await live.press(wang, still_on, buttons(still_on)[1][1])
+        assert pressed.toasts() == ["你是什么时候离开的？请选择或发送时间"]
+        question = next(m for m in private(live, wang) if m["message_id"] == still_on["message_id"])
+        assert [label for label, _ in buttons(question)] == ["11-02 18:05 离开（最后活动）", "一直在，到 09:00 被接管"]
+        answered = await live.press(wang, question, buttons(question)[0][1])
+        assert answered.toasts() == ["✅ 已更正：你在 京东旗舰店 的接管结束于 11-02 18:05（原为 09:00），之后的时段改为无人接管。"]
+        assert holds(live)[0].ended_at == local("2026-11-02", "18:05")
+        assert [(n.kind, n.resolution) for n in notices(live)] == [("long_hold", "clock_off"), ("clock_off", "clock_off")]
+
+        clock.set(local("2026-11-03", "20:00"))
+        await run(live)
+        assert audit(live, "auto_close") == [] and holds(live)[0].flag is None, "answered: no auto-close"
+
+
 # -- /fix_hold ---------------------------------------------------------------------------------------
 
 
