@@ -74,3 +74,11 @@ def test_reminder_buttons_round_trip_and_stay_under_64_bytes():
     assert rcb.decode("t:jd:0") is None and rcb.decode("rm:l:3") is None and rcb.decode("rm:s:x") is None
     with pytest.raises(ValueError):
         rcb.encode(rcb.ReminderPress(rcb.LEFT_AT, 1))
+
+
+def test_every_reason_a_hold_is_overdue_has_words_in_every_language():
+    from bot.text.i18n import LANGUAGES, MESSAGES
+    from domain.checks import DAY_END, ROSTER, SCORING
+
+    for reason in (ROSTER, SCORING, DAY_END):
+        assert set(MESSAGES[f"reminder.overdue.{reason}"]) == set(LANGUAGES), reason

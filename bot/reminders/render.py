@@ -94,6 +94,7 @@ def clock_off(render: Renderer, question: ClockOffQuestion, now: datetime) -> st
         "label": _label(render, hold.account),
         "since": when(render, hold.start, now),
         "due": when(render, question.overdue_at, now),
+        "why": render.t(f"reminder.overdue.{question.overdue_reason}"),
         "last": when(render, activity.at, now),
         "source": render.t(f"reminder.source.{activity.source}"),
     }

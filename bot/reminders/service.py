@@ -96,6 +96,7 @@ class ClockOffQuestion:
     hold: Hold  # open, or ended by someone else's take-over after it was overdue
     activity: Activity  # the last sign of work, offered as the answer
     overdue_at: datetime  # its holder's rostered end or the scoring hours' end, plus the grace
+    overdue_reason: str  # domain.checks ROSTER, SCORING or DAY_END
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,14 @@ def due_now(uow: UnitOfWork) -> DueNow:
     due = [private(h.agent_id, hold_key(h.id), AutoClosedHold(h), h.id) for h in _auto_closes_to_tell(uow)]
     for overdue in forgotten:
         hold = overdue.hold
-        due.append(private(hold.agent_id, hold_key(hold.id), ClockOffQuestion(hold, activity_of(uow, hold, overdue), overdue.at), hold.id))
+        due.append(
+            private(
+                hold.agent_id,
+                hold_key(hold.id),
+                ClockOffQuestion(hold, activity_of(uow, hold, overdue), overdue.at, overdue.reason),
+                hold.id,
+            )
+        )
     # While a clock-off question waits, it is the question; once answered "still on", "still on?" may come later.
     waiting = {o.hold.id for o in forgotten if (n := uow.outbox.find(CLOCK_OFF, hold_key(o.hold.id))) is None or n.resolved_at is None}
     for hold in long_holds(open_holds, now, timedelta(hours=checks.max_hold_hours)):

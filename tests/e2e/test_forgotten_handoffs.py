@@ -48,7 +48,7 @@ async def test_an_overnight_forgotten_hand_off_is_corrected_the_next_morning_aft
         assert sent["chat_id"] == 101
         asked = private(live, wang)[-1]
         assert asked["text"].splitlines()[0] == (
-            "🌙 你在 京东旗舰店 的接管（自 13:00 起）到 22:30 还没有交出，已过你的下班时间。你实际是什么时候离开的？"
+            "🌙 你在 京东旗舰店 的接管（自 13:00 起）到 22:30 还没有交出（已过你的下班时间）。你实际是什么时候离开的？"
         )
         assert [label for label, _ in buttons(asked)] == ["21:40 离开（最后活动）", "刚刚离开", "还在值班"]
         clock.set(local("2026-11-03", "01:00"))
@@ -148,7 +148,7 @@ async def test_a_take_over_just_after_the_hold_was_overdue_does_not_race_the_que
     assert sent["chat_id"] == 101
     asked = private(live, wang)[-1]
     assert asked["text"].splitlines()[0] == (
-        "🌙 你在 京东旗舰店 的接管（自 14:00 起）到 23:30 还没有交出，直到 23:35 才被同事接管。你实际是什么时候离开的？"
+        "🌙 你在 京东旗舰店 的接管（自 14:00 起）到 23:30 还没有交出（已过服务时段），直到 23:35 才被同事接管。你实际是什么时候离开的？"
     )
     assert [label for label, _ in buttons(asked)] == ["14:00 离开（最后活动）", "一直在，到 23:35 被接管"]
     pressed = await live.press(wang, asked, buttons(asked)[1][1])

@@ -227,7 +227,7 @@ async def forgot_to_clock_off(live, clock) -> tuple[dict, dict]:
 async def test_the_overdue_question_offers_the_last_activity_and_the_button_closes_the_hold_there(live, clock):
     wang, asked = await forgot_to_clock_off(live, clock)
     assert asked["text"].splitlines()[:2] == [
-        "🌙 你在 京东旗舰店 的接管（自 14:00 起）到 23:30 还没有交出，已过你的下班时间。你实际是什么时候离开的？",
+        "🌙 你在 京东旗舰店 的接管（自 14:00 起）到 23:30 还没有交出（已过服务时段）。你实际是什么时候离开的？",
         "最后活动：18:05（你记录的最后一个案例）。",
     ]
     assert [label for label, _ in buttons(asked)] == ["18:05 离开（最后活动）", "刚刚离开", "还在值班"]
