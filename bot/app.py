@@ -26,6 +26,7 @@ from bot.digest import handlers as digest
 from bot.digest import jobs as digest_jobs
 from bot.explain import handlers as explain
 from bot.gaps import handlers as gaps
+from bot.holds import handlers as holds
 from bot.imports import handlers as imports
 from bot.imports import jobs as imports_jobs
 from bot.ledger import handlers as ledger
@@ -69,6 +70,7 @@ ROUTES: tuple[Route, ...] = (
     *profile.ROUTES,
     *imports.ROUTES,
     *gaps.ROUTES,
+    *holds.ROUTES,
     *month.ROUTES,
     *audit.ROUTES,
     *members.ROUTES,

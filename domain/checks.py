@@ -6,8 +6,10 @@ The scheduler (bot/reminders/jobs.py) decides whom to tell and remembers what it
 - an **unattended gap** is a stretch inside an account's watched hours (its platform's scoring
   hours) that no hold covers;
 - a **long hold** is an open hold older than a limit;
-- a **forgotten clock-off** is a hold still open at the end of the team's day: its holder is asked
-  the next morning when they left, and the answer (or, unanswered, the last activity) closes it;
+- an **overdue hold** ran past its holder's rostered end plus a grace, or past the end of its
+  platform's scoring hours plus the grace, whichever comes first (the team's day end when neither
+  applies): its holder is asked then when they left, whether it is still open or someone else's
+  take-over ended it since, and the answer (or, unanswered, the last activity) corrects its end;
 - a **late start** is a rostered shift its agent has not taken over some minutes after its start.
 """
 
@@ -90,23 +92,65 @@ def next_local(instant: datetime, wall: time, tz: ZoneInfo) -> datetime:
 
 
 @dataclass(frozen=True)
-class ClockOff:
-    """A hold that outlived the team's day: its holder is asked from `ask_from` on."""
+class Shift:
+    account: str
+    agent_id: int
+    start: datetime
+    end: datetime
+
+
+ROSTER, SCORING, DAY_END = "roster", "scoring", "day_end"
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """When a hold outlived what its holder could have meant: `at`, by `reason` (ROSTER, SCORING, DAY_END)."""
 
     hold: Hold
-    day_end: datetime
-    ask_from: datetime
+    at: datetime
+    reason: str
 
 
-def clock_off_of(hold: Hold, day_end: time, morning: time, tz: ZoneInfo) -> ClockOff:
-    end = next_local(hold.start, day_end, tz)
-    return ClockOff(hold, end, next_local(end, morning, tz))
+def shift_of(hold: Hold, shifts: Iterable[Shift], early: timedelta) -> Shift | None:
+    """The holder's rostered shift on the account the hold belongs to: it began in it, or at most
+    `early` before it (a take-over a little before the shift starts is that shift's)."""
+    own = sorted((s for s in shifts if s.agent_id == hold.agent_id and s.account == hold.account), key=lambda s: s.start)
+    return next((s for s in own if s.start - early <= hold.start < s.end), None)
 
 
-def forgotten_clock_offs(holds: Iterable[Hold], now: datetime, day_end: time, morning: time, tz: ZoneInfo) -> list[ClockOff]:
-    """Open holds that were still open at the end of their day, once the next morning has come."""
-    due = (clock_off_of(h, day_end, morning, tz) for h in holds if h.is_open)
-    return [c for c in due if c.ask_from <= now]
+def scoring_end(start: datetime, window: Window, tz: ZoneInfo) -> datetime:
+    """The end of the scoring span `start` lies in, or of the next one when it began outside scoring
+    hours (taking over before the hours begin is taking over for them)."""
+    day = start.astimezone(tz).date()
+    for _, span_end in watched_spans(window, day - timedelta(days=1), day + timedelta(days=2), tz):
+        if start < span_end:
+            return span_end
+    # A window that watches nothing (from == to) never ends; the caller treats it as no window.
+    raise ValueError(f"the window {window} watches no time")
+
+
+def overdue_of(hold: Hold, shifts: Iterable[Shift], window: Window | None, grace: timedelta, day_end: time, tz: ZoneInfo) -> Overdue:
+    """When `hold` becomes overdue: its holder's rostered end or its platform's scoring end, plus
+    `grace`, whichever comes first; the team's day end only when neither applies."""
+    candidates = []
+    shift = shift_of(hold, shifts, grace)
+    if shift is not None:
+        candidates.append((shift.end + grace, ROSTER))
+    if window is not None and window[0] != window[1]:
+        candidates.append((scoring_end(hold.start, window, tz) + grace, SCORING))
+    if not candidates:
+        return Overdue(hold, next_local(hold.start, day_end, tz), DAY_END)
+    at, reason = min(candidates)
+    return Overdue(hold, at, reason)
+
+
+def is_forgotten(overdue: Overdue, now: datetime, *, taken_over: bool) -> bool:
+    """Whether to ask its holder when they left: it is overdue now, and still open, or ended by
+    someone else's take-over only after it was overdue (a take-over cannot answer the question)."""
+    hold = overdue.hold
+    if overdue.at > now:
+        return False
+    return hold.is_open or (taken_over and hold.end is not None and hold.end > overdue.at)
 
 
 START, CASE, CONVERSATION = "start", "case", "conversation"
@@ -134,7 +178,7 @@ def last_activity(hold: Hold, cases: Iterable[datetime], conversations: Iterable
 
 
 def read_left_time(wall: time, hold: Hold, morning: time, tz: ZoneInfo) -> datetime:
-    """The instant a typed HH:MM names, for a hold asked about after its day ended.
+    """The instant a typed HH:MM names, for a hold its holder was asked about once it was overdue.
 
     It is read on the local day the hold began. A time before `morning` that would fall before the
     start is the small hours after that day (left at 00:30). Any other time before the start stays
@@ -147,6 +191,13 @@ def read_left_time(wall: time, hold: Hold, morning: time, tz: ZoneInfo) -> datet
     return at
 
 
+def corrected_end(hold: Hold, at: datetime) -> datetime:
+    """Where a hold ends once its holder says they left at `at`: never later than it ends already
+    (a take-over ended it, or they handed off), never before it began."""
+    at = max(at, hold.start)
+    return at if hold.end is None else min(at, hold.end)
+
+
 def closing_refusal(hold: Hold, at: datetime, now: datetime) -> str | None:
     """Why a hold cannot be closed at `at`: "before_start", "in_future", or None when it can."""
     if at < hold.start:
@@ -157,14 +208,6 @@ def closing_refusal(hold: Hold, at: datetime, now: datetime) -> str | None:
 
 
 # -- late starts ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Shift:
-    account: str
-    agent_id: int
-    start: datetime
-    end: datetime
 
 
 def late_starts(shifts: Iterable[Shift], holds: Iterable[Hold], now: datetime, grace: timedelta) -> list[Shift]:
@@ -225,21 +268,24 @@ def missing_import_days(days: Iterable[date], first_import: Mapping[str, date], 
 
 __all__ = [
     "Activity",
-    "ClockOff",
     "Gap",
+    "Overdue",
     "Overlap",
     "Shift",
-    "clock_off_of",
     "closing_refusal",
-    "forgotten_clock_offs",
+    "corrected_end",
+    "is_forgotten",
     "last_activity",
     "late_starts",
     "long_holds",
     "missing_import_days",
     "next_local",
     "over_long_holds",
+    "overdue_of",
     "overlapping_holds",
     "read_left_time",
+    "scoring_end",
+    "shift_of",
     "unattended_gaps",
     "uncovered",
     "watched_spans",

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.clock import as_utc
 
@@ -142,3 +143,57 @@ def open_holds_by_account(holds: Iterable[Hold]) -> Mapping[str, Hold]:
     for hold in sorted((h for h in holds if h.is_open), key=lambda h: (h.role != HOLDER, h.start, h.agent_id)):
         shown.setdefault(hold.account, hold)
     return shown
+
+
+# -- a supervisor's correction of a hold ------------------------------------------------------------
+
+
+def typed_instant(day: date, wall: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, wall, tzinfo=tz).astimezone(UTC)
+
+
+def fixed_span(
+    hold: Hold, start: tuple[date | None, time] | None, end: tuple[date | None, time] | None, tz: ZoneInfo
+) -> tuple[datetime, datetime | None]:
+    """The span a correction names: what was typed, each a (day or None, wall time), over the hold.
+
+    A start without a day is on the day the hold began; an end without a day on the day the
+    (corrected) hold begins, or the next one when that time comes before its start (a night's end).
+    What is not typed stays as it is.
+    """
+    new_start = hold.start
+    if start is not None:
+        day, wall = start
+        new_start = typed_instant(day if day is not None else hold.start.astimezone(tz).date(), wall, tz)
+    new_end = hold.end
+    if end is not None:
+        day, wall = end
+        if day is not None:
+            new_end = typed_instant(day, wall, tz)
+        else:
+            first = new_start.astimezone(tz).date()
+            new_end = typed_instant(first, wall, tz)
+            if new_end <= new_start:
+                new_end = typed_instant(first + timedelta(days=1), wall, tz)
+    return new_start, new_end
+
+
+def fix_refusal(hold: Hold, start: datetime, end: datetime | None, others: Iterable[Hold], now: datetime) -> tuple[str, Hold | None] | None:
+    """Why `hold` cannot be moved to [start, end) (end None: it stays open), or None when it can.
+
+    "empty" (the end is not after the start), "in_future", or "overlaps" with the hold it would
+    overlap: the same agent's other holds on the account, and, for a holder's hold, any other
+    holder's (one holder per account at a time; helpers sit beside holders by design).
+    """
+    if end is not None and end <= start:
+        return "empty", None
+    if start > now or (end is not None and end > now):
+        return "in_future", None
+    for other in sorted(others, key=lambda h: h.start):
+        if other.id == hold.id or other.account != hold.account:
+            continue
+        if other.agent_id != hold.agent_id and not (other.role == HOLDER and hold.role == HOLDER):
+            continue
+        if (end is None or other.start < end) and (other.end is None or other.end > start):
+            return "overlaps", other
+    return None

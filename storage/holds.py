@@ -140,6 +140,26 @@ class Holds:
         )
         return [self.get(i) for i in ids if i in flagged]
 
+    def taken_over_by(self, hold_id: int) -> int | None:
+        """Whose take-over ended the hold; None while open or when its holder ended it (or an answer did)."""
+        return self.session.execute(select(col(HoldRow.taken_over_by)).where(col(HoldRow.id) == hold_id)).scalar()
+
+    def taken_over_between(self, start: datetime, end: datetime) -> list[Hold]:
+        """Holder holds someone else's take-over ended in [start, end): their holder may have forgotten them."""
+        ended_at = col(HoldRow.ended_at)
+        rows = self.session.execute(
+            select(HoldRow)
+            .where(
+                col(HoldRow.role) == HOLDER,
+                col(HoldRow.taken_over_by).is_not(None),
+                col(HoldRow.taken_over_by) != col(HoldRow.agent_id),
+                ended_at >= start,
+                ended_at < end,
+            )
+            .order_by(col(HoldRow.id))
+        ).scalars()
+        return [self._hold(r) for r in rows]
+
     # -- writing ------------------------------------------------------------------------------------
 
     def end(self, hold_id: int, at: datetime, *, taken_over_by: int | None = None, flag: str | None = None) -> bool:
@@ -152,6 +172,30 @@ class Holds:
         ended = self.session.connection().execute(_END, values)
         self.changed = self.changed or ended.rowcount == 1
         return ended.rowcount == 1
+
+    def move(self, hold_id: int, *, was: Hold, start: datetime, end: datetime | None, flag: str | None = None) -> bool:
+        """Move an ended hold's start and end (a correction of it), only if it still spans what
+        `was` says it did; False when another writer moved it first (the caller refuses)."""
+        if was.end is None or end is None:
+            raise ValueError("only an ended hold is moved; an open one is ended with end()")
+        values: dict[str, object] = {"started_at": start, "ended_at": end}
+        if flag is not None:
+            values["flag"] = flag
+        moved = self.session.connection().execute(
+            update(_HOLDS).where(_HOLDS.c.id == hold_id, _HOLDS.c.started_at == was.start, _HOLDS.c.ended_at == was.end).values(**values)
+        )
+        self.changed = self.changed or moved.rowcount == 1
+        return moved.rowcount == 1
+
+    def restart(self, hold_id: int, *, was: Hold, start: datetime) -> bool:
+        """Move an open hold's start, only if it is still open and starts where `was` says."""
+        moved = self.session.connection().execute(
+            update(_HOLDS)
+            .where(_HOLDS.c.id == hold_id, _HOLDS.c.started_at == was.start, _HOLDS.c.ended_at.is_(None))
+            .values(started_at=start)
+        )
+        self.changed = self.changed or moved.rowcount == 1
+        return moved.rowcount == 1
 
     def end_each(self, holds: Iterable[Hold]) -> bool:
         """End every hold at its own end; False when any had ended already (the caller rolls back)."""

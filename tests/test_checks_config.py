@@ -14,6 +14,8 @@ def test_checks_default_to_the_platforms_scoring_hours_and_sensible_thresholds()
     assert (checks.every_minutes, checks.max_hold_hours, checks.auto_close_hours) == (5, 10.0, 30.0)
     assert (checks.unattended_minutes, checks.late_minutes) == (30, 15)
     assert (checks.day_end, checks.morning) == (time(23, 59), time(9, 0))
+    assert checks.handoff_grace_minutes == 30
+    assert parse_config({**minimal(), "checks": {"handoff_grace_minutes": 0}}).checks.handoff_grace_minutes == 0
     assert checks.scoring_hours == {"jd": (time(9), time(23)), "tmall": (time(8), time(0))}
 
 
@@ -30,6 +32,7 @@ def test_the_example_documents_every_checks_key():
         "auto_close_hours",
         "unattended_minutes",
         "late_minutes",
+        "handoff_grace_minutes",
         "day_end",
         "morning",
         "scoring_hours",
@@ -43,6 +46,8 @@ def test_the_example_documents_every_checks_key():
         ({"max_hold_hours": 0}, "checks.max_hold_hours", "> 0"),
         ({"max_hold_hours": 12, "auto_close_hours": 12}, "checks.auto_close_hours", "more than max_hold_hours"),
         ({"unattended_minutes": 1.5}, "checks.unattended_minutes", "whole number"),
+        ({"handoff_grace_minutes": -5}, "checks.handoff_grace_minutes", "whole number of minutes"),
+        ({"handoff_grace_minutes": 2.5}, "checks.handoff_grace_minutes", "whole number of minutes"),
         ({"morning": "soon"}, "checks.morning", "time of day"),
         ({"morning": "23:59"}, "checks.morning", "differ from day_end"),
         ({"scoring_hours": {"jd": "nine to five"}}, "checks.scoring_hours.jd", "09:00-23:00"),
@@ -62,9 +67,18 @@ def test_reminder_buttons_round_trip_and_stay_under_64_bytes():
         rcb.ReminderPress(rcb.STILL_ON, 2**31),
         rcb.ReminderPress(rcb.HAND_OFF_NOW, 7),
         rcb.ReminderPress(rcb.LEFT_AT, 2**31, at),
+        rcb.ReminderPress(rcb.JUST_NOW, 2**31),
     ):
         data = rcb.encode(press)
         assert len(data.encode()) <= 64 and rcb.decode(data) == press
     assert rcb.decode("t:jd:0") is None and rcb.decode("rm:l:3") is None and rcb.decode("rm:s:x") is None
     with pytest.raises(ValueError):
         rcb.encode(rcb.ReminderPress(rcb.LEFT_AT, 1))
+
+
+def test_every_reason_a_hold_is_overdue_has_words_in_every_language():
+    from bot.text.i18n import LANGUAGES, MESSAGES
+    from domain.checks import DAY_END, ROSTER, SCORING
+
+    for reason in (ROSTER, SCORING, DAY_END):
+        assert set(MESSAGES[f"reminder.overdue.{reason}"]) == set(LANGUAGES), reason

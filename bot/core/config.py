@@ -223,6 +223,14 @@ def _fairness(section: dict[str, Any]) -> FairnessSettings:
     return FairnessSettings(**values)
 
 
+def _whole_minutes(section: dict[str, Any], key: str, default: int) -> int:
+    """A whole number of minutes, none allowed (ask the moment the roster or the scoring hours end)."""
+    value = section.get(key.rsplit(".", 1)[-1], default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(key, f"must be a whole number of minutes >= 0, got {value!r}")
+    return value
+
+
 def _checks(section: dict[str, Any]) -> ChecksSettings:
     defaults = ChecksSettings()
     hours = dict(defaults.scoring_hours)
@@ -240,6 +248,7 @@ def _checks(section: dict[str, Any]) -> ChecksSettings:
         unattended_minutes=positive_int(section, "checks.unattended_minutes", defaults.unattended_minutes),
         scoring_hours=hours,
         late_minutes=positive_int(section, "checks.late_minutes", defaults.late_minutes),
+        handoff_grace_minutes=_whole_minutes(section, "checks.handoff_grace_minutes", defaults.handoff_grace_minutes),
         day_end=clock_time(section, "checks.day_end", "23:59"),
         morning=clock_time(section, "checks.morning", "09:00"),
     )
@@ -248,7 +257,7 @@ def _checks(section: dict[str, Any]) -> ChecksSettings:
             "checks.auto_close_hours", f"must be more than max_hold_hours ({checks.max_hold_hours:g}), got {checks.auto_close_hours:g}"
         )
     if checks.day_end == checks.morning:
-        raise ConfigError("checks.morning", "must differ from day_end: the question goes out the morning after the day ends")
+        raise ConfigError("checks.morning", "must differ from day_end: a typed time before the morning is read as after the day's end")
     return checks
 
 

@@ -141,8 +141,11 @@ class ChecksSettings:
         default_factory=lambda: {"jd": (time(9), time(23)), "tmall": (time(8), time(0))}
     )
     late_minutes: int = 15  # a private nudge to a rostered agent who has not taken over this long into the shift
-    day_end: time = time(23, 59)  # a hold still open at this local time was probably forgotten…
-    morning: time = time(9, 0)  # …and its holder is asked at this time the next morning when they left
+    # A hold past its holder's rostered end, or its platform's scoring hours, plus this is overdue:
+    # its holder is asked then when they left (whichever comes first)
+    handoff_grace_minutes: int = 30
+    day_end: time = time(23, 59)  # the last resort, for a hold with neither a roster nor scoring hours: overdue at this local time
+    morning: time = time(9, 0)  # a typed time of leaving before this, earlier than the hold's start, is the small hours after its day
 
 
 @dataclass(frozen=True)

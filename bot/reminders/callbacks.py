@@ -2,6 +2,11 @@
 
 Every button names its notice (its outbox row), so an answer can only ever settle the question it
 was asked on. The clock-off button carries the instant it shows, so the hold ends exactly where the button said.
+
+    rm:s:<notice>        still on (a long-hold question, or a clock-off question while the hold is open)
+    rm:h:<notice>        hand off now: asks when they left (the long-hold question)
+    rm:l:<notice>:<unix> left at that instant (UTC seconds): ends the hold there, or moves its end earlier
+    rm:n:<notice>        left just now: at the press
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from datetime import UTC, datetime
 from bot.telegram.buttons import checked
 
 PREFIX = "rm"
-STILL_ON, HAND_OFF_NOW, LEFT_AT = "s", "h", "l"
+STILL_ON, HAND_OFF_NOW, LEFT_AT, JUST_NOW = "s", "h", "l", "n"
 PATTERN = rf"^{PREFIX}:"
 
 
@@ -38,7 +43,7 @@ def decode(data: str) -> ReminderPress | None:
     if len(parts) < 3 or parts[0] != PREFIX or not _number(parts[2]):
         return None
     action, notice_id = parts[1], int(parts[2])
-    if action in (STILL_ON, HAND_OFF_NOW) and len(parts) == 3:
+    if action in (STILL_ON, HAND_OFF_NOW, JUST_NOW) and len(parts) == 3:
         return ReminderPress(action, notice_id)
     if action == LEFT_AT and len(parts) == 4 and _number(parts[3]):
         return ReminderPress(action, notice_id, datetime.fromtimestamp(int(parts[3]), UTC))

@@ -10,8 +10,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.core.errors import Duplicate, Refused
+from bot.reminders import answers, render
 from bot.reminders import callbacks as cb
-from bot.reminders import render, service
 from bot.reminders.parse import parse_left, parse_wall_time
 from bot.telegram.answers import attempt, attempt_press, refuse_press
 from bot.telegram.context import BatonContext
@@ -19,20 +19,32 @@ from bot.telegram.routes import command, press, private_reply
 
 
 async def reminder_press(update: Update, context: BatonContext) -> None:
-    """A reminder's button: answered with a toast, and the reminder edited to say what was done."""
+    """A reminder's button: answered with a toast, and the reminder edited to say what was done.
+
+    "Hand off now" ends nothing: the reminder becomes the question when they left, with its buttons.
+    """
     query = update.callback_query
     pressed = cb.decode(query.data)
     if pressed is None:
         await refuse_press(query, context, Refused("stale_button"))
         return
-    if pressed.action == cb.LEFT_AT:
-        answered = await attempt_press(query, context, service.clock_off, pressed.notice_id, pressed.at, refusal=render.refusal)
+    r = context.render
+    if pressed.action == cb.HAND_OFF_NOW:
+        asked = await attempt_press(query, context, answers.hand_off_now, pressed.notice_id, refusal=render.refusal)
+        if asked is not None:
+            await query.answer(render.ask_left_toast(r))
+            await _edit_quietly(
+                query.edit_message_text(
+                    render.ask_left(r, asked), parse_mode=ParseMode.HTML, reply_markup=render.ask_left_keyboard(r, asked)
+                )
+            )
+        return
+    if pressed.action in (cb.LEFT_AT, cb.JUST_NOW):
+        answered = await attempt_press(query, context, answers.clock_off, pressed.notice_id, pressed.at, refusal=render.refusal)
     else:
-        use_case = service.still_on if pressed.action == cb.STILL_ON else service.hand_off_now
-        answered = await attempt_press(query, context, use_case, pressed.notice_id, refusal=render.refusal)
+        answered = await attempt_press(query, context, answers.still_on, pressed.notice_id, refusal=render.refusal)
     if answered is None:
         return
-    r = context.render
     await query.answer(render.press_toast(r, answered, pressed.action))
     await _edit_quietly(
         query.edit_message_text(render.answered_question(r, query.message.text_html, answered, pressed.action), parse_mode=ParseMode.HTML)
@@ -40,7 +52,7 @@ async def reminder_press(update: Update, context: BatonContext) -> None:
 
 
 async def left_command(update: Update, context: BatonContext) -> None:
-    """/left HH:MM [account]: when the holder really left, for a hold asked about in the morning."""
+    """/left HH:MM [account]: when the holder really left, for a hold they were asked about, even one a take-over ended since."""
     parsed = parse_left(context.args or [])
     if parsed is None:
         await context.reply(context.render.t("usage.left"))
@@ -56,7 +68,7 @@ async def typed_reply(update: Update, context: BatonContext) -> None:
     if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
         return
     try:
-        asked = await context.query(service.is_question, replied.chat_id, replied.message_id)
+        asked = await context.query(answers.is_question, replied.chat_id, replied.message_id)
     except Duplicate:
         return
     if not asked:
@@ -69,7 +81,7 @@ async def typed_reply(update: Update, context: BatonContext) -> None:
 
 
 async def _answer_typed(context: BatonContext, wall: time, **where: object) -> None:
-    answered = await attempt(context, service.clock_off_typed, wall, refusal=render.refusal, **where)
+    answered = await attempt(context, answers.clock_off_typed, wall, refusal=render.refusal, **where)
     if answered is None:
         return
     await context.reply(render.outcome(context.render, answered))

@@ -9,8 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.errors import Refused
 from bot.reminders import callbacks as cb
+from bot.reminders.answers import Answered, AskLeft
 from bot.reminders.service import (
-    Answered,
     AutoClosedHold,
     ClockOffQuestion,
     Due,
@@ -24,7 +24,7 @@ from domain.checks import Activity, Gap, Shift, Window
 from domain.holds import Hold
 
 # What a button's answer did, by the button's action.
-_DONE = {cb.STILL_ON: "reminder.still_on_done", cb.HAND_OFF_NOW: "reminder.handed_off_done", cb.LEFT_AT: "reminder.clocked_off"}
+_DONE = {cb.STILL_ON: "reminder.still_on_done", cb.LEFT_AT: "reminder.clocked_off", cb.JUST_NOW: "reminder.clocked_off"}
 
 
 def when(render: Renderer, instant: datetime, now: datetime) -> str:
@@ -51,7 +51,7 @@ def notice_text(render: Renderer, subject: Subject, now: datetime) -> str:
     if isinstance(subject, LongHold):
         return long_hold(render, subject.hold, now)
     if isinstance(subject, ClockOffQuestion):
-        return clock_off(render, subject.hold, subject.activity, now)
+        return clock_off(render, subject, now)
     if isinstance(subject, AutoClosedHold):
         return auto_closed(render, subject.hold, now)
     if isinstance(subject, Unattended):
@@ -64,7 +64,7 @@ def notice_keyboard(render: Renderer, due: Due, notice_id: int, now: datetime) -
     if isinstance(due.subject, LongHold):
         return long_hold_keyboard(render, notice_id)
     if isinstance(due.subject, ClockOffQuestion):
-        return clock_off_keyboard(render, notice_id, due.subject.activity, now)
+        return left_keyboard(render, notice_id, due.subject.hold, due.subject.activity, now, still_on=True)
     return None
 
 
@@ -87,24 +87,54 @@ def long_hold_keyboard(render: Renderer, notice_id: int) -> InlineKeyboardMarkup
     )
 
 
-def clock_off(render: Renderer, hold: Hold, activity: Activity, now: datetime) -> str:
+def clock_off(render: Renderer, question: ClockOffQuestion, now: datetime) -> str:
+    """When did you leave: about a hold past its overdue moment, still open or taken over since."""
+    hold, activity = question.hold, question.activity
+    params = {
+        "label": _label(render, hold.account),
+        "since": when(render, hold.start, now),
+        "due": when(render, question.overdue_at, now),
+        "why": render.t(f"reminder.overdue.{question.overdue_reason}"),
+        "last": when(render, activity.at, now),
+        "source": render.t(f"reminder.source.{activity.source}"),
+    }
+    if hold.end is None:
+        return render.t("reminder.clock_off", **params)
+    return render.t("reminder.clock_off_taken", end=when(render, hold.end, now), **params)
+
+
+def ask_left(render: Renderer, asked: AskLeft) -> str:
+    """ "Hand off now" pressed: the long-hold question becomes when did you leave."""
     return render.t(
-        "reminder.clock_off",
-        label=_label(render, hold.account),
-        since=when(render, hold.start, now),
-        last=when(render, activity.at, now),
-        source=render.t(f"reminder.source.{activity.source}"),
+        "reminder.ask_left",
+        label=_label(render, asked.hold.account),
+        last=when(render, asked.activity.at, asked.at),
+        source=render.t(f"reminder.source.{asked.activity.source}"),
     )
 
 
-def clock_off_keyboard(render: Renderer, notice_id: int, activity: Activity, now: datetime) -> InlineKeyboardMarkup:
-    press = cb.ReminderPress(cb.LEFT_AT, notice_id, activity.at)
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(render.t("button.left_at", time=when(render, activity.at, now)), callback_data=cb.encode(press)),
-            ]
-        ]
+def ask_left_keyboard(render: Renderer, asked: AskLeft) -> InlineKeyboardMarkup:
+    return left_keyboard(render, asked.notice_id, asked.hold, asked.activity, asked.at, still_on=False)
+
+
+def left_keyboard(
+    render: Renderer, notice_id: int, hold: Hold, activity: Activity, now: datetime, *, still_on: bool
+) -> InlineKeyboardMarkup:
+    """The last activity; then, while the hold is open, "just now" (and "still on" for the clock-off
+    question), or, once a take-over ended it, "there until then", which keeps its end."""
+    row = [left_at_button(render, notice_id, activity.at, now, "button.left_at")]
+    if hold.end is None:
+        row.append(InlineKeyboardButton(render.t("button.left_now"), callback_data=cb.encode(cb.ReminderPress(cb.JUST_NOW, notice_id))))
+        if still_on:
+            row.append(InlineKeyboardButton(render.t("button.still_on"), callback_data=cb.encode(cb.ReminderPress(cb.STILL_ON, notice_id))))
+    elif hold.end > activity.at:
+        row.append(left_at_button(render, notice_id, hold.end, now, "button.left_until"))
+    return InlineKeyboardMarkup([[button] for button in row])
+
+
+def left_at_button(render: Renderer, notice_id: int, at: datetime, now: datetime, key: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        render.t(key, time=when(render, at, now)), callback_data=cb.encode(cb.ReminderPress(cb.LEFT_AT, notice_id, at))
     )
 
 
@@ -139,13 +169,23 @@ def late_start(render: Renderer, shift: Shift, now: datetime) -> str:
 
 
 def outcome(render: Renderer, answered: Answered, action: str = cb.LEFT_AT) -> str:
-    """What an answer did, in a line: the hold stays, was handed off, or ended when its holder left."""
+    """What an answer did, in a line: the hold stays, ended when its holder left, or (a take-over
+    had ended it) its end moved earlier or stayed."""
     at = when(render, answered.ended_at, answered.at) if answered.ended_at is not None else ""
-    return render.t(_DONE[action], label=_label(render, answered.account), at=at)
+    params = {"label": _label(render, answered.account), "at": at}
+    if answered.was is not None and answered.ended_at is not None:
+        if answered.ended_at < answered.was:
+            return render.t("reminder.corrected", was=when(render, answered.was, answered.at), **params)
+        return render.t("reminder.kept", **params)
+    return render.t(_DONE[action], **params)
 
 
 def press_toast(render: Renderer, answered: Answered, action: str) -> str:
     return toast_text(outcome(render, answered, action))
+
+
+def ask_left_toast(render: Renderer) -> str:
+    return toast_text(render.t("reminder.ask_left_toast"))
 
 
 def answered_question(render: Renderer, question_html: str, answered: Answered, action: str) -> str:

@@ -1,33 +1,34 @@
-"""The reminders' use cases: what is due now, answering the questions, and closing forgotten holds.
+"""The reminders' use cases: what is due now, correcting forgotten holds, and auto-closing them
+(the answers to the questions are bot/reminders/answers.py).
 
 What is due is worked out afresh on every run (domain.checks); a notice is claimed in the outbox,
 unique by (kind, key), so running again, or late, or twice, tells nobody twice. The questions keep
 their answers there too: each button names its outbox row, so an answer can only ever settle the
-question it was asked on. An answer, or an auto-close, is one unit of work that ends the hold,
-settles the question and writes the audit entry together.
+question it was asked on. An answer, or an auto-close, is one unit of work that ends the hold (or,
+when someone else's take-over ended it since, moves its end earlier), settles the question, writes
+the audit entry and marks the ledger days it touched due, together.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
 from domain.checks import (
     Activity,
-    ClockOff,
     Gap,
+    Overdue,
     Shift,
     Window,
-    clock_off_of,
-    closing_refusal,
-    forgotten_clock_offs,
+    corrected_end,
+    is_forgotten,
     last_activity,
     late_starts,
     long_holds,
-    read_left_time,
+    overdue_of,
     unattended_gaps,
     watched_spans,
 )
@@ -38,33 +39,44 @@ from storage.models import OutboxRow
 LONG_HOLD, CLOCK_OFF, AUTO_CLOSED = "long_hold", "clock_off", holds.AUTO_CLOSED
 UNATTENDED, LATE_START = "unattended", "late_start"
 KINDS = (LONG_HOLD, CLOCK_OFF, AUTO_CLOSED, UNATTENDED, LATE_START)
+# The questions a time of leaving answers: the clock-off question, and the long-hold question once
+# its holder pressed "Hand off now" (or replies to it with a time).
+ASKS_WHEN_LEFT = (CLOCK_OFF, LONG_HOLD)
 OBSOLETE = "obsolete"
 # How long an auto-closed holder keeps being told, when their private chat refuses messages.
 TELL_AUTO_CLOSE_FOR = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Answered:
-    account: str
-    ended_at: datetime | None  # where the hold now ends; None when it goes on
-    chat_id: int | None  # the question's message, so its buttons can be taken away
-    message_id: int | None
-    at: datetime  # when it was answered
+# The roster read around the holds asked about: a shift a hold belongs to began at most this long before it.
+ROSTER_LOOKBACK = timedelta(days=2)
 
 
 def hold_key(hold_id: int) -> str:
     return f"hold:{hold_id}"
 
 
-def clock_off_for(uow: UnitOfWork, hold: Hold) -> ClockOff:
-    checks = uow.config.checks
-    return clock_off_of(hold, checks.day_end, checks.morning, uow.tz)
+def overdue_of_holds(uow: UnitOfWork, holds_: list[Hold]) -> dict[int, Overdue]:
+    """When each hold becomes overdue (domain.checks.overdue_of), by hold id."""
+    if not holds_:
+        return {}
+    checks, tz = uow.config.checks, uow.tz
+    windows = {a.key: checks.scoring_hours.get(a.platform) for a in uow.config.accounts}
+    since = min(h.start for h in holds_) - ROSTER_LOOKBACK
+    shifts = _shifts(uow, since, max(uow.now, max(h.start for h in holds_)) + ROSTER_LOOKBACK)
+    grace = timedelta(minutes=checks.handoff_grace_minutes)
+    return {h.id: overdue_of(h, shifts, windows.get(h.account), grace, checks.day_end, tz) for h in holds_ if h.id is not None}
 
 
-def activity_before_day_end(uow: UnitOfWork, hold: Hold) -> Activity:
-    """The holder's last sign of work on the day their hold outlived (see domain.checks.last_activity)."""
-    until = clock_off_for(uow, hold).day_end
-    conversation = uow.conversations.last_at(hold.account, hold.start, until)
+def overdue_for(uow: UnitOfWork, hold: Hold) -> Overdue:
+    return overdue_of_holds(uow, [hold])[hold.id]
+
+
+def activity_of(uow: UnitOfWork, hold: Hold, overdue: Overdue) -> Activity:
+    """The holder's last sign of work during the hold (see domain.checks.last_activity).
+
+    Their own cases count until the hold ended (or now); the account's conversations only until it
+    was overdue: after that nobody may have been there to answer them, whoever they were credited to.
+    """
+    until = hold.end if hold.end is not None else uow.now
+    conversation = uow.conversations.last_at(hold.account, hold.start, min(until, overdue.at))
     cases = uow.cases.times(hold.agent_id, hold.account, hold.start, until)
     return last_activity(hold, cases, [conversation] if conversation else [], until)
 
@@ -81,8 +93,10 @@ class LongHold:
 @dataclass(frozen=True)
 class ClockOffQuestion:
     kind: ClassVar[str] = CLOCK_OFF
-    hold: Hold
+    hold: Hold  # open, or ended by someone else's take-over after it was overdue
     activity: Activity  # the last sign of work, offered as the answer
+    overdue_at: datetime  # its holder's rostered end or the scoring hours' end, plus the grace
+    overdue_reason: str  # domain.checks ROSTER, SCORING or DAY_END
 
 
 @dataclass(frozen=True)
@@ -135,22 +149,43 @@ def due_now(uow: UnitOfWork) -> DueNow:
     now, checks = uow.now, uow.config.checks
     open_holds = uow.holds.open()
     agents = uow.agents.by_id()
-    forgotten = forgotten_clock_offs(open_holds, now, checks.day_end, checks.morning, uow.tz)
+    forgotten = forgotten_now(uow, open_holds)
 
     def private(agent_id: int, key: str, subject: Subject, hold_id: int | None = None) -> Due:
         agent = agents[agent_id]
         return Due(key, agent.tg_user_id, subject, agent_id, hold_id, agent.language_code)
 
     due = [private(h.agent_id, hold_key(h.id), AutoClosedHold(h), h.id) for h in _auto_closes_to_tell(uow)]
-    for c in forgotten:
-        activity = activity_before_day_end(uow, c.hold)
-        due.append(private(c.hold.agent_id, hold_key(c.hold.id), ClockOffQuestion(c.hold, activity), c.hold.id))
-    asked = {c.hold.id for c in forgotten}
+    for overdue in forgotten:
+        hold = overdue.hold
+        due.append(
+            private(
+                hold.agent_id,
+                hold_key(hold.id),
+                ClockOffQuestion(hold, activity_of(uow, hold, overdue), overdue.at, overdue.reason),
+                hold.id,
+            )
+        )
+    # While a clock-off question waits, it is the question; once answered "still on", "still on?" may come later.
+    waiting = {o.hold.id for o in forgotten if (n := uow.outbox.find(CLOCK_OFF, hold_key(o.hold.id))) is None or n.resolved_at is None}
     for hold in long_holds(open_holds, now, timedelta(hours=checks.max_hold_hours)):
-        if hold.id not in asked:  # the morning question covers it
+        if hold.id not in waiting:
             due.append(private(hold.agent_id, hold_key(hold.id), LongHold(hold), hold.id))
     late = [private(s.agent_id, f"{s.agent_id}:{s.account}:{_stamp(s.start)}", LateStart(s)) for s in _late_starts(uow)]
     return DueNow(now, tuple(due + _unattended(uow) + late))
+
+
+def forgotten_now(uow: UnitOfWork, open_holds: list[Hold]) -> list[Overdue]:
+    """Holds to ask about now: open past their overdue moment, or ended by someone else's take-over after it.
+
+    A take-over is looked for as far back as auto-close reaches: a question that arrives after the
+    next shift took over is still the question, and it can still be answered.
+    """
+    since = uow.now - timedelta(hours=uow.config.checks.auto_close_hours)
+    taken = uow.holds.taken_over_between(since, uow.now + timedelta(seconds=1))
+    candidates = open_holds + taken
+    overdue = overdue_of_holds(uow, candidates)
+    return [overdue[h.id] for h in candidates if is_forgotten(overdue[h.id], uow.now, taken_over=not h.is_open)]
 
 
 def _stamp(instant: datetime) -> str:
@@ -179,13 +214,17 @@ def _unattended(uow: UnitOfWork) -> list[Due]:
     ]
 
 
+def _shifts(uow: UnitOfWork, start: datetime, end: datetime) -> list[Shift]:
+    roster = uow.roster.roster_frame(start, end, uow.tz)
+    if roster is None:
+        return []
+    return [Shift(r.account, int(r.agent_id), r.start.to_pydatetime(), r.end.to_pydatetime()) for r in roster.itertuples(index=False)]
+
+
 def _late_starts(uow: UnitOfWork) -> list[Shift]:
     now = uow.now
     since = now - timedelta(days=2)
-    roster = uow.roster.roster_frame(since, now, uow.tz)
-    if roster is None:
-        return []
-    shifts = [Shift(r.account, int(r.agent_id), r.start.to_pydatetime(), r.end.to_pydatetime()) for r in roster.itertuples(index=False)]
+    shifts = _shifts(uow, since, now)
     return late_starts(shifts, uow.holds.between(since, now + timedelta(seconds=1)), now, timedelta(minutes=uow.config.checks.late_minutes))
 
 
@@ -210,92 +249,36 @@ def claim(uow: UnitOfWork, due: Due) -> int | None:
     return uow.outbox.claim(due.kind, due.key, uow.now, chat_id=due.chat_id, agent_id=due.agent_id, hold_id=due.hold_id)
 
 
-# -- answers ----------------------------------------------------------------------------------------
+# -- corrections --------------------------------------------------------------------------------------
 
 
-def still_on(uow: UnitOfWork, notice_id: int) -> Answered:
-    notice = uow.outbox.get(notice_id)
-    hold = _question(uow, notice, LONG_HOLD)
-    uow.outbox.resolve(notice.id, uow.now, "still_on")
-    return _answered(uow, notice, hold.account, None)
+def correct(uow: UnitOfWork, hold: Hold, end: datetime, *, flag: str | None = None) -> None:
+    """End `hold` at `end`, or move its end there when a take-over ended it since (never later);
+    the ledger days the change touched are marked due, so the compile job credits them afresh."""
+    if hold.is_open:
+        if not uow.holds.end(hold.id, end, flag=flag):
+            # Taken over or handed off by another writer since this answer read it open.
+            raise Refused("reminder_hold_moved", account=hold.account)
+        uow.ledger.mark_due(uow.days_spanned(end, max(end, uow.now)), uow.now)
+        return
+    if end > hold.end:
+        raise ValueError("a correction never lengthens a hold")
+    days = uow.days_spanned(end, hold.end)
+    for day in days:
+        if uow.months.is_closed(f"{day:%Y-%m}"):
+            raise Refused("month_closed", month=f"{day:%Y-%m}")
+    if not uow.holds.move(hold.id, was=hold, start=hold.start, end=end, flag=flag):
+        raise Refused("reminder_hold_moved", account=hold.account)
+    uow.ledger.mark_due(days, uow.now)
 
 
-def hand_off_now(uow: UnitOfWork, notice_id: int) -> Answered:
-    notice = uow.outbox.get(notice_id)
-    hold = _question(uow, notice, LONG_HOLD)
-    _end(uow, hold, uow.now)
-    uow.outbox.resolve(notice.id, uow.now, "handed_off")
-    uow.audit(uow.now, "hand_off", actor_agent_id=uow.me.id, subject=hold.account, hold=hold.id, via=LONG_HOLD)
-    return _answered(uow, notice, hold.account, uow.now)
-
-
-def clock_off(uow: UnitOfWork, notice_id: int, at: datetime) -> Answered:
-    """The holder's answer with the time on the question's button."""
-    notice = uow.outbox.get(notice_id)
-    hold = _question(uow, notice, CLOCK_OFF)
-    return _close(uow, notice, hold, at, "button")
-
-
-def clock_off_typed(uow: UnitOfWork, wall: time, *, account: str | None = None, replied_to: tuple[int, int] | None = None) -> Answered:
-    """A typed HH:MM: as a reply to the question (`replied_to` is its chat and message id) or /left."""
-    if account is not None:
-        account = uow.account_key(account)
-    notice = uow.outbox.by_message(*replied_to) if replied_to is not None else _only_question(uow, account)
-    hold = _question(uow, notice, CLOCK_OFF)
-    at = read_left_time(wall, hold, uow.config.checks.morning, uow.tz)
-    return _close(uow, notice, hold, at, "typed")
-
-
-def is_question(uow: UnitOfWork, chat_id: int, message_id: int) -> bool:
-    """Whether a message of the bot's asked when its holder left: only a reply to one is an answer."""
-    notice = uow.outbox.by_message(chat_id, message_id)
-    return notice is not None and notice.kind == CLOCK_OFF
-
-
-def _question(uow: UnitOfWork, notice: OutboxRow | None, kind: str) -> Hold:
-    """The open hold the question is about, or why the sender cannot answer it."""
-    if notice is None or notice.kind != kind or notice.hold_id is None:
-        raise Refused("reminder_answered")
-    if uow.me.id != notice.agent_id:
-        raise Refused("reminder_not_yours")
-    if notice.resolved_at is not None:
-        raise Refused("reminder_answered")
-    hold = uow.holds.get(notice.hold_id)
-    if not hold.is_open:
-        raise Refused("reminder_hold_gone", account=hold.account)
-    return hold
-
-
-def _only_question(uow: UnitOfWork, account: str | None) -> OutboxRow:
-    asked = uow.outbox.unanswered(CLOCK_OFF, uow.me.id)
-    open_ids = {h.id: h.account for h in uow.holds.open()}
-    waiting = [(n, open_ids[n.hold_id]) for n in asked if n.hold_id in open_ids and account in (None, open_ids[n.hold_id])]
-    if not waiting:
-        raise Refused("left_nothing_asked")
-    if len(waiting) > 1:
-        raise Refused("left_which", accounts=sorted(a for _, a in waiting))
-    return waiting[0][0]
-
-
-def _close(uow: UnitOfWork, notice: OutboxRow, hold: Hold, at: datetime, how: str) -> Answered:
-    problem = closing_refusal(hold, at, uow.now)
-    if problem is not None:
-        # `now` lets the refusal write its times as the asker reads them (today's without a date).
-        raise Refused(f"left_{problem}", account=hold.account, at=at, start=hold.start, now=uow.now)
-    _end(uow, hold, at)
-    uow.outbox.resolve(notice.id, uow.now, "clock_off")
-    uow.audit(uow.now, "clock_off", actor_agent_id=uow.me.id, subject=hold.account, hold=hold.id, left_at=at.isoformat(), how=how)
-    return _answered(uow, notice, hold.account, at)
-
-
-def _end(uow: UnitOfWork, hold: Hold, at: datetime) -> None:
-    if not uow.holds.end(hold.id, at):
-        # Taken over or handed off by another writer since this answer read it open.
-        raise Refused("reminder_hold_gone", account=hold.account)
-
-
-def _answered(uow: UnitOfWork, notice: OutboxRow, account: str, ended_at: datetime | None) -> Answered:
-    return Answered(account, ended_at, notice.chat_id, notice.message_id, uow.now)
+def settle_questions(uow: UnitOfWork, hold_id: int, resolution: str) -> None:
+    """The hold's end is settled (its holder answered one question, or a supervisor corrected it):
+    every question about it is, so no later answer or auto-close moves it again."""
+    for kind in ASKS_WHEN_LEFT:
+        notice = uow.outbox.find(kind, hold_key(hold_id))
+        if notice is not None and notice.resolved_at is None:
+            uow.outbox.resolve(notice.id, uow.now, resolution)
 
 
 # -- closing what nobody answered -------------------------------------------------------------------
@@ -310,28 +293,35 @@ def auto_close(uow: UnitOfWork, notice_id: int) -> int | None:
     """Close the hold of a clock-off question still unanswered `auto_close_hours` after the hold began.
 
     It closes at its last activity, flagged for review, audited, and with a notice to its holder
-    claimed owed in the same unit of work, so telling them cannot be forgotten. The hold's id, or
-    None when the question was answered, the hold ended, or it is too early.
+    claimed owed in the same unit of work, so telling them cannot be forgotten. A hold someone
+    else's take-over ended meanwhile is shortened to its last activity the same way (that take-over
+    is why this never fired before: it ended the hold, and only open holds were closed). One its
+    holder handed off themselves settles the question. The hold's id, or None when the question
+    was answered, its holder handed off, or it is too early.
     """
     notice = uow.outbox.get(notice_id)
     hold = uow.holds.get(notice.hold_id)
     after = timedelta(hours=uow.config.checks.auto_close_hours)
-    if notice.resolved_at is not None or not hold.is_open or uow.now < hold.start + after:
+    if notice.resolved_at is not None or uow.now < hold.start + after:
         return None
-    activity = activity_before_day_end(uow, hold)
-    if not uow.holds.end(hold.id, activity.at, flag=holds.AUTO_CLOSED):
-        return None
+    if not hold.is_open:
+        taker = uow.holds.taken_over_by(hold.id)
+        if taker is None or taker == hold.agent_id:
+            uow.outbox.resolve(notice.id, uow.now, "handed_off")
+            return None
+    activity = activity_of(uow, hold, overdue_for(uow, hold))
+    end = corrected_end(hold, activity.at)
+    try:
+        correct(uow, hold, end, flag=holds.AUTO_CLOSED)
+    except Refused as refused:
+        if refused.code == "month_closed":  # its month's credit is final: nothing left to correct
+            uow.outbox.resolve(notice.id, uow.now, OBSOLETE)
+        return None  # else moved by another writer since it was read: the next run looks again
     uow.outbox.resolve(notice.id, uow.now, AUTO_CLOSED)
-    uow.audit(
-        uow.now,
-        "auto_close",
-        subject=hold.account,
-        hold=hold.id,
-        agent_id=hold.agent_id,
-        start=hold.start.isoformat(),
-        end=activity.at.isoformat(),
-        source=activity.source,
-    )
+    detail: dict[str, object] = {"hold": hold.id, "agent_id": hold.agent_id, "start": hold.start.isoformat(), "end": end.isoformat()}
+    if hold.end is not None:
+        detail["was"] = hold.end.isoformat()
+    uow.audit(uow.now, "auto_close", subject=hold.account, source=activity.source, **detail)
     agent = uow.agents.by_id()[hold.agent_id]
     uow.outbox.claim(AUTO_CLOSED, hold_key(hold.id), uow.now, chat_id=agent.tg_user_id, agent_id=agent.id, hold_id=hold.id, sending=False)
     return hold.id

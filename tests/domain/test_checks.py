@@ -6,22 +6,29 @@ from hypothesis import strategies as st
 from domain.checks import (
     CASE,
     CONVERSATION,
+    ROSTER,
+    SCORING,
     START,
+    Overdue,
     Shift,
-    clock_off_of,
     closing_refusal,
-    forgotten_clock_offs,
+    corrected_end,
+    is_forgotten,
     last_activity,
     late_starts,
     long_holds,
     missing_import_days,
     over_long_holds,
+    overdue_of,
     overlapping_holds,
     read_left_time,
+    scoring_end,
+    shift_of,
     unattended_gaps,
     uncovered,
     watched_spans,
 )
+from domain.checks import DAY_END as BY_DAY_END
 from domain.holds import HELPER, Hold
 from tests.factories import SHANGHAI, local
 
@@ -118,19 +125,88 @@ def test_a_hold_is_long_only_past_the_limit_and_only_while_open():
     assert [h.id for h in long_holds(holds, now, timedelta(hours=10))] == [2]
 
 
-def test_a_hold_open_at_the_end_of_the_day_is_asked_about_the_next_morning():
+JD_HOURS, TMALL_HOURS = (time(9), time(23)), (time(8), time(0))
+GRACE = timedelta(minutes=30)
+
+
+def test_a_hold_is_overdue_at_its_holders_rostered_end_plus_the_grace():
+    hold = Hold("jd", 1, local("2026-11-02", "08:50"), None, id=7)
+    shifts = [
+        Shift("jd", 1, local("2026-11-02", "09:00"), local("2026-11-02", "18:00")),
+        Shift("jd", 2, local("2026-11-02", "18:00"), local("2026-11-02", "23:00")),
+        Shift("vip", 1, local("2026-11-02", "09:00"), local("2026-11-02", "12:00")),
+    ]
+    assert shift_of(hold, shifts, GRACE) == shifts[0], "ten minutes early is that shift's take-over"
+    assert overdue_of(hold, shifts, JD_HOURS, GRACE, DAY_END, SHANGHAI) == Overdue(hold, local("2026-11-02", "18:30"), ROSTER)
+
+
+def test_without_a_shift_a_hold_is_overdue_past_its_platforms_scoring_hours():
     hold = Hold("jd", 1, local("2026-11-02", "14:00"), None, id=7)
-    asked = clock_off_of(hold, DAY_END, MORNING, SHANGHAI)
-    assert (asked.day_end, asked.ask_from) == (local("2026-11-02", "23:59"), local("2026-11-03", "09:00"))
-    assert forgotten_clock_offs([hold], local("2026-11-03", "08:59"), DAY_END, MORNING, SHANGHAI) == []
-    assert forgotten_clock_offs([hold], local("2026-11-03", "09:00"), DAY_END, MORNING, SHANGHAI) == [asked]
-    ended = Hold("jd", 1, local("2026-11-02", "14:00"), local("2026-11-03", "01:00"))
-    assert forgotten_clock_offs([ended], local("2026-11-03", "10:00"), DAY_END, MORNING, SHANGHAI) == []
+    assert overdue_of(hold, [], JD_HOURS, GRACE, DAY_END, SHANGHAI) == Overdue(hold, local("2026-11-02", "23:30"), SCORING)
+    early = Hold("jd", 1, local("2026-11-02", "08:30"), None)
+    assert scoring_end(early.start, JD_HOURS, SHANGHAI) == local("2026-11-02", "23:00"), "before the hours: the coming span's end"
+    late = Hold("tmall", 1, local("2026-11-02", "23:50"), None)
+    assert overdue_of(late, [], TMALL_HOURS, GRACE, DAY_END, SHANGHAI).at == local("2026-11-03", "00:30")
 
 
-def test_a_hold_taken_after_the_day_ended_belongs_to_the_next_day():
-    hold = Hold("jd", 1, local("2026-11-02", "23:59"), None)
-    assert clock_off_of(hold, DAY_END, MORNING, SHANGHAI).day_end == local("2026-11-03", "23:59")
+def test_the_scoring_end_counts_when_it_comes_before_the_rostered_end():
+    hold = Hold("jd", 1, local("2026-11-02", "14:00"), None)
+    shifts = [Shift("jd", 1, local("2026-11-02", "14:00"), local("2026-11-03", "00:00"))]
+    assert overdue_of(hold, shifts, JD_HOURS, GRACE, DAY_END, SHANGHAI).reason == SCORING
+    assert overdue_of(hold, shifts, None, GRACE, DAY_END, SHANGHAI) == Overdue(hold, local("2026-11-03", "00:30"), ROSTER)
+
+
+def test_with_neither_a_shift_nor_scoring_hours_the_days_end_is_the_last_resort():
+    hold = Hold("vip", 1, local("2026-11-02", "14:00"), None)
+    assert overdue_of(hold, [], None, GRACE, DAY_END, SHANGHAI) == Overdue(hold, local("2026-11-02", "23:59"), BY_DAY_END)
+    assert overdue_of(Hold("vip", 1, local("2026-11-02", "23:59"), None), [], None, GRACE, DAY_END, SHANGHAI).at == local(
+        "2026-11-03", "23:59"
+    )
+
+
+def test_an_overdue_hold_is_asked_about_open_or_taken_over_after_it_was_overdue():
+    due = local("2026-11-02", "18:30")
+    open_hold = Hold("jd", 1, local("2026-11-02", "09:00"), None)
+    assert not is_forgotten(Overdue(open_hold, due, ROSTER), local("2026-11-02", "18:29"), taken_over=False)
+    assert is_forgotten(Overdue(open_hold, due, ROSTER), due, taken_over=False)
+    taken_next_morning = Hold("jd", 1, local("2026-11-02", "09:00"), local("2026-11-03", "09:00"))
+    assert is_forgotten(Overdue(taken_next_morning, due, ROSTER), local("2026-11-03", "09:05"), taken_over=True)
+    assert not is_forgotten(Overdue(taken_next_morning, due, ROSTER), local("2026-11-03", "09:05"), taken_over=False), "they handed off"
+    taken_in_time = Hold("jd", 1, local("2026-11-02", "09:00"), local("2026-11-02", "18:10"))
+    assert not is_forgotten(Overdue(taken_in_time, due, ROSTER), local("2026-11-03", "09:05"), taken_over=True)
+
+
+instants = st.integers(min_value=0, max_value=72 * 60).map(lambda m: local("2026-11-01", "00:00") + timedelta(minutes=m))
+
+
+@given(start=instants, length=st.integers(min_value=0, max_value=48 * 60), answer=instants, still_open=st.booleans())
+def test_a_correction_never_lengthens_a_hold_nor_ends_it_before_it_began(start, length, answer, still_open):
+    hold = Hold("jd", 1, start, None if still_open else start + timedelta(minutes=length))
+    end = corrected_end(hold, answer)
+    assert end >= hold.start
+    if hold.end is not None:
+        assert end <= hold.end
+    if hold.start <= answer and (hold.end is None or answer <= hold.end):
+        assert end == answer, "an answer inside the hold is taken as it is"
+
+
+@given(
+    start=instants,
+    shift_start=instants,
+    shift_hours=st.integers(min_value=1, max_value=14),
+    window=st.sampled_from([None, JD_HOURS, TMALL_HOURS]),
+    grace=st.integers(min_value=0, max_value=120),
+)
+def test_the_overdue_moment_is_after_the_start_and_never_later_than_each_that_applies(start, shift_start, shift_hours, window, grace):
+    hold = Hold("jd", 1, start, None)
+    shift = Shift("jd", 1, shift_start, shift_start + timedelta(hours=shift_hours))
+    overdue = overdue_of(hold, [shift], window, timedelta(minutes=grace), DAY_END, SHANGHAI)
+    assert overdue.at > hold.start
+    if shift_of(hold, [shift], timedelta(minutes=grace)) is not None:
+        assert overdue.at <= shift.end + timedelta(minutes=grace)
+    if window is not None:
+        assert overdue.at <= scoring_end(start, window, SHANGHAI) + timedelta(minutes=grace)
+        assert overdue.at - hold.start <= timedelta(hours=40), "the next scoring span ends within a day and a half"
 
 
 def test_last_activity_is_the_latest_of_start_cases_and_conversations_before_the_day_end():
@@ -157,11 +233,6 @@ def test_a_typed_time_is_read_on_the_holds_day_and_small_hours_after_it():
     assert read_left_time(time(3, 0), night, MORNING, SHANGHAI) == local("2026-11-02", "03:00")
     assert read_left_time(time(1, 0), night, MORNING, SHANGHAI) == local("2026-11-03", "01:00")
     assert read_left_time(time(18, 0), night, MORNING, SHANGHAI) == local("2026-11-02", "18:00")
-
-
-def test_a_day_that_ends_after_midnight_is_asked_about_the_morning_after():
-    asked = clock_off_of(Hold("jd", 1, local("2026-11-02", "14:00"), None), time(2, 0), MORNING, SHANGHAI)
-    assert (asked.day_end, asked.ask_from) == (local("2026-11-03", "02:00"), local("2026-11-03", "09:00"))
 
 
 def test_a_hold_closes_only_between_its_start_and_now():

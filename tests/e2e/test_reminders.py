@@ -69,10 +69,12 @@ async def agent(live, user_id: int, name: str, language_code: str | None = "zh")
 # -- long holds ------------------------------------------------------------------------------------
 
 
-async def test_a_long_hold_asks_its_holder_once_and_hand_off_now_ends_it(live, clock):
+async def test_a_long_hold_asks_its_holder_once_and_hand_off_now_asks_when_they_left(live, clock):
     wang = await agent(live, 101, "王芳")
     clock.set(local("2026-11-02", "08:30"))
     await live.say(wang, "/on jd")
+    clock.set(local("2026-11-02", "10:15"))
+    await live.say(wang, "/case 咨询")
     clock.set(local("2026-11-02", "18:30"))
     assert await run(live) == [], "ten hours exactly is not longer than ten"
 
@@ -86,17 +88,65 @@ async def test_a_long_hold_asks_its_holder_once_and_hand_off_now_ends_it(live, c
     clock.set(local("2026-11-02", "19:00"))
     assert await run(live) == [] and await run(live) == [], "sent once per hold"
 
+    # Pressed when they see it, long after they left: nothing ends at the press, they are asked when.
     clock.set(local("2026-11-02", "19:05"))
     pressed = await live.press(wang, asked, buttons(asked)[1][1])
-    assert pressed.toasts() == ["👋 已交出 京东旗舰店（19:05）。"]
+    assert pressed.toasts() == ["你是什么时候离开的？请选择或发送时间"]
     (hold,) = holds(live)
-    assert hold.ended_at == local("2026-11-02", "19:05")
-    (entry,) = [e for e in audit(live, "hand_off")]
-    assert entry.subject == "jd" and json.loads(entry.detail) == {"hold": hold.id, "via": "long_hold"}
+    assert hold.ended_at is None
+    (question,) = private(live, wang)
+    assert question["text"].splitlines()[:2] == ["👋 你是什么时候离开 京东旗舰店 的？", "最后活动：10:15（你记录的最后一个案例）。"]
+    assert [text for text, _ in buttons(question)] == ["10:15 离开（最后活动）", "刚刚离开"]
+    assert [rcb.decode(data).action for _, data in buttons(question)] == [rcb.LEFT_AT, rcb.JUST_NOW]
+
+    clock.set(local("2026-11-02", "19:06"))
+    answered = await live.press(wang, question, buttons(question)[0][1])
+    assert answered.toasts() == ["✅ 已记录：你在 京东旗舰店 的接管结束于 10:15。"]
+    (hold,) = holds(live)
+    assert hold.ended_at == local("2026-11-02", "10:15")
+    assert audit(live, "hand_off") == []
+    (entry,) = audit(live, "clock_off")
+    assert entry.subject == "jd"
+    assert json.loads(entry.detail) == {
+        "hold": hold.id,
+        "left_at": local("2026-11-02", "10:15").isoformat(),
+        "how": "button",
+        "via": "long_hold",
+    }
     (edited,) = private(live, wang)
-    assert edited["text"].endswith("👋 已交出 京东旗舰店（19:05）。") and buttons(edited) == []
+    assert edited["text"].endswith("✅ 已记录：你在 京东旗舰店 的接管结束于 10:15。") and buttons(edited) == []
     (notice,) = notices(live)
-    assert (notice.kind, notice.resolution, notice.message_id) == ("long_hold", "handed_off", asked["message_id"])
+    assert (notice.kind, notice.resolution, notice.message_id) == ("long_hold", "clock_off", asked["message_id"])
+
+
+async def test_hand_off_now_then_just_now_ends_the_hold_at_that_press(live, clock):
+    wang = await agent(live, 101, "王芳")
+    clock.set(local("2026-11-02", "08:30"))
+    await live.say(wang, "/on jd")
+    clock.set(local("2026-11-02", "18:40"))
+    await run(live)
+    (asked,) = private(live, wang)
+    await live.press(wang, asked, buttons(asked)[1][1])
+    (question,) = private(live, wang)
+    clock.set(local("2026-11-02", "18:45"))
+    answered = await live.press(wang, question, buttons(question)[1][1])
+    assert answered.toasts() == ["✅ 已记录：你在 京东旗舰店 的接管结束于 18:45。"]
+    assert holds(live)[0].ended_at == local("2026-11-02", "18:45")
+    assert json.loads(audit(live, "clock_off")[0].detail)["how"] == "now"
+
+
+async def test_hand_off_now_can_be_answered_with_a_typed_reply_or_left(live, clock):
+    wang = await agent(live, 101, "王芳")
+    clock.set(local("2026-11-02", "08:30"))
+    await live.say(wang, "/on jd")
+    clock.set(local("2026-11-02", "18:40"))
+    await run(live)
+    (asked,) = private(live, wang)
+    await live.press(wang, asked, buttons(asked)[1][1])
+    chat = live.sandbox.private_chat(wang)
+    (done,) = (await live.say(wang, "/left 17:50", chat=chat)).texts()
+    assert done == "✅ 已记录：你在 京东旗舰店 的接管结束于 17:50。"
+    assert holds(live)[0].ended_at == local("2026-11-02", "17:50")
 
 
 async def test_still_on_keeps_the_hold_and_speaks_the_teams_language(database_url):
@@ -159,29 +209,30 @@ async def test_a_long_hold_reminder_for_a_hold_that_ended_since_changes_nothing(
 
 
 async def forgot_to_clock_off(live, clock) -> tuple[dict, dict]:
-    """王芳 takes JD at 14:00, logs a case at 18:05, never hands off; the next morning she is asked."""
+    """王芳 takes JD at 14:00, logs a case at 18:05, never hands off. Nobody rosters her, so her hold is
+    overdue at the end of JD's scoring hours (23:00) plus the grace (30 minutes): she is asked then."""
     wang = await agent(live, 101, "王芳")
     clock.set(local("2026-11-02", "14:00"))
     await live.say(wang, "/on jd")
     clock.set(local("2026-11-02", "18:05"))
     await live.say(wang, "/case 咨询")
-    clock.set(local("2026-11-03", "08:59"))
-    await run(live)
-    assert private(live, wang) and all("离开" not in m["text"] for m in private(live, wang)), "not before the morning"
-    clock.set(local("2026-11-03", "09:00"))
+    clock.set(local("2026-11-02", "23:29"))
+    assert await run(live) == [], "not before it is overdue"
+    clock.set(local("2026-11-02", "23:30"))
     (sent,) = await run(live)
     assert sent["chat_id"] == 101
     return wang, private(live, wang)[-1]
 
 
-async def test_the_morning_question_offers_the_last_activity_and_the_button_closes_the_hold_there(live, clock):
+async def test_the_overdue_question_offers_the_last_activity_and_the_button_closes_the_hold_there(live, clock):
     wang, asked = await forgot_to_clock_off(live, clock)
     assert asked["text"].splitlines()[:2] == [
-        "🌙 你在 京东旗舰店 的接管（自 11-02 14:00 起）到当天结束时还没有交出。你实际是什么时候离开的？",
-        "最后活动：11-02 18:05（你记录的最后一个案例）。",
+        "🌙 你在 京东旗舰店 的接管（自 14:00 起）到 23:30 还没有交出（已过服务时段）。你实际是什么时候离开的？",
+        "最后活动：18:05（你记录的最后一个案例）。",
     ]
-    ((label, data),) = buttons(asked)
-    assert label == "11-02 18:05 离开（最后活动）" and rcb.decode(data).at == local("2026-11-02", "18:05")
+    assert [label for label, _ in buttons(asked)] == ["18:05 离开（最后活动）", "刚刚离开", "还在值班"]
+    data = buttons(asked)[0][1]
+    assert rcb.decode(data).at == local("2026-11-02", "18:05")
     assert await run(live) == [], "asked once"
 
     clock.set(local("2026-11-03", "09:20"))
@@ -192,6 +243,7 @@ async def test_the_morning_question_offers_the_last_activity_and_the_button_clos
     (entry,) = audit(live, "clock_off")
     assert entry.at == local("2026-11-03", "09:20") and json.loads(entry.detail)["left_at"] == local("2026-11-02", "18:05").isoformat()
     assert notices(live)[-1].resolution == "clock_off"
+    assert date(2026, 11, 2) in live.baton.read(lambda uow: uow.ledger.due()), "the days the hold lost are credited afresh"
 
 
 async def test_a_typed_reply_closes_the_hold_at_that_time_and_a_time_before_the_start_is_refused(live, clock):
@@ -213,7 +265,8 @@ async def test_a_typed_reply_closes_the_hold_at_that_time_and_a_time_before_the_
 
 async def test_left_names_the_account_when_several_wait_and_refuses_the_future(database_url):
     clock = ManualClock(local("2026-11-02", "20:00"))
-    config = team_config(database_url, checks={"day_end": "21:00", "morning": "22:00"})
+    # JD watched nowhere: both holds fall back to the team's day end.
+    config = team_config(database_url, checks={"day_end": "21:00", "morning": "22:00", "scoring_hours": {"jd": ""}})
     async with LiveBot(config, clock) as live:
         wang = await agent(live, 101, "王芳")
         await live.say(wang, "/on jd")

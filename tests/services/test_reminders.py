@@ -8,6 +8,7 @@ import pytest
 
 from bot.console.service import log_case, take_over_account
 from bot.core.errors import Refused
+from bot.reminders.answers import clock_off, clock_off_typed, hand_off_now, still_on
 from bot.reminders.parse import parse_wall_time
 from bot.reminders.service import (
     AUTO_CLOSED,
@@ -19,10 +20,7 @@ from bot.reminders.service import (
     ClockOffQuestion,
     auto_close,
     claim,
-    clock_off_typed,
     due_now,
-    hand_off_now,
-    still_on,
     take_again,
     unanswered_questions,
 )
@@ -58,21 +56,30 @@ def test_a_long_hold_asks_its_holder_once_and_only_they_may_answer(baton, clock,
     assert again.value.code == "reminder_answered"
 
 
-def test_hand_off_now_ends_the_hold_at_the_answer_and_audits_it(baton, clock, wang):
+def test_hand_off_now_asks_when_they_left_and_just_now_ends_the_hold_at_that_answer(baton, clock, wang):
     clock.set(local("2026-11-02", "08:00"))
     act(baton, wang, take_over_account, "jd")
     clock.set(local("2026-11-02", "18:30"))
     asked = ask(baton)[LONG_HOLD]
     clock.set(local("2026-11-02", "19:05"))
-    answered = act(baton, wang, hand_off_now, asked)
-    assert (answered.account, answered.ended_at) == ("jd", local("2026-11-02", "19:05"))
-    assert the_hold(baton).end == local("2026-11-02", "19:05")
-    (entry,) = [e for e in baton.read(lambda uow: uow.audit.all()) if e.action == "hand_off"]
-    assert json.loads(entry.detail) == {"hold": the_hold(baton).id, "via": LONG_HOLD}
+    question = act(baton, wang, hand_off_now, asked)
+    assert (question.notice_id, question.hold.account, question.activity.at) == (asked, "jd", local("2026-11-02", "08:00"))
+    assert the_hold(baton).is_open, "the press ends nothing"
+    clock.set(local("2026-11-02", "19:07"))
+    answered = act(baton, wang, clock_off, asked, None)
+    assert (answered.account, answered.ended_at) == ("jd", local("2026-11-02", "19:07"))
+    assert the_hold(baton).end == local("2026-11-02", "19:07")
+    (entry,) = [e for e in baton.read(lambda uow: uow.audit.all()) if e.action == "clock_off"]
+    assert json.loads(entry.detail) == {
+        "hold": the_hold(baton).id,
+        "left_at": local("2026-11-02", "19:07").isoformat(),
+        "how": "now",
+        "via": LONG_HOLD,
+    }
 
 
 def forgot_to_clock_off(baton, clock, wang) -> None:
-    """王芳 takes JD at 14:00, logs a case at 18:05, never hands off; the next morning has come."""
+    """王芳 takes JD at 14:00, logs a case at 18:05, never hands off; asked since 23:30, the next morning has come."""
     clock.set(local("2026-11-02", "14:00"))
     act(baton, wang, take_over_account, "jd")
     clock.set(local("2026-11-02", "18:05"))
@@ -80,7 +87,7 @@ def forgot_to_clock_off(baton, clock, wang) -> None:
     clock.set(local("2026-11-03", "09:00"))
 
 
-def test_the_morning_question_offers_the_last_case_and_a_typed_time_closes_the_hold_there(baton, clock, wang):
+def test_the_overdue_question_offers_the_last_case_and_a_typed_time_closes_the_hold_there(baton, clock, wang):
     forgot_to_clock_off(baton, clock, wang)
     (due,) = baton.read(due_now).notices
     assert isinstance(due.subject, ClockOffQuestion)
