@@ -12,8 +12,9 @@ conversations Baton holds for its days.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,8 @@ from sqlmodel import Session, col
 
 from domain.reconcile import DayReconciliation, reconcile
 from domain.time import day_bounds, days_between, local_day
-from storage.conversations import ConversationBatch, batch_of, conversations_frame, store_batch
+from storage.conversation_merge import EXAMPLES, Change
+from storage.conversations import ConversationBatch, StoredConversations, batch_of, conversations_frame, store_batch
 from storage.importers import PRESETS, ColumnPreset, ImportReport, OpenedExport, RejectedRow, open_export
 from storage.importers.fields import TOTALS
 from storage.importers.limits import DEFAULT_LIMITS, ReadLimits
@@ -47,6 +49,18 @@ class StoredImport:
     last_start: datetime | None = None
     totals: StoredTotals | None = None
     reconciliation: tuple[DayReconciliation, ...] = ()  # days of the file the platform gave a count for
+    # Conversations stored before that the file filled in or changed (storage.conversation_merge):
+    # their ids, field -> how many, the records with a value changed, a few changes, the records
+    # it added nothing to, and the starts (stored and new) of those it updated.
+    updated_ids: list[int] = field(default_factory=list)
+    filled: Counter[str] = field(default_factory=Counter)
+    changed: Counter[str] = field(default_factory=Counter)
+    changed_records: int = 0
+    examples: tuple[Change, ...] = ()
+    unchanged: int = 0
+    updated_starts: list[datetime] = field(default_factory=list)
+    unreplied: int = 0  # the file's conversations still without a first reply once stored
+    reply_times: bool = True  # whether the file gives a first-reply time at all
 
     @property
     def new(self) -> int:
@@ -104,17 +118,23 @@ def prepare_export(opened: OpenedExport, platform: str, *, sqlite: bool) -> Open
     opened = opened.read_ahead()
     if opened.shape == TOTALS:
         return opened
-    chunks = tuple(_prepared(chunk, platform, sqlite) for chunk in opened.chunks())
+    chunks = tuple(_prepared(chunk, platform, sqlite, known_fields(opened)) for chunk in opened.chunks())
     # The frames read are let go: what the store needs of them is in the batches.
     return PreparedExport(replace(opened, read=tuple(c.chunk if isinstance(c, PreparedChunk) else c for c in chunks)), chunks)
 
 
-def _prepared(chunk: ChunkRead, platform: str, sqlite: bool) -> ChunkRead | PreparedChunk:
+def known_fields(opened: OpenedExport) -> frozenset[str]:
+    """The record fields the file gives, read from a column or made from others."""
+    return frozenset(opened.fields) | frozenset(opened.derived)
+
+
+def _prepared(chunk: ChunkRead, platform: str, sqlite: bool, known: frozenset[str]) -> ChunkRead | PreparedChunk:
     records = chunk.records
     if records is None or records.empty:
         return chunk.without_data()
     span = (records["start"].min().to_pydatetime(), records["start"].max().to_pydatetime())
-    return PreparedChunk(chunk.without_data(), batch_of(records, platform, sqlite=sqlite), span, int(records["left_message"].sum()))
+    batch = batch_of(records, platform, sqlite=sqlite, known_fields=known)
+    return PreparedChunk(chunk.without_data(), batch, span, int(records["left_message"].sum()))
 
 
 def store_export(session: Session, account: str, opened: OpenedExport | PreparedExport, *, at: datetime, source: str) -> StoredImport:
@@ -122,11 +142,11 @@ def store_export(session: Session, account: str, opened: OpenedExport | Prepared
     if isinstance(opened, OpenedExport) and opened.shape == TOTALS:
         return _store_totals(session, account, platform, opened, at, source)
     if isinstance(opened, OpenedExport):
-        opened = PreparedExport(
-            opened, tuple(_prepared(c, platform, session.connection().dialect.name == "sqlite") for c in opened.chunks())
-        )
+        sqlite = session.connection().dialect.name == "sqlite"
+        opened = PreparedExport(opened, tuple(_prepared(c, platform, sqlite, known_fields(opened)) for c in opened.chunks()))
     kept, new_ids, duplicate_rows, spans = [], [], [], []
     records = left_messages = 0
+    merged = _MergedSoFar()
     for prepared in opened.chunks:
         if not isinstance(prepared, PreparedChunk):
             kept.append(prepared)
@@ -135,6 +155,7 @@ def store_export(session: Session, account: str, opened: OpenedExport | Prepared
         stored = store_batch(session, account, prepared.batch, at, source)
         new_ids.extend(stored.new_ids)
         duplicate_rows.extend(stored.duplicate_rows)
+        merged.add(stored)
         records += len(prepared.batch)
         left_messages += prepared.left_messages
         spans.append(prepared.span)
@@ -149,7 +170,48 @@ def store_export(session: Session, account: str, opened: OpenedExport | Prepared
         else []
     )
     reconciliation = _reconcile(session, account, days, opened.opened.tz) if days else ()
-    return StoredImport(report, rejected, new_ids, duplicate_rows, first, last, reconciliation=reconciliation)
+    return StoredImport(
+        report,
+        rejected,
+        new_ids,
+        duplicate_rows,
+        first,
+        last,
+        reconciliation=reconciliation,
+        updated_ids=merged.updated_ids,
+        filled=merged.filled,
+        changed=merged.changed,
+        changed_records=merged.changed_records,
+        examples=tuple(merged.examples[:EXAMPLES]),
+        unchanged=merged.unchanged,
+        updated_starts=merged.starts,
+        unreplied=merged.unreplied,
+        reply_times="first_response_s" in known_fields(opened.opened),
+    )
+
+
+@dataclass
+class _MergedSoFar:
+    """What the chunks stored so far filled in and changed."""
+
+    updated_ids: list[int] = field(default_factory=list)
+    filled: Counter[str] = field(default_factory=Counter)
+    changed: Counter[str] = field(default_factory=Counter)
+    changed_records: int = 0
+    examples: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    starts: list[datetime] = field(default_factory=list)
+    unreplied: int = 0
+
+    def add(self, stored: StoredConversations) -> None:
+        self.updated_ids += stored.updated_ids
+        self.filled += stored.merged.filled
+        self.changed += stored.merged.changed
+        self.changed_records += stored.merged.changed_records
+        self.examples += stored.merged.examples
+        self.unchanged += stored.merged.unchanged
+        self.starts += stored.merged.starts
+        self.unreplied += stored.unreplied
 
 
 def _store_totals(session: Session, account: str, platform: str, opened: OpenedExport, at: datetime, source: str) -> StoredImport:
