@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from storage.accounts import Accounts, AccountSpec
@@ -148,3 +150,56 @@ def test_merge_leaves_a_flag_alone_when_the_file_has_no_column_for_it():
     assert merged.values["paid"] == [1] and merged.values["inquiry"] == [1] and merged.values["first_response_s"] == [12.0]
     told = merge(stored, incoming, ["X"], None)  # a source that gives every field: "no" is news
     assert told.changed == {"inquiry": 1, "paid": 1}
+
+
+# -- properties of the merge --------------------------------------------------------------------------
+
+NUMBER = st.one_of(st.none(), st.floats(min_value=0, max_value=1e5, allow_nan=False))
+RATING = st.sampled_from([None, "satisfied", "neutral", "dissatisfied"])
+RESOLVED = st.sampled_from([None, True, False])
+FLAG = st.booleans()
+
+
+@st.composite
+def records(draw, count):
+    return pd.DataFrame(
+        {
+            "started_at": [draw(st.sampled_from(["2026-11-03 01:00:00.000000", "2026-11-03 02:00:00.000000"])) for _ in range(count)],
+            "first_response_s": [draw(NUMBER) for _ in range(count)],
+            "avg_response_s": [draw(NUMBER) for _ in range(count)],
+            "customer_messages": [draw(st.one_of(st.none(), st.integers(0, 50))) for _ in range(count)],
+            "agent_messages": [draw(st.one_of(st.none(), st.integers(0, 50))) for _ in range(count)],
+            "rating": [draw(RATING) for _ in range(count)],
+            "resolved": [draw(RESOLVED) for _ in range(count)],
+            "inquiry": [draw(FLAG) for _ in range(count)],
+            "paid": [draw(FLAG) for _ in range(count)],
+            "left_message": [draw(FLAG) for _ in range(count)],
+            "customer": [draw(st.sampled_from([None, "c1", "c2"])) for _ in range(count)],
+        }
+    )
+
+
+def applied(stored: pd.DataFrame, merged) -> pd.DataFrame:
+    after = stored.copy()
+    for name, values in merged.values.items():
+        for row_id, value in zip(merged.row_ids, values, strict=True):
+            after.loc[after["id"] == row_id, name] = value
+    return after
+
+
+@given(st.integers(1, 6).flatmap(lambda n: st.tuples(records(n), records(n))))
+@settings(max_examples=80, deadline=None)
+def test_a_merge_never_erases_a_value_and_merging_the_same_file_again_changes_nothing(frames):
+    before, incoming = frames
+    stored = before.assign(id=range(1, len(before) + 1))
+    ids = [f"X{i}" for i in range(len(before))]
+    merged = merge(stored, incoming, ids, None)
+    after = applied(stored, merged)
+    for name in ("first_response_s", "avg_response_s", "customer_messages", "agent_messages", "rating", "resolved", "customer"):
+        kept = before[name].notna().to_numpy()
+        assert after[name].notna().to_numpy()[kept].all(), name
+    # Every record is updated or unchanged, and changes are counted per record once.
+    assert len(merged.row_ids) + merged.unchanged == len(before)
+    assert merged.changed_records <= len(merged.row_ids)
+    again = merge(after, incoming, ids, None)
+    assert again.row_ids == [] and again.unchanged == len(before)
