@@ -71,7 +71,7 @@ def merged_lines(render: Renderer, imported: Imported) -> list[str]:
     if not imported.duplicates or imported.file.shape == TOTALS:
         return []
     if not imported.updated:
-        return [render.t("import.nothing_new", count=imported.unchanged)]
+        return [render.t("import.nothing_new", count=imported.unchanged)] if imported.unchanged else []
     filled = (render.t("import.filled_field", field=merged_label(render, f), count=n) for f, n in imported.filled.items())
     lines = [render.t("import.updated", count=imported.updated, unchanged=imported.unchanged)]
     if imported.filled:
