@@ -340,7 +340,11 @@ def main(argv: list[str] | None = None) -> None:
                 str(sample_path),
                 str(scale),
             ]
-            result = subprocess.run(command, capture_output=True, text=True, check=True)
+            result = subprocess.run(command, capture_output=True, text=True)
+            if result.returncode:  # one file's failure is reported, the others' figures still printed
+                print(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"{kind}: exit {result.returncode}")
+                lines.append(json.dumps({"bench": "imports", "file": kind, "failed": result.returncode}))
+                continue
             lines.append(result.stdout.strip().splitlines()[-1])
         for line in lines:
             print(line)

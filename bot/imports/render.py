@@ -85,8 +85,8 @@ def merged_lines(render: Renderer, imported: Imported) -> list[str]:
                     "import.change_example",
                     id=escape(change.external_id),
                     field=merged_label(render, change.field),
-                    before=escape(_value(render, change.before)),
-                    after=escape(_value(render, change.after)),
+                    before=escape(_value(render, change.field, change.before)),
+                    after=escape(_value(render, change.field, change.after)),
                 )
             )
     return lines
@@ -105,7 +105,9 @@ def merged_label(render: Renderer, column: str) -> str:
     return field_label(render, MERGED_LABELS.get(column, column))
 
 
-def _value(render: Renderer, value: object) -> str:
+def _value(render: Renderer, column: str, value: object) -> str:
+    if column in ("first_response_s", "avg_response_s") and isinstance(value, int | float):
+        return render.seconds(value)
     if isinstance(value, datetime):
         return value.astimezone(render.tz).strftime("%m-%d %H:%M:%S")
     if isinstance(value, bool):
