@@ -156,7 +156,10 @@ def _comparable(name: str, values: pd.Series) -> pd.Series:
 def _differs(name: str, old: pd.Series, new: pd.Series) -> np.ndarray:
     if name in NUMBERS:
         return (np.abs(old.to_numpy() - new.to_numpy()) > _SECONDS_TOLERANCE) & old.notna().to_numpy() & new.notna().to_numpy()
-    return np.array([a is not None and b is not None and a != b for a, b in zip(old.tolist(), new.tolist(), strict=True)], dtype=bool)
+    present = old.notna().to_numpy() & new.notna().to_numpy()
+    if name == "started_at":  # as instants (UTC datetime64), not one Timestamp object each
+        return present & (old.dt.tz_convert(None).to_numpy() != new.dt.tz_convert(None).to_numpy())
+    return present & (old.to_numpy(dtype=object) != new.to_numpy(dtype=object))
 
 
 def _shown(name: str, value: object) -> object:

@@ -141,7 +141,9 @@ def _stored_rows(session: Session, account_id: int, external_ids: list[str]) -> 
     """The stored records of these ids, as the driver reads them: id, external id and the merged facts."""
     names = ["id", "external_id", *MERGED]
     rows = select_in(session, table_of(ConversationRow), names, {"account_id": account_id}, "external_id", external_ids)
-    return pd.DataFrame.from_records(rows, columns=names)
+    # Column by column, as objects: from_records would inspect every value's type first.
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in zip(names, columns, strict=True)})
 
 
 def _merge(session: Session, batch: ConversationBatch, stored: pd.DataFrame, again: np.ndarray, at: datetime, source: str) -> Merged:
@@ -149,9 +151,12 @@ def _merge(session: Session, batch: ConversationBatch, stored: pd.DataFrame, aga
     positions = np.flatnonzero(again)
     if not len(positions):
         return Merged()
-    incoming = pd.DataFrame({name: [batch.columns[name][p] for p in positions] for name in MERGED}, index=positions)
+    every = len(positions) == len(batch)
+    incoming = pd.DataFrame(
+        {name: pd.Series(batch.columns[name] if every else [batch.columns[name][p] for p in positions], dtype=object) for name in MERGED}
+    ).set_axis(positions)
     external_ids = [batch.external_ids[p] for p in positions]
-    rows = stored.set_index("external_id").loc[external_ids].reset_index()
+    rows = stored.take(pd.Index(stored["external_id"]).get_indexer(external_ids)).reset_index(drop=True)
     merged = merge(rows, incoming, external_ids, batch.known_fields)
     if merged.row_ids:
         table = table_of(ConversationRow)
