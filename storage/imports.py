@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 from sqlalchemy import select
 from sqlmodel import Session, col
 
@@ -61,6 +62,7 @@ class StoredImport:
     updated_starts: list[datetime] = field(default_factory=list)
     unreplied: int = 0  # the file's conversations still without a first reply once stored
     reply_times: bool = True  # whether the file gives a first-reply time at all
+    last_reply: datetime | None = None  # the latest first reply in the file: credit by it may land on a later day
 
     @property
     def new(self) -> int:
@@ -98,6 +100,7 @@ class PreparedChunk:
     batch: ConversationBatch
     span: tuple[datetime, datetime]
     left_messages: int
+    last_reply: datetime | None = None  # the latest first reply of the chunk's conversations
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,9 @@ def _prepared(chunk: ChunkRead, platform: str, sqlite: bool, known: frozenset[st
         return chunk.without_data()
     span = (records["start"].min().to_pydatetime(), records["start"].max().to_pydatetime())
     batch = batch_of(records, platform, sqlite=sqlite, known_fields=known)
-    return PreparedChunk(chunk.without_data(), batch, span, int(records["left_message"].sum()))
+    replies = records["start"] + pd.to_timedelta(records["first_response_s"], unit="s")
+    last_reply = replies.max().to_pydatetime() if replies.notna().any() else None
+    return PreparedChunk(chunk.without_data(), batch, span, int(records["left_message"].sum()), last_reply)
 
 
 def store_export(session: Session, account: str, opened: OpenedExport | PreparedExport, *, at: datetime, source: str) -> StoredImport:
@@ -144,7 +149,7 @@ def store_export(session: Session, account: str, opened: OpenedExport | Prepared
     if isinstance(opened, OpenedExport):
         sqlite = session.connection().dialect.name == "sqlite"
         opened = PreparedExport(opened, tuple(_prepared(c, platform, sqlite, known_fields(opened)) for c in opened.chunks()))
-    kept, new_ids, duplicate_rows, spans = [], [], [], []
+    kept, new_ids, duplicate_rows, spans, replies = [], [], [], [], []
     records = left_messages = 0
     merged = _MergedSoFar()
     for prepared in opened.chunks:
@@ -159,6 +164,8 @@ def store_export(session: Session, account: str, opened: OpenedExport | Prepared
         records += len(prepared.batch)
         left_messages += prepared.left_messages
         spans.append(prepared.span)
+        if prepared.last_reply is not None:
+            replies.append(prepared.last_reply)
     report = opened.opened.report(kept, records, left_messages)
     rejected = [r for c in kept for r in c.rejected]
     first = min((s for s, _ in spans), default=None)
@@ -187,6 +194,7 @@ def store_export(session: Session, account: str, opened: OpenedExport | Prepared
         updated_starts=merged.starts,
         unreplied=merged.unreplied,
         reply_times="first_response_s" in known_fields(opened.opened),
+        last_reply=max(replies, default=None),
     )
 
 

@@ -26,7 +26,7 @@ from bot.core.config import AccountSettings, Config, configured_preset
 from bot.core.errors import Refused
 from bot.digest.service import owe_corrections
 from bot.ledger.service import PlatformDays, attribute, compile_days, platform_days
-from domain.time import local_day
+from domain.time import days_between, local_day
 from storage.conversation_merge import Change
 from storage.db import is_sqlite
 from storage.importers import (
@@ -196,9 +196,11 @@ def store_export(uow: UnitOfWork, read: ReadExport, *, source: str = "file") -> 
         span = (min(starts), max(starts) + timedelta(microseconds=1))
     days = set(uow.days_spanned(*span)) if stored.new_ids and span is not None else set()
     days |= {local_day(t, uow.tz) for t in stored.updated_starts}
-    # Credited by the first reply, a conversation may count on the day after it started (answered after midnight).
-    later = {d + timedelta(days=1) for d in days} if uow.config.attribution.moment == "first_reply" else set()
-    due = sorted(days | {d for d in later if d <= uow.today})
+    # Credited by the first reply, a conversation answered after midnight counts on a later day.
+    later: set[date] = set()
+    if days and stored.last_reply is not None and uow.config.attribution.moment == "first_reply":
+        later = set(days_between(max(days) + timedelta(days=1), min(local_day(stored.last_reply, uow.tz), uow.today)))
+    due = sorted(days | later)
     uow.ledger.mark_due(due, uow.now)
     owe_corrections(uow, sorted(days))
     return Imported(

@@ -217,4 +217,7 @@ async def test_a_conversation_answered_the_next_morning_is_credited_to_whoever_a
     boss = live.user(SUPERVISOR_ID, "主管")
     (report,) = (await live.upload(boss, "夜间.csv", jd_csv_bytes(overnight), caption="/import jd")).texts()
     assert "新会话归属：接管人 1，排班 0，未归属 0" in report
+    # The import compiled the reply's day too (it started on the 2nd), before anyone asked.
+    credited = [e for e in ledger(live) if e[2] == "conversation"]
+    assert [(e[0], e[5]) for e in credited] == [(date(2026, 11, 3), 1.0)]
     assert conversations_of((await live.say(li, "/standings")).texts()[0]) == {"李雷": "1"}
