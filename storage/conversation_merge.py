@@ -63,8 +63,9 @@ class Change:
 class Merged:
     """What merging a file's records into the stored ones found.
 
-    ``rows``: position in the batch → the stored row id, for the records that were filled or
-    changed; ``values``: their merged values, by column (the driver's form); ``filled`` and
+    ``row_ids`` and ``positions``: the stored row ids of the records that were filled or changed,
+    and their positions in the batch; ``values``: their merged values, by column (the driver's
+    form); ``examples``: the first few changes; ``filled`` and
     ``changed``: field → how many records; ``changed_records``: records with at least one value
     changed; ``unchanged``: stored records the file added nothing to; ``starts``: the starts of
     the updated records, stored and new (a changed start moves the credit off a day onto another);
