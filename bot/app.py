@@ -131,7 +131,7 @@ def build_application(config: Config, engine: Engine, clock: Clock, *, limits: L
     baton = Baton(config, engine, clock)
     pacer = Pacer(limits or Limits(group_per_minute=config.bot.group_writes_per_minute))
     courier = partial(Courier, baton, bot, pacer, draw_board=console.draw_board, after_sent=AFTER_SENT)
-    application.bot_data[KEY] = Parts.build(baton, courier, departed=members.departed_unseen)
+    application.bot_data[KEY] = Parts.build(baton, courier, departed=members.departed_unseen, imported=digest_jobs.correct_digests)
     register_handlers(application)
     if jobs:
         for schedule in JOBS:

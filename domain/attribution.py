@@ -12,8 +12,8 @@ converted to it, naive timestamps are refused):
     account (str), agent_id (int64), start, end: concrete scheduled windows, also [start, end);
     ``domain.roster.expand_roster`` builds them from the weekly plan.
 
-Each conversation is looked at one moment ``at``: its start, or with ``moment="first_reply"``
-its first reply (its start when there was none). Then, in order:
+Each conversation is looked at one moment ``at``: by default (``moment="first_reply"``) its
+first reply, its start when there was none; with ``moment="start"`` its start. Then, in order:
 
 1. **held**: every agent holding the account at ``at`` gets an equal share;
 2. **roster**: nobody held it, so every agent scheduled on it at ``at`` gets an equal share;
@@ -84,10 +84,10 @@ def attribute_conversations(
     holds: pd.DataFrame,
     roster: pd.DataFrame | None = None,
     *,
-    moment: Moment = "start",
+    moment: Moment = "first_reply",
     now: datetime | pd.Timestamp | None = None,
 ) -> Attribution:
-    """Credit every conversation to the holder(s) of its account at its start or first reply."""
+    """Credit every conversation to the holder(s) of its account at its first reply (its start without one), or at its start."""
     if moment not in ("start", "first_reply"):
         raise ValueError(f"moment must be 'start' or 'first_reply', not {moment!r}")
     start = as_ts(conversations["start"])

@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from types import NoneType
 
 import pandas as pd
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, bindparam, insert, update
 from sqlmodel import Session
 
 from storage.types import UTCDateTime
@@ -56,6 +56,33 @@ def insert_rows(session: Session, table: Table, columns: Mapping[str, Sequence],
     for start in range(0, count, _SLICE):
         connection.exec_driver_sql(sql, rows[start : start + _SLICE])
     return count
+
+
+def update_rows(session: Session, table: Table, ids: Sequence[int], columns: Mapping[str, Sequence]) -> int:
+    """Set ``columns`` (equally long, the driver's form as `driver_values` makes it for this
+    database) of the rows with these ids, row for row: one executemany a slice, not a statement
+    a row. Returns the number of rows."""
+    if not ids:
+        return 0
+    names = list(columns)
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        statement = update(table).where(table.c.id == bindparam("row_id")).values({n: bindparam(f"new_{n}") for n in names})
+        for start in range(0, len(ids), _SLICE):
+            connection.execute(
+                statement,
+                [
+                    {"row_id": row_id, **{f"new_{n}": columns[n][start + i] for n in names}}
+                    for i, row_id in enumerate(ids[start : start + _SLICE])
+                ],
+            )
+        return len(ids)
+    quote = connection.dialect.identifier_preparer.quote
+    sql = f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(n)} = ?' for n in names)} WHERE {quote('id')} = ?"
+    rows = list(zip(*(columns[n] for n in names), ids, strict=True))
+    for start in range(0, len(rows), _SLICE):
+        connection.exec_driver_sql(sql, rows[start : start + _SLICE])
+    return len(ids)
 
 
 def _literal(session: Session, values: list) -> str | None:
@@ -110,4 +137,4 @@ def driver_values(table: Table, name: str, values: Sequence, *, sqlite: bool) ->
     return instants.dt.tz_convert(None).dt.strftime(_SQLITE_DATETIME).where(instants.notna(), None).tolist()
 
 
-__all__ = ["driver_values", "insert_rows", "select_in"]
+__all__ = ["driver_values", "insert_rows", "select_in", "update_rows"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import compress
 
@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from storage.accounts import Accounts
-from storage.bulk import driver_values, insert_rows, select_in
+from storage.bulk import driver_values, insert_rows, select_in, update_rows
+from storage.conversation_merge import MERGED, Merged, merge
 from storage.models import ConnectorCursor, ConversationRow
 from storage.types import fetch_raw, raw, table_of, utc_series
 
@@ -24,8 +25,17 @@ def _account_ids(session: Session) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class StoredConversations:
+    """What storing a batch did. ``new_ids``: conversations added; ``duplicate_rows``: spreadsheet
+    row numbers of records stored before (by another import, or earlier in this file);
+    ``merged``: what those records filled in or changed (storage.conversation_merge);
+    ``updated_ids``: the stored conversations it filled or changed; ``unreplied``: the batch's
+    conversations, new or stored, still without a first reply."""
+
     new_ids: list[int]
-    duplicate_rows: list[int]  # spreadsheet row numbers of records that were already stored
+    duplicate_rows: list[int]
+    merged: Merged = field(default_factory=Merged)
+    updated_ids: list[int] = field(default_factory=list)
+    unreplied: int = 0
 
     @property
     def new(self) -> int:
@@ -58,44 +68,57 @@ class ConversationBatch:
     row_numbers: list[int]
     columns: dict[str, list]
     sqlite: bool  # made for SQLite's driver (instants as text) or another's
+    # The record fields the source gives (a file's columns and what it derives); None: all of them.
+    known_fields: frozenset[str] | None = None
 
     def __len__(self) -> int:
         return len(self.external_ids)
 
 
-def batch_of(records: pd.DataFrame, platform: str, *, sqlite: bool) -> ConversationBatch:
+def batch_of(records: pd.DataFrame, platform: str, *, sqlite: bool, known_fields: frozenset[str] | None = None) -> ConversationBatch:
     table = table_of(ConversationRow)
     numbers = records["row_number"] if "row_number" in records else pd.Series(0, index=records.index)
     columns = {name: driver_values(table, name, values, sqlite=sqlite) for name, values in _columns(records, platform).items()}
-    return ConversationBatch(platform, records["external_id"].astype(str).tolist(), [int(n) for n in numbers], columns, sqlite)
+    return ConversationBatch(
+        platform, records["external_id"].astype(str).tolist(), [int(n) for n in numbers], columns, sqlite, known_fields
+    )
 
 
 def store_conversations(
     session: Session, account: str, platform: str, records: pd.DataFrame, at: datetime, source: str
 ) -> StoredConversations:
-    """Insert the records not stored before for this account; (account, external id) is the identity."""
+    """Insert the records not stored before for this account and merge the others into the stored
+    ones (storage.conversation_merge); (account, external id) is the identity."""
     if records.empty:
         return StoredConversations([], [])
     return store_batch(session, account, batch_of(records, platform, sqlite=session.connection().dialect.name == "sqlite"), at, source)
 
 
 def store_batch(session: Session, account: str, batch: ConversationBatch, at: datetime, source: str) -> StoredConversations:
-    """Insert the batch's conversations not stored before for this account.
+    """Insert the batch's conversations not stored before for this account; merge the others.
 
     Rows go in by the slice (storage.bulk), not as an ORM object each: a 200,000-row export
-    is stored in about a second. The caller's transaction holds it all.
+    is stored in about a second. A record stored before is compared with the stored one in one
+    read and, when the file fills or changes something, written back in one executemany; an
+    unchanged one costs no write. The caller's transaction holds it all.
     """
     account_id = _account_ids(session)[account]
     if not batch:
         return StoredConversations([], [])
     ids = batch.external_ids
-    known = existing_external_ids(session, account_id, ids)
+    stored = _stored_rows(session, account_id, ids)
+    known = set(stored["external_id"])
     fresh = np.zeros(len(ids), dtype=bool)
+    again = np.zeros(len(ids), dtype=bool)  # stored before this batch: merged
+    seen: set[str] = set()
     for position, identity in enumerate(ids):
-        fresh[position] = identity not in known
-        known.add(identity)
+        fresh[position] = identity not in known and identity not in seen
+        again[position] = identity in known and identity not in seen
+        seen.add(identity)
     duplicates = [n for n, new in zip(batch.row_numbers, fresh, strict=True) if not new]
+    merged = _merge(session, batch, stored, again, at, source)
     count = int(fresh.sum())
+    unreplied = merged.unreplied + sum(1 for v in compress(batch.columns["first_response_s"], fresh) if v is None)
     table = table_of(ConversationRow)
     sqlite = session.connection().dialect.name == "sqlite"
     if batch.sqlite != sqlite:
@@ -111,7 +134,42 @@ def store_batch(session: Session, account: str, batch: ConversationBatch, at: da
     new_ids = _inserted_ids(session, before, count)
     if new_ids is None:
         new_ids = _ids_of(session, account_id, list(compress(ids, fresh)))
-    return StoredConversations(new_ids, duplicates)
+    return StoredConversations(new_ids, duplicates, merged, merged.row_ids, unreplied)
+
+
+def _stored_rows(session: Session, account_id: int, external_ids: list[str]) -> pd.DataFrame:
+    """The stored records of these ids, as the driver reads them: id, external id and the merged facts."""
+    names = ["id", "external_id", *MERGED]
+    rows = select_in(session, table_of(ConversationRow), names, {"account_id": account_id}, "external_id", external_ids)
+    # Column by column, as objects: from_records would inspect every value's type first.
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in zip(names, columns, strict=True)})
+
+
+def _merge(session: Session, batch: ConversationBatch, stored: pd.DataFrame, again: np.ndarray, at: datetime, source: str) -> Merged:
+    """Merge the batch's records stored before into their rows, and write back the ones it filled or changed."""
+    positions = np.flatnonzero(again)
+    if not len(positions):
+        return Merged()
+    every = len(positions) == len(batch)
+    incoming = pd.DataFrame(
+        {name: pd.Series(batch.columns[name] if every else [batch.columns[name][p] for p in positions], dtype=object) for name in MERGED}
+    ).set_axis(positions)
+    external_ids = [batch.external_ids[p] for p in positions]
+    rows = stored.take(pd.Index(stored["external_id"]).get_indexer(external_ids)).reset_index(drop=True)
+    merged = merge(rows, incoming, external_ids, batch.known_fields)
+    if merged.row_ids:
+        table = table_of(ConversationRow)
+        sqlite = session.connection().dialect.name == "sqlite"
+        count = len(merged.row_ids)
+        columns = {
+            **merged.values,
+            "raw": [batch.columns["raw"][p] for p in merged.positions],
+            "imported_at": driver_values(table, "imported_at", [at], sqlite=sqlite) * count,
+            "source": [source] * count,
+        }
+        update_rows(session, table, merged.row_ids, columns)
+    return merged
 
 
 def _ids_of(session: Session, account_id: int, external_ids: list[str]) -> list[int]:

@@ -12,17 +12,20 @@ conversations Baton holds for its days.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from domain.reconcile import DayReconciliation, reconcile
 from domain.time import day_bounds, days_between, local_day
-from storage.conversations import ConversationBatch, batch_of, conversations_frame, store_batch
+from storage.conversation_merge import EXAMPLES, Change
+from storage.conversations import ConversationBatch, StoredConversations, batch_of, conversations_frame, store_batch
 from storage.importers import PRESETS, ColumnPreset, ImportReport, OpenedExport, RejectedRow, open_export
 from storage.importers.fields import TOTALS
 from storage.importers.limits import DEFAULT_LIMITS, ReadLimits
@@ -47,6 +50,19 @@ class StoredImport:
     last_start: datetime | None = None
     totals: StoredTotals | None = None
     reconciliation: tuple[DayReconciliation, ...] = ()  # days of the file the platform gave a count for
+    # Conversations stored before that the file filled in or changed (storage.conversation_merge):
+    # their ids, field -> how many, the records with a value changed, a few changes, the records
+    # it added nothing to, and the starts (stored and new) of those it updated.
+    updated_ids: list[int] = field(default_factory=list)
+    filled: Counter[str] = field(default_factory=Counter)
+    changed: Counter[str] = field(default_factory=Counter)
+    changed_records: int = 0
+    examples: tuple[Change, ...] = ()
+    unchanged: int = 0
+    updated_starts: list[datetime] = field(default_factory=list)
+    unreplied: int = 0  # the file's conversations still without a first reply once stored
+    reply_times: bool = True  # whether the file gives a first-reply time at all
+    last_reply: datetime | None = None  # the latest first reply in the file: credit by it may land on a later day
 
     @property
     def new(self) -> int:
@@ -84,6 +100,7 @@ class PreparedChunk:
     batch: ConversationBatch
     span: tuple[datetime, datetime]
     left_messages: int
+    last_reply: datetime | None = None  # the latest first reply of the chunk's conversations
 
 
 @dataclass(frozen=True)
@@ -104,17 +121,25 @@ def prepare_export(opened: OpenedExport, platform: str, *, sqlite: bool) -> Open
     opened = opened.read_ahead()
     if opened.shape == TOTALS:
         return opened
-    chunks = tuple(_prepared(chunk, platform, sqlite) for chunk in opened.chunks())
+    chunks = tuple(_prepared(chunk, platform, sqlite, known_fields(opened)) for chunk in opened.chunks())
     # The frames read are let go: what the store needs of them is in the batches.
     return PreparedExport(replace(opened, read=tuple(c.chunk if isinstance(c, PreparedChunk) else c for c in chunks)), chunks)
 
 
-def _prepared(chunk: ChunkRead, platform: str, sqlite: bool) -> ChunkRead | PreparedChunk:
+def known_fields(opened: OpenedExport) -> frozenset[str]:
+    """The record fields the file gives, read from a column or made from others."""
+    return frozenset(opened.fields) | frozenset(opened.derived)
+
+
+def _prepared(chunk: ChunkRead, platform: str, sqlite: bool, known: frozenset[str]) -> ChunkRead | PreparedChunk:
     records = chunk.records
     if records is None or records.empty:
         return chunk.without_data()
     span = (records["start"].min().to_pydatetime(), records["start"].max().to_pydatetime())
-    return PreparedChunk(chunk.without_data(), batch_of(records, platform, sqlite=sqlite), span, int(records["left_message"].sum()))
+    batch = batch_of(records, platform, sqlite=sqlite, known_fields=known)
+    replies = records["start"] + pd.to_timedelta(records["first_response_s"], unit="s")
+    last_reply = replies.max().to_pydatetime() if replies.notna().any() else None
+    return PreparedChunk(chunk.without_data(), batch, span, int(records["left_message"].sum()), last_reply)
 
 
 def store_export(session: Session, account: str, opened: OpenedExport | PreparedExport, *, at: datetime, source: str) -> StoredImport:
@@ -122,11 +147,11 @@ def store_export(session: Session, account: str, opened: OpenedExport | Prepared
     if isinstance(opened, OpenedExport) and opened.shape == TOTALS:
         return _store_totals(session, account, platform, opened, at, source)
     if isinstance(opened, OpenedExport):
-        opened = PreparedExport(
-            opened, tuple(_prepared(c, platform, session.connection().dialect.name == "sqlite") for c in opened.chunks())
-        )
-    kept, new_ids, duplicate_rows, spans = [], [], [], []
+        sqlite = session.connection().dialect.name == "sqlite"
+        opened = PreparedExport(opened, tuple(_prepared(c, platform, sqlite, known_fields(opened)) for c in opened.chunks()))
+    kept, new_ids, duplicate_rows, spans, replies = [], [], [], [], []
     records = left_messages = 0
+    merged = _MergedSoFar()
     for prepared in opened.chunks:
         if not isinstance(prepared, PreparedChunk):
             kept.append(prepared)
@@ -135,9 +160,12 @@ def store_export(session: Session, account: str, opened: OpenedExport | Prepared
         stored = store_batch(session, account, prepared.batch, at, source)
         new_ids.extend(stored.new_ids)
         duplicate_rows.extend(stored.duplicate_rows)
+        merged.add(stored)
         records += len(prepared.batch)
         left_messages += prepared.left_messages
         spans.append(prepared.span)
+        if prepared.last_reply is not None:
+            replies.append(prepared.last_reply)
     report = opened.opened.report(kept, records, left_messages)
     rejected = [r for c in kept for r in c.rejected]
     first = min((s for s, _ in spans), default=None)
@@ -149,7 +177,49 @@ def store_export(session: Session, account: str, opened: OpenedExport | Prepared
         else []
     )
     reconciliation = _reconcile(session, account, days, opened.opened.tz) if days else ()
-    return StoredImport(report, rejected, new_ids, duplicate_rows, first, last, reconciliation=reconciliation)
+    return StoredImport(
+        report,
+        rejected,
+        new_ids,
+        duplicate_rows,
+        first,
+        last,
+        reconciliation=reconciliation,
+        updated_ids=merged.updated_ids,
+        filled=merged.filled,
+        changed=merged.changed,
+        changed_records=merged.changed_records,
+        examples=tuple(merged.examples[:EXAMPLES]),
+        unchanged=merged.unchanged,
+        updated_starts=merged.starts,
+        unreplied=merged.unreplied,
+        reply_times="first_response_s" in known_fields(opened.opened),
+        last_reply=max(replies, default=None),
+    )
+
+
+@dataclass
+class _MergedSoFar:
+    """What the chunks stored so far filled in and changed."""
+
+    updated_ids: list[int] = field(default_factory=list)
+    filled: Counter[str] = field(default_factory=Counter)
+    changed: Counter[str] = field(default_factory=Counter)
+    changed_records: int = 0
+    examples: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    starts: list[datetime] = field(default_factory=list)
+    unreplied: int = 0
+
+    def add(self, stored: StoredConversations) -> None:
+        self.updated_ids += stored.updated_ids
+        self.filled += stored.merged.filled
+        self.changed += stored.merged.changed
+        self.changed_records += stored.merged.changed_records
+        self.examples += stored.merged.examples
+        self.unchanged += stored.merged.unchanged
+        self.starts += stored.merged.starts
+        self.unreplied += stored.unreplied
 
 
 def _store_totals(session: Session, account: str, platform: str, opened: OpenedExport, at: datetime, source: str) -> StoredImport:

@@ -83,6 +83,12 @@ class Outbox:
     def find(self, kind: str, key: str) -> OutboxRow | None:
         return self.session.execute(select(OutboxRow).where(col(OutboxRow.kind) == kind, col(OutboxRow.key) == key)).scalar_one_or_none()
 
+    def keyed(self, kind: str, prefix: str) -> list[OutboxRow]:
+        """The messages of a kind whose key starts with ``prefix``, oldest first."""
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = select(OutboxRow).where(col(OutboxRow.kind) == kind, col(OutboxRow.key).like(pattern, escape="\\"))
+        return list(self.session.execute(query.order_by(col(OutboxRow.id))).scalars())
+
     def get(self, outbox_id: int) -> OutboxRow | None:
         return self.session.get(OutboxRow, outbox_id)
 

@@ -209,7 +209,9 @@ def _attribution(section: dict[str, Any]) -> AttributionSettings:
     if not isinstance(prior, int | float) or isinstance(prior, bool) or prior < 0:
         raise ConfigError("attribution.satisfaction_prior", f"must be a number >= 0, got {prior!r}")
     return AttributionSettings(
-        moment=choice(section, "attribution.moment", ("start", "first_reply"), "start"), satisfaction_prior=float(prior), quiet_hours=quiet
+        moment=choice(section, "attribution.moment", ("start", "first_reply"), "first_reply"),
+        satisfaction_prior=float(prior),
+        quiet_hours=quiet,
     )
 
 

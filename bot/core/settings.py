@@ -115,7 +115,9 @@ class RosterSettings:
 
 @dataclass(frozen=True)
 class AttributionSettings:
-    moment: str = "start"  # or "first_reply"
+    # Credit by who answered: a conversation answered after a wait goes to whoever replied.
+    # "start" credits its start instead; without a reply time it falls back to the start anyway.
+    moment: str = "first_reply"  # or "start"
     satisfaction_prior: float = 5.0
     quiet_hours: dict[str, tuple[time, time] | None] = field(default_factory=lambda: {"jd": (time(23), time(9))})
 

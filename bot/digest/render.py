@@ -74,6 +74,12 @@ def digest_message(render: Renderer, digest: Digest, *, late: bool = False) -> s
     return "\n".join(parts)
 
 
+def corrected_digest_message(render: Renderer, digest: Digest, at: datetime) -> str:
+    """The posted digest as its day now stands, after an import that came in later, and saying so."""
+    when = short_datetime(at, render.tz, digest.day)
+    return digest_message(render, digest) + "\n" + render.t("digest.corrected", at=when)
+
+
 def attention_lines(render: Renderer, attention: Attention | None, day: date) -> list[str]:
     if attention is None:
         return []

@@ -9,10 +9,16 @@ nobody could be apportioned (nobody held the account in its scoring hours).
 
 Where the platform's per-agent report gave a count for the day, the digest compares it with the
 conversations, or, on a day without any, says to whom it was apportioned by hold time.
+
+The digest goes out at its hour, often before the day's export is imported (22:00, then 23:30).
+An import that changes a day whose digest is posted owes that digest a correction
+(`owe_corrections`, in the import's transaction): bot/digest/jobs.py then edits the posted
+message, through the outbox, with the day as it now stands.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -33,9 +39,12 @@ from domain.coverage import Coverage, coverage
 from domain.holds import Hold
 from domain.reconcile import DayReconciliation
 from domain.time import day_bounds, days_between, local_day
-from storage.outbox import OWED
+from storage.models import OutboxRow
+from storage.outbox import OWED, SENT
 
 DAILY = "daily"
+# A posted daily digest owed an edit after an import changed its day (key: "<day>@<chat>#<n>").
+CORRECTION = "digest_fix"
 # How far back a digest looks for days without an import; the day itself is usually imported tomorrow.
 IMPORT_LOOKBACK_DAYS = 7
 
@@ -143,3 +152,54 @@ def digest_posted(uow: UnitOfWork, kind: str, period: str) -> bool:
 
 def digest_key(period: str, chat_id: int) -> str:
     return f"{period}@{chat_id}"
+
+
+def owe_corrections(uow: UnitOfWork, days: list[date]) -> int:
+    """Owe the posted digest of each of these days an edit with its new figures; how many were owed.
+
+    Claimed in the caller's transaction (an import's), so it is owed if and only if that commits,
+    and once: a correction still owed is composed when it is sent, so it shows every import
+    before it. A digest not posted yet needs none: it is composed from the data when it goes out."""
+    chat = uow.config.team.chat_id
+    owed = 0
+    for day in days:
+        digest = uow.outbox.find(DAILY, digest_key(day.isoformat(), chat))
+        if digest is None or digest.state != SENT or digest.message_id is None:
+            continue
+        prefix = f"{digest_key(day.isoformat(), chat)}#"
+        earlier = uow.outbox.keyed(CORRECTION, prefix)
+        if any(row.state == OWED for row in earlier):
+            continue
+        payload = json.dumps({"day": day.isoformat(), "edit": digest.message_id})
+        if uow.outbox.claim(CORRECTION, f"{prefix}{len(earlier) + 1}", uow.now, chat_id=chat, payload=payload, sending=False):
+            owed += 1
+    return owed
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A posted digest to edit: the outbox row that owes it, the day, and the message."""
+
+    outbox_id: int
+    day: date
+    message_id: int
+
+
+def take_corrections(uow: UnitOfWork) -> list[Correction]:
+    """The corrections owed, each taken (owed -> sending) by this transaction: the caller queues
+    each edit and settles it (`corrected`) in the same transaction, so each is made once."""
+    taken = []
+    for row in uow.outbox.owed((CORRECTION,)):
+        if row.id is not None and uow.outbox.take(row.id):
+            taken.append(_correction(row))
+    return taken
+
+
+def corrected(uow: UnitOfWork, correction: Correction) -> None:
+    uow.outbox.sent(correction.outbox_id, correction.message_id)
+
+
+def _correction(row: OutboxRow) -> Correction:
+    payload = json.loads(row.payload or "{}")
+    assert row.id is not None
+    return Correction(row.id, date.fromisoformat(payload["day"]), int(payload["edit"]))

@@ -31,15 +31,16 @@ async def pull_conversations(context: BatonContext) -> None:
     if report.error:
         log.warning("pull %s: %s", account.key, report.error)
     log.info(
-        "pull %s: %s pages, %s fetched, %s new, %s duplicates, %s rejected",
+        "pull %s: %s pages, %s fetched, %s new, %s duplicates (%s updated), %s rejected",
         account.key,
         report.pages,
         report.fetched,
         report.new,
         report.duplicates,
+        report.updated,
         len(report.rejected),
     )
-    if report.new:
+    if report.new or report.updated:
         await asyncio.to_thread(baton.run, compile_days)
 
 

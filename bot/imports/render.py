@@ -10,6 +10,7 @@ the header row it found, what each format matched and missed, and a [presets.NAM
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from html import escape
 
 from bot.core.errors import Refused
@@ -42,6 +43,7 @@ def import_report(render: Renderer, imported: Imported) -> str:
                 rejected=len(imported.rejected),
             )
         ]
+    lines += merged_lines(render, imported)
     lines.append(_shape(render, file))
     if file.header_rows and file.header_rows != (1,):
         lines.append(render.t("import.header_rows", rows=_numbers(render, file.header_rows)))
@@ -53,7 +55,66 @@ def import_report(render: Renderer, imported: Imported) -> str:
         lines.append(render.t("import.attribution", **counts))
         if counts["unattributed"]:
             lines.append(render.t("import.gaps_hint"))
+    if imported.updated_attribution:
+        counts = {status: imported.updated_attribution.get(status, 0) for status in ("held", "roster", "unattributed")}
+        lines.append(render.t("import.updated_attribution", **counts))
+    lines += start_fallback_lines(render, imported)
     return "\n".join(lines)
+
+
+# A stored column -> the field whose words name it in a report.
+MERGED_LABELS = {"started_at": "start", "first_response_s": "first_reply_at"}
+
+
+def merged_lines(render: Renderer, imported: Imported) -> list[str]:
+    """What the file did to conversations stored before: nothing, or what it filled in and changed (the newer export wins)."""
+    if not imported.duplicates or imported.file.shape == TOTALS:
+        return []
+    if not imported.updated:
+        return [render.t("import.nothing_new", count=imported.unchanged)] if imported.unchanged else []
+    filled = (render.t("import.filled_field", field=merged_label(render, f), count=n) for f, n in imported.filled.items())
+    lines = [render.t("import.updated", count=imported.updated, unchanged=imported.unchanged)]
+    if imported.filled:
+        lines.append(render.t("import.filled", fields=render.listed(filled)))
+    if imported.changed:
+        changed = (render.t("import.filled_field", field=merged_label(render, f), count=n) for f, n in imported.changed.items())
+        lines.append(render.t("import.changed", count=imported.changed_records, fields=render.listed(changed)))
+        for change in imported.examples:
+            lines.append(
+                render.t(
+                    "import.change_example",
+                    id=escape(change.external_id),
+                    field=merged_label(render, change.field),
+                    before=escape(_value(render, change.field, change.before)),
+                    after=escape(_value(render, change.field, change.after)),
+                )
+            )
+    return lines
+
+
+def start_fallback_lines(render: Renderer, imported: Imported) -> list[str]:
+    """Credit goes by the first reply; where there is none to go by, by the start, and the report says how many."""
+    if imported.moment != "first_reply" or imported.file.shape == TOTALS or not imported.unreplied:
+        return []
+    if not imported.reply_times:
+        return [render.t("import.no_reply_times", count=imported.unreplied)]
+    return [render.t("import.unreplied", count=imported.unreplied)]
+
+
+def merged_label(render: Renderer, column: str) -> str:
+    return field_label(render, MERGED_LABELS.get(column, column))
+
+
+def _value(render: Renderer, column: str, value: object) -> str:
+    if column in ("first_response_s", "avg_response_s") and isinstance(value, int | float):
+        return render.seconds(value)
+    if isinstance(value, datetime):
+        return value.astimezone(render.tz).strftime("%m-%d %H:%M:%S")
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def _shape(render: Renderer, file: ImportReport) -> str:

@@ -24,7 +24,10 @@ from datetime import date, datetime, timedelta
 from bot.core.baton import UnitOfWork
 from bot.core.config import AccountSettings, Config, configured_preset
 from bot.core.errors import Refused
+from bot.digest.service import owe_corrections
 from bot.ledger.service import PlatformDays, attribute, compile_days, platform_days
+from domain.time import days_between, local_day
+from storage.conversation_merge import Change
 from storage.db import is_sqlite
 from storage.importers import (
     PLATFORM_PRESETS,
@@ -74,7 +77,22 @@ class Imported:
     due: tuple[date, ...] = ()  # the days stored but not compiled yet: compile_day each, then credited
     # What `credited` reads the new conversations' attribution by: their ids, and the span they started in.
     new_ids: frozenset[int] = field(default=frozenset(), repr=False)
+    updated_ids: frozenset[int] = field(default=frozenset(), repr=False)
     span: tuple[datetime, datetime] | None = field(default=None, repr=False)
+    updated_attribution: dict[str, int] = field(default_factory=dict)  # status -> count over the updated conversations
+    # Conversations stored before (``duplicates``) that the file filled in or changed, the newer
+    # export winning (storage/conversation_merge.py): field -> how many, and a few changes.
+    updated: int = 0
+    filled: dict[str, int] = field(default_factory=dict)
+    changed: dict[str, int] = field(default_factory=dict)
+    changed_records: int = 0
+    examples: tuple[Change, ...] = ()
+    unchanged: int = 0
+    # Credited at their start although the moment is the first reply: without a reply time in the
+    # file (``reply_times`` False), or with nobody having replied.
+    moment: str = "first_reply"
+    reply_times: bool = True
+    unreplied: int = 0
 
     @property
     def preset(self) -> str:
@@ -148,8 +166,10 @@ def read_export(
 def store_export(uow: UnitOfWork, read: ReadExport, *, source: str = "file") -> Imported:
     """Store what `read_export` read, in this unit of work; the sender, if any, is audited as the importer.
 
-    The days new conversations started on are left due (``Imported.due``): the caller compiles
-    them after this commits (`compile_day`) and then reads the attribution (`credited`)."""
+    The days new conversations started on, and those of the conversations the file filled in or
+    changed (before and after), are left due (``Imported.due``): the caller compiles them after
+    this commits (`compile_day`) and then reads the attribution (`credited`). A posted digest of
+    such a day is owed a correction (bot/digest/service.owe_corrections), in this transaction."""
     stored = store_opened(uow.session, read.account, read.opened, at=uow.now, source=f"{source}:{read.filename}"[:64])
     uow.audit(
         uow.now,
@@ -163,14 +183,26 @@ def store_export(uow: UnitOfWork, read: ReadExport, *, source: str = "file") -> 
         new=stored.new,
         duplicates=stored.duplicates,
         rejected=len(stored.rejected),
+        updated=len(stored.updated_ids),
+        changed=stored.changed_records,
     )
     if stored.totals is not None:
         return _totals_imported(uow, read, stored)
     span = None
+    starts = list(stored.updated_starts)
     if stored.new_ids and stored.first_start is not None and stored.last_start is not None:
-        span = (stored.first_start, stored.last_start + timedelta(microseconds=1))
-    due = uow.days_spanned(*span) if span is not None else []
+        starts += [stored.first_start, stored.last_start]
+    if starts:
+        span = (min(starts), max(starts) + timedelta(microseconds=1))
+    days = set(uow.days_spanned(*span)) if stored.new_ids and span is not None else set()
+    days |= {local_day(t, uow.tz) for t in stored.updated_starts}
+    # Credited by the first reply, a conversation answered after midnight counts on a later day.
+    later: set[date] = set()
+    if days and stored.last_reply is not None and uow.config.attribution.moment == "first_reply":
+        later = set(days_between(max(days) + timedelta(days=1), min(local_day(stored.last_reply, uow.tz), uow.today)))
+    due = sorted(days | later)
     uow.ledger.mark_due(due, uow.now)
+    owe_corrections(uow, sorted(days))
     return Imported(
         account=read.account,
         filename=read.filename,
@@ -182,7 +214,17 @@ def store_export(uow: UnitOfWork, read: ReadExport, *, source: str = "file") -> 
         platform=PlatformDays(reconciliation=stored.reconciliation),
         due=tuple(due),
         new_ids=frozenset(stored.new_ids),
+        updated_ids=frozenset(stored.updated_ids),
         span=span,
+        updated=len(stored.updated_ids),
+        filled=dict(stored.filled),
+        changed=dict(stored.changed),
+        changed_records=stored.changed_records,
+        examples=stored.examples,
+        unchanged=stored.unchanged,
+        moment=uow.config.attribution.moment,
+        reply_times=stored.reply_times,
+        unreplied=stored.unreplied,
     )
 
 
@@ -192,12 +234,15 @@ def compile_day(uow: UnitOfWork, day: date) -> None:
 
 
 def credited(uow: UnitOfWork, imported: Imported) -> Imported:
-    """The import with how its new conversations are credited, once its days are compiled: a read."""
+    """The import with how its new (and updated) conversations are credited, once its days are compiled: a read."""
     if imported.span is None:
         return imported
     statuses = attribute(uow, *imported.span).attribution.statuses
-    mine = statuses[statuses["conversation_id"].isin(imported.new_ids)]
-    return replace(imported, attribution=dict(Counter(str(s) for s in mine["status"])))
+
+    def tally(ids: frozenset[int]) -> dict[str, int]:
+        return dict(Counter(str(s) for s in statuses[statuses["conversation_id"].isin(ids)]["status"]))
+
+    return replace(imported, attribution=tally(imported.new_ids), updated_attribution=tally(imported.updated_ids))
 
 
 def account_to_import(uow: UnitOfWork, account_key: str) -> str:

@@ -66,6 +66,10 @@ class AgentMetrics:
     resolved_rate: float
 
 
+# How long before a compiled day a conversation credited on it by its first reply may have started.
+REPLY_LOOKBACK = timedelta(days=2)
+
+
 @dataclass(frozen=True)
 class ConversationCounts:
     imported: int
@@ -109,7 +113,10 @@ def compile_days(uow: UnitOfWork, days: list[date] | None = None) -> LedgerChang
     cases = uow.cases.between(start, end)
     entries = [e for day in days for e in compile_day(day, tz, holds, cases, config.points, uow.now)]
     attributed = attribute(uow, start, end)
-    entries += conversation_entries(attributed.attribution, tz, config.points, days)
+    # A conversation is credited on the day of its moment: by the first reply, one that started the
+    # evening before may be credited today, so those that started a little earlier are read too.
+    replied = attribute(uow, start - REPLY_LOOKBACK, end) if config.attribution.moment == "first_reply" else attributed
+    entries += conversation_entries(replied.attribution, tz, config.points, days)
     # A day with a platform count but no conversations: the count shared by hold time, labelled apportioned.
     shared = apportion(uow, days[0], days[-1], conversations=attributed.conversations, holds=attributed.holds)
     entries += apportioned_entries(shared.shares, config.points, days)
@@ -140,8 +147,23 @@ def attribute(uow: UnitOfWork, start: datetime, end: datetime, *, with_facts: bo
     conversations = uow.conversations.frame(start, end) if with_facts else uow.conversations.moments(start, end)
     holds_frame = uow.holds.frame_between(start, end)
     roster = uow.roster.roster_frame(start, end, uow.tz)
-    attribution = attribute_conversations(conversations, holds_frame, roster, moment=uow.config.attribution.moment, now=uow.now)
+    moment = uow.config.attribution.moment
+    # Credited at the first reply, a conversation that started in the window may have been answered
+    # after it (overnight, the next morning): the holds and roster it is credited by reach that far.
+    reach = _replies_reach(conversations, end) if moment == "first_reply" else end
+    crediting_holds = holds_frame if reach <= end else uow.holds.frame_between(start, reach)
+    crediting_roster = roster if reach <= end else uow.roster.roster_frame(start, reach, uow.tz)
+    attribution = attribute_conversations(conversations, crediting_holds, crediting_roster, moment=moment, now=uow.now)
     return Attributed(conversations, holds_frame, attribution, uow.now)
+
+
+def _replies_reach(conversations: pd.DataFrame, end: datetime) -> datetime:
+    """Just past the latest first reply of these conversations, or ``end`` if none is later."""
+    replies = conversations["first_reply_at"].dropna() if "first_reply_at" in conversations else ()
+    if not len(replies):
+        return end
+    latest = replies.max().to_pydatetime() + timedelta(microseconds=1)
+    return max(latest, end)
 
 
 def ranked(uow: UnitOfWork, day: date) -> list[RankedAgent]:

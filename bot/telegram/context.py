@@ -38,6 +38,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 KEY = "baton"
 Departed = Callable[["BatonContext", int], Awaitable[None]]  # (context, the Telegram user id)
+AfterImport = Callable[[Application], Awaitable[object]]
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,21 @@ class Parts:
     fairness: Fairness
     # What follows Telegram saying someone is out of the group (bot/members): the gate refuses them.
     departed: Departed | None = None
+    # What follows an import that changed some days (bot/digest): their posted digests are corrected.
+    imported: AfterImport | None = None
 
     @classmethod
-    def build(cls, baton: Baton, courier: Callable[[Renderer], Courier], departed: Departed | None = None) -> Parts:
+    def build(
+        cls,
+        baton: Baton,
+        courier: Callable[[Renderer], Courier],
+        departed: Departed | None = None,
+        imported: AfterImport | None = None,
+    ) -> Parts:
         renderers = {lang: Renderer(baton.config, lang) for lang in LANGUAGES}
         team = renderers[baton.config.team.language]
         membership = Membership(baton.config.team.chat_id, baton.clock)
-        return cls(baton, renderers, membership, courier(team), Fairness(baton.config.fairness), departed)
+        return cls(baton, renderers, membership, courier(team), Fairness(baton.config.fairness), departed, imported)
 
     @property
     def team(self) -> Renderer:

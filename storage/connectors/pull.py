@@ -52,6 +52,7 @@ class PullReport:
     cursor: str | None = None
     error: str | None = None
     has_more: bool = False
+    updated: int = 0  # conversations fetched before that a page filled in or changed (storage.conversation_merge)
 
     @property
     def ok(self) -> bool:
@@ -107,11 +108,11 @@ async def _pull(
         if account not in Accounts(session).ids:
             return PullReport(account, error=_stopped(settings, f"the account {account!r} is not configured"))
         cursor = _stored_cursor(session, account)
-    pages = fetched = new = duplicates = 0
+    pages = fetched = new = duplicates = updated = 0
     rejected: list[RejectedRecord] = []
 
     def report(error: str | None = None, has_more: bool = False) -> PullReport:
-        return PullReport(account, pages, fetched, new, duplicates, rejected, cursor, error, has_more)
+        return PullReport(account, pages, fetched, new, duplicates, rejected, cursor, error, has_more, updated)
 
     while pages < settings.max_pages:
         try:
@@ -126,7 +127,7 @@ async def _pull(
                 if _stored_cursor(session, account) != cursor:
                     raise _CursorMoved
                 stored = store_conversations(session, account, settings.platform, records, now(), SOURCE)
-                if stored.new:  # an import like any other: audited; a page of replays changed nothing
+                if stored.new or stored.updated_ids:  # an import like any other: audited; a page of replays changed nothing
                     audit.append(
                         session,
                         now(),
@@ -135,6 +136,7 @@ async def _pull(
                         detail={
                             "new": stored.new,
                             "duplicates": stored.duplicates,
+                            "updated": len(stored.updated_ids),
                             "rejected": len(page_rejected),
                             "cursor": next_cursor,
                         },
@@ -148,6 +150,7 @@ async def _pull(
         fetched += len(page.conversations)
         new += stored.new
         duplicates += stored.duplicates
+        updated += len(stored.updated_ids)
         rejected.extend(page_rejected)
         if not page.has_more:
             return report()

@@ -23,7 +23,7 @@ def jd_export():
     return [
         SampleConversation("JD-1", at("09:05:00"), rating="very_satisfied"),
         SampleConversation("JD-2", at("10:00:00"), rating="satisfied"),
-        SampleConversation("JD-3", at("11:59:59"), rating="dissatisfied"),
+        SampleConversation("JD-3", at("11:59:59"), rating="dissatisfied"),  # answered at 12:00:07, by 李雷
         SampleConversation("JD-4", at("12:00:00")),  # the handover instant belongs to the new holder
         SampleConversation("JD-5", at("13:30:00"), inquiry=True, paid=True),
         SampleConversation("JD-6", at("15:00:00")),  # after 李雷 handed off: nobody held JD
@@ -61,12 +61,14 @@ async def test_a_supervisor_uploads_an_export_and_standings_reflect_the_conversa
 
     standings = (await live.say(li, "/standings")).texts()[0]
     rows = {line.split()[1]: line.split() for line in standings.splitlines()[2:]}
-    # 王芳: 3 h × 2 + 3 conversations × 0.5 = 7.5;  李雷: 2 h × 2 + 2 × 0.5 = 5
-    assert rows["王芳"][3:] == ["3", "0", "7.50"]
-    assert rows["李雷"][3:] == ["2", "0", "5.00"]
+    # Credit goes by the first reply, 8 s after the start: JD-3 (11:59:59) was answered by 李雷 after the 12:00 handover.
+    # 王芳: 3 h × 2 + 2 conversations × 0.5 = 7;  李雷: 2 h × 2 + 3 × 0.5 = 5.5
+    assert rows["王芳"][3:] == ["2", "0", "7.00"]
+    assert rows["李雷"][3:] == ["3", "0", "5.50"]
 
     again = (await live.upload(boss, "咚咚会话明细.csv", jd_csv_bytes(jd_export()), caption="/import jd")).texts()[0]
     assert "读取 6 行：新增 0，重复 6，拒绝 0" in again
+    assert "已导入过的 6 个会话在此文件中没有变化：没有重复计入。" in again
     assert stored_conversations(live) == 6
 
 
@@ -128,10 +130,11 @@ async def test_stats_shows_each_agents_service_metrics_from_the_export(live, clo
     await live.upload(boss, "咚咚会话明细.csv", jd_csv_bytes(jd_export()), caption="/import jd")
     (text,) = (await live.say(wang, "/stats 2026-11-02")).texts()
     rows = {line.split()[0]: line.split()[1:] for line in text.splitlines()[2:4]}
-    # 王芳: JD-1..3, 8 s first responses, ratings very satisfied, satisfied, dissatisfied.
-    # Team rate 2/3 with prior 5: (2 + 5·2/3) / (3 + 5) = 66.7%.
-    assert rows["王芳"] == ["3", "8秒", "100%", "67%", "—", "100%"]
-    # 李雷: JD-4 (12:00) and JD-5, one inquiry that paid; no ratings, so the team rate.
-    assert rows["李雷"] == ["2", "8秒", "100%", "67%", "100%", "100%"]
+    # Credited by the first reply (8 s after the start): JD-3 (11:59:59) was answered by 李雷.
+    # Team rate 2/3 (very satisfied, satisfied, dissatisfied) with prior 5.
+    # 王芳: JD-1, JD-2, both satisfied: (2 + 5·2/3) / (2 + 5) = 76.2%.
+    assert rows["王芳"] == ["2", "8秒", "100%", "76%", "—", "100%"]
+    # 李雷: JD-3, JD-4 (12:00) and JD-5, one inquiry that paid; JD-3 dissatisfied: (0 + 5·2/3) / (1 + 5) = 55.6%.
+    assert rows["李雷"] == ["3", "8秒", "100%", "56%", "100%", "100%"]
     assert (await live.say(wang, "/stats 2026-11")).texts()[0].startswith("📈 2026-11 服务指标")
     assert (await live.say(wang, "/stats yesterday")).texts() == ["用法：/stats [YYYY-MM-DD 或 YYYY-MM]"]
