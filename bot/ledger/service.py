@@ -14,6 +14,7 @@ import pandas as pd
 from bot.core.baton import UnitOfWork
 from bot.ledger.apportioned import PlatformDays, Share, Unshared, apportion, platform_days
 from bot.ledger.collaboration import collaboration_entries
+from bot.ledger.idle import IdleHold, idle_holds, not_cover
 from domain.attribution import Attribution, attribute_conversations
 from domain.ledger import apportioned_entries, compile_day, conversation_entries
 from domain.metrics import agent_metrics
@@ -25,6 +26,7 @@ __all__ = [
     "AgentMetrics",
     "Attributed",
     "ConversationCounts",
+    "IdleHold",
     "PlatformDays",
     "RankedAgent",
     "Share",
@@ -34,6 +36,7 @@ __all__ = [
     "compile_today",
     "conversation_counts",
     "due_days",
+    "idle_hours",
     "metrics",
     "metrics_between",
     "open_days",
@@ -107,9 +110,13 @@ def compile_days(uow: UnitOfWork, days: list[date] | None = None) -> LedgerChang
     start, end = day_bounds(days[0], tz)[0], day_bounds(days[-1], tz)[1]
     holds = uow.holds.between(start, end)
     cases = uow.cases.between(start, end)
-    entries = [e for day in days for e in compile_day(day, tz, holds, cases, config.points, uow.now)]
+    # Held time after its holder had gone is paid neither as hours nor as cover (domain.presence).
+    idle = idle_holds(uow, holds, start=start, end=end, now=uow.now, config=config, tz=tz)
+    idle_by_hold = {i.hold.id or 0: i.spans for i in idle}
+    entries = [e for day in days for e in compile_day(day, tz, holds, cases, config.points, uow.now, idle_by_hold)]
     attributed = attribute(uow, start, end)
-    entries += conversation_entries(attributed.attribution, tz, config.points, days)
+    gone = [(i.hold.account, i.hold.agent_id, lo, hi) for i in idle for lo, hi in i.spans]
+    entries += conversation_entries(attributed.attribution, tz, config.points, days, gone)
     # A day with a platform count but no conversations: the count shared by hold time, labelled apportioned.
     shared = apportion(uow, days[0], days[-1], conversations=attributed.conversations, holds=attributed.holds)
     entries += apportioned_entries(shared.shares, config.points, days)
@@ -121,8 +128,23 @@ def compile_days(uow: UnitOfWork, days: list[date] | None = None) -> LedgerChang
         policy=config.collaboration,
         roster_windows=uow.roster.roster_frame(start, end, tz),
         conversations=attributed.conversations,
+        not_cover=not_cover(idle, start=start, end=end, config=config, tz=tz),
     )
     return uow.ledger.replace_derived(days, entries, uow.now)
+
+
+def idle_hours(uow: UnitOfWork, first: date, last: date, agent_id: int | None = None) -> list[IdleHold]:
+    """The holds of the days first to last with idle hours (held past the holder's last sign of
+    activity while not expected at the keyboard), of one agent or everyone: unpaid, and flagged."""
+    start, end = day_bounds(first, uow.tz)[0], day_bounds(last, uow.tz)[1]
+    holds = [h for h in uow.holds.between(start, end) if agent_id is None or h.agent_id == agent_id]
+    found = idle_holds(uow, holds, start=start, end=end, now=uow.now, config=uow.config, tz=uow.tz)
+    clipped = []
+    for item in found:
+        spans = tuple((max(lo, start), min(hi, end)) for lo, hi in item.spans if min(hi, end) > max(lo, start))
+        if spans:
+            clipped.append(IdleHold(item.hold, spans, item.last_activity))
+    return clipped
 
 
 def due_days(uow: UnitOfWork) -> list[date]:
