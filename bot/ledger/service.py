@@ -18,6 +18,7 @@ from bot.ledger.idle import IdleHold, idle_holds, not_cover
 from domain.attribution import Attribution, attribute_conversations
 from domain.ledger import apportioned_entries, compile_day, conversation_entries
 from domain.metrics import agent_metrics
+from domain.presence import paid_spans
 from domain.standings import Standing, standings
 from domain.time import day_bounds, days_between, local_day
 from storage.ledger import LedgerChange
@@ -40,6 +41,7 @@ __all__ = [
     "metrics",
     "metrics_between",
     "open_days",
+    "paid_holds_frame",
     "platform_days",
     "ranked",
     "standings_today",
@@ -131,6 +133,26 @@ def compile_days(uow: UnitOfWork, days: list[date] | None = None) -> LedgerChang
         not_cover=not_cover(idle, start=start, end=end, config=config, tz=tz),
     )
     return uow.ledger.replace_derived(days, entries, uow.now)
+
+
+def paid_holds_frame(uow: UnitOfWork, start: datetime, end: datetime) -> pd.DataFrame:
+    """The holds overlapping [start, end) as a frame (account, agent_id, start, end), their idle
+    hours cut out: what the month's hours_held factor counts."""
+    frame = uow.holds.frame_between(start, end)
+    idle = idle_holds(uow, uow.holds.between(start, end), start=start, end=end, now=uow.now, config=uow.config, tz=uow.tz)
+    if not idle:
+        return frame
+    rows = []
+    for hold in uow.holds.between(start, end):
+        spans = next((i.spans for i in idle if i.hold.id == hold.id), ())
+        for lo, hi in paid_spans(hold, spans, uow.now) if spans else [(hold.start, hold.end)]:
+            rows.append((hold.account, hold.agent_id, lo, hi))
+    paid = pd.DataFrame(rows, columns=["account", "agent_id", "start", "end"])
+    return paid.assign(
+        agent_id=paid["agent_id"].astype("int64"),
+        start=pd.to_datetime(paid["start"], utc=True).astype(frame["start"].dtype),
+        end=pd.to_datetime(paid["end"], utc=True).astype(frame["end"].dtype),
+    )
 
 
 def idle_hours(uow: UnitOfWork, first: date, last: date, agent_id: int | None = None) -> list[IdleHold]:
