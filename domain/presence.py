@@ -197,14 +197,23 @@ class HandBack:
 
 
 def hand_backs(
-    open_holds: Iterable[Hold], shifts_now: Iterable[Rostered], present: Mapping[int, bool], *, now: datetime, after: timedelta
+    open_holds: Iterable[Hold],
+    shifts_now: Iterable[Rostered],
+    present: Mapping[int, bool],
+    *,
+    now: datetime,
+    after: timedelta,
+    refused: Mapping[tuple[int, str], datetime] | None = None,
 ) -> list[HandBack]:
     """Who should hand back which cover to whom, now.
 
     A cover: a holder hold on an account its holder is not rostered on now, held for `after` or
     longer, while the same person holds at least one other account. `present` says, per agent,
-    whether they showed presence (holding another account, a recent press, a refusal on it).
+    whether they showed presence (holding another account, a recent press); `refused`, per
+    agent and account, when they were last refused a case on it: since the cover began, that is
+    presence too.
     """
+    refused = refused or {}
     holds = [h for h in open_holds if h.is_open and h.role == HOLDER]
     on_duty = [s for s in shifts_now if s.covers(now)]
     found = []
@@ -214,6 +223,6 @@ def hand_backs(
         rostered = [s.agent_id for s in on_duty if s.account == hold.account]
         if hold.agent_id in rostered:
             continue
-        back = sorted({agent for agent in rostered if present.get(agent, False)})
+        back = sorted({a for a in rostered if present.get(a, False) or refused.get((a, hold.account), hold.start) > hold.start})
         found += [HandBack(hold, agent) for agent in back]
     return found

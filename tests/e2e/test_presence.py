@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.console import callbacks as cb
+from bot.presence.jobs import run_presence
 from bot.sandbox.live import LiveBot
 from domain.clock import ManualClock
 from storage.db import reading
@@ -131,3 +132,68 @@ async def test_the_offer_never_reaches_before_the_holders_last_case(live, clock)
     (offer,) = (await live.say(li, "/case jd 退款 JD123")).sent()
     assert "从 09:10 起" in offer.params["text"] and "备注没有保留" in offer.params["text"]
     assert cb.decode_backdate(buttons(offer.params)[0][1]).case_type is None
+
+
+class JobContext:
+    """What PTB hands a job callback: the application and its bot."""
+
+    def __init__(self, application):
+        self.application = application
+        self.bot = application.bot
+
+
+async def run_presence_job(live) -> list[dict]:
+    sent_before = len([c for c in live.sandbox.calls if c.method == "sendMessage"])
+    await run_presence(JobContext(live.application))
+    return [c.params for c in live.sandbox.calls if c.method == "sendMessage"][sent_before:]
+
+
+async def test_a_cover_kept_after_its_rostered_agent_is_back_is_nudged_back_to_both_once(live, clock):
+    li, zhang = await person(live, 102, "李雷"), await person(live, 103, "张伟")
+    clock.set(local(DAY, "09:00"))
+    await live.say(li, "/on jd")
+    clock.set(local(DAY, "09:50"))
+    await live.say(li, "/on vip")  # 张伟 is late: 李雷 covers
+    clock.set(local(DAY, "10:10"))
+    assert await run_presence_job(live) == [], "张伟 has shown no sign of being back"
+    await live.say(zhang, "/case vip 咨询")  # refused: he is back, at the keyboard
+    assert await run_presence_job(live) == [], "a cover of 20 minutes is not long yet"
+
+    clock.set(local(DAY, "10:20"))
+    sent = await run_presence_job(live)
+    assert sorted(m["chat_id"] for m in sent) == [102, 103]
+    (to_li,) = live.sandbox.messages(li["id"])
+    assert to_li["text"] == "⏳ 你在自己的账号之外已代接 唯品会店 30 分钟，排班的 张伟 已经回来了。交还给他/她吗？"
+    ((hand, hand_data),) = buttons(to_li)
+    assert hand == "交还 唯品会店" and hand_data.startswith("pr:h:")
+    to_zhang = next(m for m in live.sandbox.messages(zhang["id"]) if m["text"].startswith("👋"))
+    assert to_zhang["text"] == "👋 李雷 已代接 唯品会店 30 分钟，现在是你的班。接回来吗？"
+    ((take, take_data),) = buttons(to_zhang)
+    assert take == "接回 唯品会店" and take_data.startswith("pr:t:")
+    clock.set(local(DAY, "10:25"))
+    assert await run_presence_job(live) == [], "told once"
+
+    assert (await live.press(zhang, to_li, hand_data)).toasts() != ["👋 已交还 唯品会店。"], "only the holder hands back"
+    assert (await live.press(li, to_li, hand_data)).toasts() == ["👋 已交还 唯品会店。"]
+    vip = [h for h in holds(live) if h.account_id == 2]
+    assert [(h.agent_id, h.ended_at) for h in vip] == [(2, local(DAY, "10:25"))]
+    assert [json.loads(e.detail)["hold"] for e in audit(live, "hand_back")] == [vip[0].id]
+    assert (await live.press(zhang, to_zhang, take_data)).toasts() == ["✅ 唯品会店 已回到你手上。"]
+    vip = [h for h in holds(live) if h.account_id == 2]
+    assert [(h.agent_id, h.started_at, h.ended_at) for h in vip][-1] == (3, local(DAY, "10:25"), None)
+    assert live.sandbox.messages(zhang["id"])[-1]["text"].endswith("✅ 唯品会店 已回到你手上。")
+
+
+async def test_taking_back_ends_the_cover_when_its_holder_did_not_press(live, clock):
+    li, zhang = await person(live, 102, "李雷"), await person(live, 103, "张伟")
+    clock.set(local(DAY, "09:00"))
+    await live.say(li, "/on jd")
+    await live.say(li, "/on vip")
+    clock.set(local(DAY, "09:40"))
+    await live.say(zhang, "/join jd")  # helping on the wrong account: still, he is here
+    sent = await run_presence_job(live)
+    assert sorted(m["chat_id"] for m in sent) == [102, 103]
+    to_zhang = next(m for m in live.sandbox.messages(zhang["id"]) if m["text"].startswith("👋"))
+    await live.press(zhang, to_zhang, buttons(to_zhang)[0][1])
+    vip = [(h.agent_id, h.ended_at, h.taken_over_by) for h in holds(live) if h.account_id == 2]
+    assert vip == [(2, local(DAY, "09:40"), 3), (3, None, None)]
