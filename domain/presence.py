@@ -7,7 +7,8 @@ Baton credits the holder; people forget to press. Four rules read what else is k
   an imported reply on the account, or their own hand-off or clock-off, which ends the hold) and
   the holder is not expected at the keyboard: no shift of theirs covers the moment (a shift
   counts until its end plus the grace) and either a shift of theirs ended inside the hold (they
-  are past their rostered end) or the moment is outside the platform's scoring hours. Once idle,
+  are past their rostered end) or the moment is outside the platform's scoring hours after they
+  closed at least once during the hold (the night, not the early morning of a take-over). Once idle,
   the hold stays idle until a shift of the holder's begins again (or the hold ends): an absent
   holder's absence does not end at 09:00 because the platform's day begins. Idle time earns
   neither hours nor cover points.
@@ -30,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 from domain.collaboration import intersect, subtract, union
 from domain.holds import HOLDER, Hold
-from domain.scoring_hours import ScoringWindow, outside_scoring_spans
+from domain.scoring_hours import ScoringWindow, outside_scoring_spans, scoring_spans
 
 Span = tuple[datetime, datetime]
 
@@ -80,7 +81,12 @@ def idle_spans(
         if past_rostered_end:
             idle.append((lo, hi))
             continue
-        outside = outside_scoring_spans(window, lo, hi, tz)
+        # Outside scoring hours, but only once they closed during the hold: the hour before they
+        # open, just after a take-over, is not the holder gone home.
+        closes = [close for _, close in scoring_spans(window, start, hi, tz) if close < hi]
+        if not closes:
+            continue
+        outside = outside_scoring_spans(window, max(lo, closes[0]), hi, tz)
         if outside:
             idle.append((outside[0][0], hi))
     return idle

@@ -3,12 +3,13 @@
 The rule (domain.presence.idle_spans, fed to domain.ledger.compile_day, conversation_entries and
 domain.collaboration.cover_minutes): held time after the holder's last sign of activity, while no
 shift of theirs (plus the grace) covers it and either a shift of theirs ended inside the hold or
-it is outside the platform's scoring hours, is idle until the holder's next shift or the hold's
-end, and earns no hours, no cover and no conversation credited at its moments.
+it is outside the platform's scoring hours after they closed once during the hold, is idle until
+the holder's next shift or the hold's end, and earns no hours, no cover and no conversation
+credited at its moments.
 
 The property: agent X holds an account from S and really leaves at D. Either X had a shift that
 ended inside the hold and D is at least its end plus the grace, or X had no shift and D is outside
-the platform's scoring hours. X shows no sign of activity after D (cases, presses, replies: no
+the platform's scoring hours after they closed at least once since S. X shows no sign of activity after D (cases, presses, replies: no
 conversation on the account is first replied to in [D, L)), and no shift of X's begins before L.
 Then X who forgets, so that the hold runs on until Y takes the account over at L, earns no more
 hours, cover, case or conversation points (credited at the first reply) than X who handed off at D.

@@ -68,6 +68,9 @@ def test_a_hold_its_holder_handed_off_has_no_idle_hours():
 def test_without_a_shift_only_hours_outside_scoring_hours_are_idle_and_they_stay_idle_into_the_morning():
     hold = Hold("jd", 1, local(DAY, "14:00"), local(NEXT, "10:00"), id=7)
     assert idle(hold, [], [local(DAY, "20:00")]) == [(local(DAY, "23:00"), local(NEXT, "10:00"))]
+    # The early morning of a take-over is not the night: idle only once scoring hours closed.
+    early = Hold("jd", 1, local(DAY, "08:30"), local(NEXT, "10:00"), id=8)
+    assert idle(early, [], []) == [(local(DAY, "23:00"), local(NEXT, "10:00"))]
     # A platform scored around the clock never makes an unrostered holder idle.
     assert idle(hold, [], [], window=None) == []
 

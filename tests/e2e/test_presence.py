@@ -5,6 +5,7 @@ stretches are flagged."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +16,8 @@ from bot.sandbox.live import LiveBot
 from domain.clock import ManualClock
 from storage.db import reading
 from storage.models import CaseRow, HoldRow
-from tests.factories import local, team_config
+from tests.factories import SUPERVISOR_ID, local, team_config
+from tests.storage.export_samples import SampleConversation, jd_csv_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -197,3 +199,29 @@ async def test_taking_back_ends_the_cover_when_its_holder_did_not_press(live, cl
     await live.press(zhang, to_zhang, buttons(to_zhang)[0][1])
     vip = [(h.agent_id, h.ended_at, h.taken_over_by) for h in holds(live) if h.account_id == 2]
     assert vip == [(2, local(DAY, "09:40"), 3), (3, None, None)]
+
+
+async def test_idle_hours_and_an_unanswered_stretch_are_flagged_in_the_digest_and_idle_hours_in_why(live, clock):
+    li = await person(live, 102, "李雷")
+    boss = await person(live, SUPERVISOR_ID, "主管")
+    at = lambda hhmm: datetime.fromisoformat(f"{DAY}T{hhmm}")  # noqa: E731
+    export = [
+        SampleConversation("JD-1", at("10:00"), first_response_s=8),
+        SampleConversation("JD-2", at("14:00"), first_response_s=5400),  # 90 minutes with nobody answering
+        SampleConversation("JD-3", at("17:00"), first_response_s=30),
+    ]
+    clock.set(local(DAY, "09:00"))
+    await live.say(li, "/on jd")  # his shift ends at 18:00; he never hands off
+    await live.upload(boss, "jd.csv", jd_csv_bytes(export), caption="/import jd")
+    clock.set(local(DAY, "22:00"))
+
+    digest = (await live.post_digest(date(2026, 11, 2))).texts()[0]
+    section = digest[digest.index("需要关注（主管）") :].splitlines()
+    assert "• 京东旗舰店：李雷 在最后一次操作（17:00）和下班之后仍接管 3.5 小时（18:30–22:00）：不计分" in section
+    assert "• 京东旗舰店：李雷 接管期间有客户等待，90 分钟无任何回复（14:00–15:30）：可能不在岗" in section
+    hours = [e for e in live.baton.read(lambda uow: uow.ledger.between(date(2026, 11, 2), date(2026, 11, 2))) if e.kind == "hours"]
+    assert [e.quantity for e in hours] == [9.5 * 3600], "09:00 to 18:30 paid; the idle 3.5 h are not"
+
+    (why,) = (await live.say(boss, "/why 李雷", chat=live.sandbox.private_chat(boss))).texts()
+    assert "💤 离岗接管 3.5 小时，不计分（最后一次操作和下班之后仍接管）：" in why.splitlines()
+    assert "  • 11-02 京东旗舰店：3.5 小时（最后操作 11-02 17:00）" in why.splitlines()
