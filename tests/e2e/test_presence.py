@@ -225,3 +225,17 @@ async def test_idle_hours_and_an_unanswered_stretch_are_flagged_in_the_digest_an
     (why,) = (await live.say(boss, "/why 李雷", chat=live.sandbox.private_chat(boss))).texts()
     assert "💤 离岗接管 3.5 小时，不计分（最后一次操作和下班之后仍接管）：" in why.splitlines()
     assert "  • 11-02 京东旗舰店：3.5 小时（最后操作 11-02 17:00）" in why.splitlines()
+
+
+async def test_a_case_typed_without_an_account_offers_the_account_the_sender_is_rostered_on(live, clock):
+    wang, li = await person(live, 101, "王芳"), await person(live, 102, "李雷")
+    await live.say(wang, "/on jd")
+    clock.set(local(DAY, "09:30"))
+    (offer,) = (await live.say(li, "/case 咨询")).sent()
+    ((label, data),) = buttons(offer.params)
+    assert label == "从 09:00 起接管 京东旗舰店" and cb.decode_backdate(data).case_type == "consult"
+    clock.set(local(DAY, "12:00"))
+    message = live.sandbox.messages(live.group["id"])[-1]
+    late = await live.press(li, message, data)
+    assert late.toasts() == ["这个时间已经太久了：请用 /on 接管 京东旗舰店。"], "09:00 is now more than two hours ago"
+    assert [h.agent_id for h in holds(live)] == [1]
