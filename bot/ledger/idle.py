@@ -5,6 +5,7 @@ no hours and no cover; the digest and /why name them.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -55,14 +56,17 @@ def idle_holds(tables: Tables, holds: Iterable[Hold], *, start: datetime, end: d
         moves.setdefault(h.agent_id, []).append(h.start)
     for case in tables.cases.between(since, until + timedelta(seconds=1)):
         moves.setdefault(case.agent_id, []).append(case.at)
-    replies = _replies(tables, since, until)
+    replies = {account: sorted(times) for account, times in _replies(tables, since, until).items()}
+    moves = {agent: sorted(times) for agent, times in moves.items()}
     platform = {a.key: a.platform for a in config.accounts}
     grace = timedelta(minutes=config.presence.idle_grace_minutes)
     found = []
     for hold in holds:
         if hold.id in vouched:
             continue
-        activity = moves.get(hold.agent_id, []) + replies.get(hold.account, [])
+        end = hold.end or now
+        # Only the last sign inside the hold matters: found by bisection, months of replies are cheap.
+        activity = [a for a in (_last_before(moves.get(hold.agent_id, []), end), _last_before(replies.get(hold.account, []), end)) if a]
         window = config.checks.scoring_hours.get(platform.get(hold.account, ""))
         spans = idle_spans(
             hold, horizon=now, shifts=shifts, activity=activity, window=window, tz=tz, grace=grace, ended_by_holder=hold.id in self_ended
@@ -71,6 +75,12 @@ def idle_holds(tables: Tables, holds: Iterable[Hold], *, start: datetime, end: d
         if spans:
             found.append(IdleHold(hold, tuple(spans), last_activity(hold, activity, now)))
     return found
+
+
+def _last_before(times: list[datetime], end: datetime) -> datetime | None:
+    """The latest of sorted `times` before `end`."""
+    index = bisect_left(times, end)
+    return times[index - 1] if index else None
 
 
 def _replies(tables: Tables, since: datetime, until: datetime) -> dict[str, list[datetime]]:

@@ -149,7 +149,7 @@ def test_an_agent_who_forgets_to_hand_off_never_earns_more_than_one_who_pressed(
         assert forgot[kind] <= pressed[kind] + 1e-9, (kind, forgot, pressed)
 
 
-def test_without_the_rule_forgetting_would_pay_hours_and_cover():
+def test_without_the_rule_forgetting_would_pay_the_hours():
     """The property can fail: a forgotten evening cover, counted as the bare hold, earns more."""
     shifts = [Rostered("jd", X, local(DAY, "09:00"), local(DAY, "17:00")), Rostered("tm", Z, local(DAY, "09:00"), local(DAY, "22:00"))]
     hold = Hold("tm", X, local(DAY, "16:00"), local(DAY, "21:00"), id=1)
