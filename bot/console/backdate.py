@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from bot.console.board import board_view
-from bot.console.service import CaseLogged, Pressed, _lost_race, log_case
+from bot.console.service import CaseLogged, Pressed, log_case, lost_race
 from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
 from domain.holds import Hold, main_hold
@@ -119,7 +119,7 @@ def take_over_from(uow: UnitOfWork, agent_id: int, account: str, seen_hold: int,
     except IntegrityError as exc:
         if broken_constraint(exc) not in hold_rows.OPEN_HOLD_INDEXES:
             raise
-    raise _lost_race(uow, account)
+    raise lost_race(uow, account)
 
 
 def _backdate(uow: UnitOfWork, account: str, seen_hold: int, at: datetime, case_type: str | None) -> Backdated:
@@ -129,7 +129,7 @@ def _backdate(uow: UnitOfWork, account: str, seen_hold: int, at: datetime, case_
         raise Refused("already_holding", account=account)
     current = main_hold(on_account, account)
     if current is None or current.id != seen_hold:
-        raise _lost_race(uow, account) if current is not None else Refused("moved_meanwhile", account=account)
+        raise lost_race(uow, account) if current is not None else Refused("moved_meanwhile", account=account)
     limit = timedelta(minutes=uow.config.presence.max_backdate_minutes)
     problem = backdate_refusal(at, now, current.start, _last_case(uow, current), limit)
     if problem is not None:
