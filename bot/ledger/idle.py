@@ -49,11 +49,15 @@ def idle_holds(tables: Tables, holds: Iterable[Hold], *, start: datetime, end: d
     since = max(min(h.start for h in holds), start - LOOK_BACK)
     until = min(max(h.end or now for h in holds), now)
     vouched = hold_rows.assigned(tables.holds, (h.id for h in holds if h.id is not None))
-    self_ended = hold_rows.ended_by_holder(tables.holds, (h.id for h in holds if h.id is not None))
+    around = tables.holds.between(since, until + timedelta(seconds=1))
+    self_ended = hold_rows.ended_by_holder(tables.holds, {h.id for h in [*holds, *around] if h.id is not None})
     shifts = shifts_of(tables.roster.roster_frame(since, until, tz))
+    # Their moves: every take-over or join, and every hand-off they made themselves, on any account.
     moves: dict[int, list[datetime]] = {}
-    for h in tables.holds.between(since, until + timedelta(seconds=1)):
+    for h in around:
         moves.setdefault(h.agent_id, []).append(h.start)
+        if h.id in self_ended and h.end is not None:
+            moves[h.agent_id].append(h.end)
     for case in tables.cases.between(since, until + timedelta(seconds=1)):
         moves.setdefault(case.agent_id, []).append(case.at)
     replies = {account: sorted(times) for account, times in _replies(tables, since, until).items()}

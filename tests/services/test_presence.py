@@ -77,3 +77,14 @@ def test_a_backdated_take_over_stays_within_its_limits(baton, clock, wang, li):
     assert refused.value.code == "offer_not_yours"
     done = act(baton, li, take_over_from, offer.agent_id, "vip", offer.seen_hold, offer.at, "presale")
     assert (done.previous, done.at, done.case_type) == ("王芳", local("2026-11-02", "09:05"), "presale")
+
+
+def test_a_hand_off_on_another_account_is_a_sign_of_activity(baton, clock, wang):
+    clock.set(local("2026-11-02", "09:00"))
+    act(baton, wang, take_over_account, "jd")
+    act(baton, wang, take_over_account, "vip")
+    clock.set(local("2026-11-02", "20:00"))
+    act(baton, wang, hand_off_account, "vip")  # she was there at 20:00, and forgot jd
+    clock.set(local("2026-11-02", "23:00"))
+    (idle,) = baton.read(idle_hours, DAY, DAY)
+    assert (idle.hold.account, idle.spans) == ("jd", ((local("2026-11-02", "20:00"), local("2026-11-02", "23:00")),))
