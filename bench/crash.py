@@ -150,7 +150,7 @@ class Team:
         raise RuntimeError(f"five /console in a row went unanswered:\n{self.bot.log_tail()}")
 
     def press(self, person: dict, kill: bool) -> None:
-        consoles = [m for m in self.sandbox.messages(person["id"]) if m.get("reply_markup")]
+        consoles = [m for m in self.sandbox.messages(person["id"]) if is_console(m.get("reply_markup"))]
         buttons = [b["callback_data"] for row in consoles[-1]["reply_markup"]["inline_keyboard"] for b in row if "callback_data" in b]
         data = self.rng.choices(buttons, [self._appeal(cb.decode(d), person["id"]) for d in buttons])[0]
         at = datetime.now(UTC)
@@ -244,7 +244,11 @@ class Team:
     def _console_reply(self, chat_id: int, start: int, found: list[int]) -> bool:
         for index in range(start, len(self.log)):
             call = self.log[index]
-            if call.method.lower() == "sendmessage" and call.params.get("chat_id") == chat_id and "reply_markup" in call.params:
+            if (
+                call.method.lower() == "sendmessage"
+                and call.params.get("chat_id") == chat_id
+                and is_console(call.params.get("reply_markup"))
+            ):
                 found.append(index)
                 return True
         return False
@@ -399,3 +403,11 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def is_console(markup: object) -> bool:
+    """A console's keyboard, not another message's with buttons (a refused case's take-over offer)."""
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+    return any(cb.decode(b.get("callback_data")) is not None for row in rows for b in row)

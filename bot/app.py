@@ -35,6 +35,8 @@ from bot.members import handlers as members
 from bot.month import handlers as month
 from bot.month import jobs as month_jobs
 from bot.onboarding import handlers as onboarding
+from bot.presence import handlers as presence
+from bot.presence import jobs as presence_jobs
 from bot.profile import handlers as profile
 from bot.reminders import handlers as reminders
 from bot.reminders import jobs as reminders_jobs
@@ -67,6 +69,7 @@ ROUTES: tuple[Route, ...] = (
     *rules.ROUTES,
     *roster.ROUTES,
     *reminders.ROUTES,
+    *presence.ROUTES,
     *profile.ROUTES,
     *imports.ROUTES,
     *gaps.ROUTES,
@@ -80,7 +83,14 @@ ROUTES: tuple[Route, ...] = (
 MENU = tuple(name for route in ROUTES if route.menu for name in sorted(route.commands))
 # What a queued group message does once it is sent, by name (bot/telegram/courier.py).
 AFTER_SENT = {"swap_offer": roster_swaps.record_message}
-JOBS = (ledger_jobs.schedule, digest_jobs.schedule, month_jobs.schedule, reminders_jobs.schedule, imports_jobs.schedule)
+JOBS = (
+    ledger_jobs.schedule,
+    digest_jobs.schedule,
+    month_jobs.schedule,
+    reminders_jobs.schedule,
+    imports_jobs.schedule,
+    presence_jobs.schedule,
+)
 
 
 def register_handlers(application: Application) -> None:

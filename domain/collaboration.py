@@ -7,8 +7,9 @@ CollaborationPolicy, read from config.
 - cover: time an agent held an account while not rostered on it, and while nobody who
   was rostered on it was holding it too. Sitting beside the rostered colleague is help,
   not cover; at peak load that is what peak help pays for. Stretches shorter than the
-  minimum window are ignored. Holds at night count like any other: clip holds to the
-  platform's scoring hours before calling if they should not.
+  minimum window are ignored. Only counted time covers: the caller passes what is not
+  (`excluded`): the hours outside the platform's scoring hours, and a holder's idle hours
+  (domain.presence), so holding an account overnight, or after going home, is never cover.
 - handover: a hand-off with a note (at least `handover_min_note_chars` characters after
   trimming), credited to the agent who wrote it, at most `handover_daily_cap` a day.
 - thanks: see check_thanks; only thanks that were accepted belong in the history.
@@ -112,19 +113,25 @@ def cover_minutes(
     now: datetime,
     tz: ZoneInfo,
     min_minutes: float = 0.0,
+    excluded: Iterable[tuple[object, int | None, datetime, datetime]] = (),
 ) -> pd.DataFrame:
     """Minutes each agent covered, per account and local day: (agent_id, account, day, minutes).
 
     holds: account, agent_id, start, end (NaT while open: held up to `now`).
     roster_windows: account, agent_id, start, end.
+    excluded: (account, agent_id or None for everyone, start, end): held time that is not cover.
     """
     held = _merged(_spans(holds, now, "holds"))
     rostered = _merged(_spans(roster_windows, None, "roster windows"))
     on_duty = {key: intersect(windows, held.get(key, [])) for key, windows in rostered.items()}
+    cut: dict[tuple[object, int | None], list[Interval]] = defaultdict(list)
+    for account, agent, lo, hi in excluded:
+        cut[(account, agent)].append((_us(lo), _us(hi)))
     rows = []
     for (account, agent), intervals in held.items():
         others = union([iv for (acc, who), ivs in on_duty.items() if acc == account and who != agent for iv in ivs])
-        covered = subtract(subtract(intervals, rostered.get((account, agent), [])), others)
+        not_counted = union(cut.get((account, None), []) + cut.get((account, agent), []))
+        covered = subtract(subtract(subtract(intervals, rostered.get((account, agent), [])), others), not_counted)
         for start, end in covered:
             if end - start >= min_minutes * _US_PER_MINUTE:
                 rows.extend(_by_day(agent, account, start, end, tz))
@@ -334,6 +341,10 @@ def _entries(keys: pd.DataFrame, kind: str, points: pd.Series) -> pd.DataFrame:
 def _as_us(values: pd.Series) -> list[int]:
     naive_utc = values.dt.tz_convert(UTC).dt.tz_localize(None)
     return [int(v) for v in naive_utc.to_numpy(dtype="datetime64[us]").view("int64")]
+
+
+def _us(instant: datetime) -> int:
+    return (instant - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
 
 
 def _instant(microseconds: int) -> datetime:

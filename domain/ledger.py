@@ -8,7 +8,7 @@ agent, day and kind it is the entry's identity, so recompiling never duplicates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from domain.attribution import Attribution
-from domain.collaboration import COVER, HANDOVER, PEAK_HELP, THANKS
+from domain.collaboration import COVER, HANDOVER, PEAK_HELP, THANKS, subtract, union
 from domain.holds import Hold
 from domain.time import day_bounds, local_day, split_by_day
 
@@ -78,10 +78,12 @@ def compile_day(
     cases: Iterable[LoggedCase],
     rates: PointRates,
     now: datetime,
+    idle: Mapping[int, Sequence[tuple[datetime, datetime]]] | None = None,
 ) -> list[Entry]:
     """The derived entries of one calendar day, in a stable order.
 
     An open hold counts up to `now`; a day in the future of `now` compiles to nothing.
+    A hold's idle stretches (`idle`, by hold id: domain.presence.idle_spans) earn no hours.
     A case is credited to the agent who logged it: the bot only accepts a case from the
     account's holder, so the logger is the holder at that moment.
     """
@@ -90,10 +92,12 @@ def compile_day(
     entries: list[Entry] = []
     for hold in holds:
         end = hold.end if hold.end is not None else now
-        for piece_day, start, stop in split_by_day(max(hold.start, day_start), min(end, horizon), tz):
-            if piece_day != day or stop <= start:
-                continue
-            seconds = (stop - start).total_seconds()
+        seconds = 0.0
+        for lo, hi in subtract([(hold.start, end)], union((idle or {}).get(hold.id or 0, ()))):
+            for piece_day, start, stop in split_by_day(max(lo, day_start), min(hi, horizon), tz):
+                if piece_day == day and stop > start:
+                    seconds += (stop - start).total_seconds()
+        if seconds > 0:
             entries.append(Entry(hold.agent_id, day, HOURS, f"hold:{hold.id}", to_millipoints(rates.per_hour * seconds / 3600), seconds))
     for case in cases:
         if local_day(case.at, tz) == day and case.at < now:
@@ -101,17 +105,37 @@ def compile_day(
     return sorted(entries, key=lambda e: (e.agent_id, e.kind, e.source))
 
 
-def conversation_entries(attribution: Attribution, tz: ZoneInfo, rates: PointRates, days: Iterable[date]) -> list[Entry]:
+def conversation_entries(
+    attribution: Attribution,
+    tz: ZoneInfo,
+    rates: PointRates,
+    days: Iterable[date],
+    idle: Iterable[tuple[str, int, datetime, datetime]] = (),
+) -> list[Entry]:
     """Credited conversations per agent, day, account and status (held or roster), as entries.
 
     One entry per group rather than per conversation keeps the ledger small; which conversation
-    went to whom is recomputed by attribution whenever it is asked for.
+    went to whom is recomputed by attribution whenever it is asked for. A conversation credited
+    to a holder at a moment of their idle hours (`idle`: account, agent_id, start, end) earns
+    them nothing: any reply during a hold is a sign of its holder, so only a conversation nobody
+    answered while they were gone lands there.
     """
     wanted = set(days)
     if attribution.credits.empty:
         return []
     moments = attribution.statuses[[attribution.id_column, "account", "at"]]
     credited = attribution.credits.merge(moments, on=attribution.id_column)
+    for account, agent_id, start, end in idle:
+        gone = (
+            (credited["account"] == account)
+            & (credited["agent_id"] == agent_id)
+            & (credited["status"].astype(str) == "held")
+            & (credited["at"] >= pd.Timestamp(start))
+            & (credited["at"] < pd.Timestamp(end))
+        )
+        credited = credited[~gone]
+    if credited.empty:
+        return []
     credited["day"] = credited["at"].dt.tz_convert(tz).dt.date
     credited["status"] = credited["status"].astype(str)
     grouped = credited.groupby(["agent_id", "day", "account", "status"], sort=True)["share"].sum()

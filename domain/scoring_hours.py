@@ -57,3 +57,36 @@ def scoring_seconds(
                 held -= max(0.0, overlap)
         seconds[int(agent)] += held
     return dict(seconds)
+
+
+ScoringWindow = tuple[time, time] | None
+
+
+def scoring_spans(window: ScoringWindow, start: datetime, end: datetime, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
+    """The stretches of [start, end) inside a platform's scoring hours (checks.scoring_hours: local
+    [from, to), to <= from running past midnight). A platform without a window scores every hour."""
+    if end <= start:
+        return []
+    if window is None:
+        return [(start, end)]
+    open_at, close_at = window
+    spans = []
+    for day in days_between(start.astimezone(tz).date() - timedelta(days=1), end.astimezone(tz).date()):
+        lo = datetime.combine(day, open_at, tzinfo=tz)
+        hi = datetime.combine(day + timedelta(days=1) if close_at <= open_at else day, close_at, tzinfo=tz)
+        lo, hi = max(lo, start), min(hi, end)
+        if lo < hi:
+            spans.append((lo, hi))
+    return sorted(spans)
+
+
+def outside_scoring_spans(window: ScoringWindow, start: datetime, end: datetime, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
+    """The stretches of [start, end) outside the scoring hours: nothing for a platform without a window."""
+    spans, cursor, outside = scoring_spans(window, start, end, tz), start, []
+    for lo, hi in spans:
+        if lo > cursor:
+            outside.append((cursor, lo))
+        cursor = max(cursor, hi)
+    if cursor < end:
+        outside.append((cursor, end))
+    return outside

@@ -300,3 +300,41 @@ class Holds:
         for ended_at, key, note in rows:
             grouped.setdefault(ended_at, ([], note))[0].append(key)
         return [(at, tuple(keys), note) for at, (keys, note) in grouped.items()]
+
+
+# -- evidence of presence (bot/ledger/idle.py, bot/console backdating) ------------------------------
+
+
+def ended_by_holder(holds: Holds, hold_ids: Iterable[int]) -> set[int]:
+    """Of these holds, those whose end their own holder made (a hand-off, a clock-off answer): an
+    end someone else's take-over made, or a supervisor's /assign window, is no sign of its holder."""
+    ids = list(hold_ids)
+    if not ids:
+        return set()
+    rows = holds.session.execute(
+        select(col(HoldRow.id)).where(
+            col(HoldRow.id).in_(ids),
+            col(HoldRow.ended_at).is_not(None),
+            col(HoldRow.taken_over_by).is_(None),
+            col(HoldRow.assigned_by).is_(None),
+        )
+    ).scalars()
+    return set(rows)
+
+
+def assigned(holds: Holds, hold_ids: Iterable[int]) -> set[int]:
+    """Of these holds, the supervisors' /assign windows: vouched for, never idle."""
+    ids = list(hold_ids)
+    if not ids:
+        return set()
+    return set(
+        holds.session.execute(select(col(HoldRow.id)).where(col(HoldRow.id).in_(ids), col(HoldRow.assigned_by).is_not(None))).scalars()
+    )
+
+
+def backdate_take_over(holds: Holds, current: Hold, taker_id: int, at: datetime, update_id: int | None = None) -> Hold:
+    """End the open holder hold `current` at the past instant `at` and open the taker's from there:
+    a take-over that began when the taker really started. HoldMoved when `current` ended meanwhile."""
+    if current.id is None or not holds.end(current.id, at, taken_over_by=taker_id):
+        raise HoldMoved(current.id or 0)
+    return holds.add(Hold(current.account, taker_id, at), update_id=update_id)

@@ -15,7 +15,7 @@ from domain.holds import main_hold, open_holds_by_account
 
 RECENT_SHOWN = 5
 # The audit log's entries that move a hold, as the board lists them.
-HOLD_MOVES = ("take_over", "hand_off", "join", "clock_off", "auto_close", "assign")
+HOLD_MOVES = ("take_over", "take_over_backdated", "hand_back", "hand_off", "join", "clock_off", "auto_close", "assign")
 
 
 @dataclass(frozen=True)
@@ -83,14 +83,15 @@ def recent_changes(uow: UnitOfWork, shown: int = RECENT_SHOWN) -> tuple[Change, 
 def _change(at: datetime, action: str, actor: int | None, subject: str, detail: dict, names: dict[int, str]) -> Change:
     accounts = tuple(a for a in subject.split(",") if a)
     name = names.get(actor, "") if actor is not None else ""
-    if action == "take_over":
+    if action in ("take_over", "take_over_backdated"):
         previous = detail.get("previous")
         return Change(at, "took_from" if previous else "took", name, accounts, previous=previous)
     if action == "auto_close":
         return Change(at, "auto_closed", names.get(detail.get("agent_id", -1), ""), accounts)
     if action == "assign":
         return Change(at, "assigned", str(detail.get("agent", "")), accounts)
-    return Change(at, {"hand_off": "handed_off", "join": "joined", "clock_off": "clocked_off"}[action], name, accounts)
+    moves = {"hand_off": "handed_off", "hand_back": "handed_off", "join": "joined", "clock_off": "clocked_off"}
+    return Change(at, moves[action], name, accounts)
 
 
 def board_view(uow: UnitOfWork) -> BoardView:

@@ -9,6 +9,7 @@ take-over button of a version that carried no seen hold.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from bot.console.service import HAND_OFF, LOG_TYPE, TAKE
 from bot.telegram.buttons import checked
@@ -19,7 +20,19 @@ _CODES = {TAKE: "t", HAND_OFF: "h", LOG_TYPE: "ct"}
 _MOVES = {code: move for move, code in _CODES.items()}
 PATTERN = r"^(t|h|ct):"
 
-__all__ = ["CASE_TYPE", "HAND_OFF", "PATTERN", "TAKE", "Press", "decode", "encode"]
+__all__ = [
+    "BACKDATE_PATTERN",
+    "CASE_TYPE",
+    "HAND_OFF",
+    "PATTERN",
+    "TAKE",
+    "BackdatePress",
+    "Press",
+    "decode",
+    "decode_backdate",
+    "encode",
+    "encode_backdate",
+]
 CASE_TYPE = LOG_TYPE
 
 
@@ -59,3 +72,38 @@ def decode(data: str | None) -> Press | None:
     if action == LOG_TYPE and account and extra in CASE_TYPES:
         return Press(action, account, extra)
     return None
+
+
+# -- the take-over a refused case offers (bot/console/backdate.py) -----------------------------------
+
+BACKDATE_PREFIX = "bk"
+BACKDATE_PATTERN = rf"^{BACKDATE_PREFIX}:"
+_NO_CASE = "-"
+
+
+@dataclass(frozen=True)
+class BackdatePress:
+    """Take `account` over from `at`, if `seen_hold` still holds it; only `agent_id` may; then log `case_type`."""
+
+    agent_id: int
+    account: str
+    seen_hold: int
+    at: datetime
+    case_type: str | None = None
+
+
+def encode_backdate(press: BackdatePress) -> str:
+    """bk:<agent id>:<account>:<seen hold id>:<unix seconds>:<case type, or - for none>"""
+    case = press.case_type or _NO_CASE
+    return checked(f"{BACKDATE_PREFIX}:{press.agent_id}:{press.account}:{press.seen_hold}:{int(press.at.timestamp())}:{case}")
+
+
+def decode_backdate(data: str | None) -> BackdatePress | None:
+    parts = (data or "").split(":")
+    if len(parts) != 6 or parts[0] != BACKDATE_PREFIX or not parts[2]:
+        return None
+    agent, account, hold, stamp, case = parts[1:]
+    if not all(p.isascii() and p.isdigit() for p in (agent, hold, stamp)) or (case != _NO_CASE and case not in CASE_TYPES):
+        return None
+    at = datetime.fromtimestamp(int(stamp), UTC)
+    return BackdatePress(int(agent), account, int(hold), at, None if case == _NO_CASE else case)

@@ -13,15 +13,17 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
+from bot.console import backdate, render, service
 from bot.console import callbacks as cb
-from bot.console import render, service
 from bot.console.board import board_view
 from bot.console.parse import parse_case_args
 from bot.core.baton import UnitOfWork
 from bot.core.errors import Duplicate, Refused
 from bot.telegram.answers import attempt, attempt_press, refuse_press
 from bot.telegram.context import BatonContext
+from bot.telegram.courier import Post
 from bot.telegram.routes import command, press
+from bot.text.layout import plain_text, toast_text
 from bot.text.renderer import Renderer
 
 log = logging.getLogger(__name__)
@@ -88,9 +90,12 @@ async def off_command(update: Update, context: BatonContext) -> None:
 
 
 async def case_command(update: Update, context: BatonContext) -> None:
+    """A case; refused because a colleague holds the account, the refusal offers to take it over."""
     account, case_type, note = parse_case_args(context.args or [], {a.key for a in context.baton.config.accounts})
-    result = await attempt(context, service.log_case, account, case_type, note)
-    if result is not None:
+    result = await attempt(context, backdate.case_or_offer, account, case_type, note)
+    if isinstance(result, backdate.TakeOverOffer):
+        await context.reply(*render.take_over_offer(context.render, result))
+    elif result is not None:
         await context.reply(render.case_logged_text(context.render, result))
 
 
@@ -105,21 +110,56 @@ async def console_press(update: Update, context: BatonContext) -> None:
     # On the group's board a press leaves only its toast to do once committed (the courier redraws
     # the board), so the presser's next press need not wait for it; a private console is edited in order.
     context.in_order_until_committed = not private
-    done = await attempt_press(
-        query,
-        context,
-        service.press,
-        pressed.action,
-        pressed.account,
-        seen_hold=pressed.seen_hold,
-        case_type=pressed.case_type or "other",
-        redraw=private,
-    )
+    done: service.Pressed | backdate.TakeOverOffer | None
+    if pressed.action == cb.CASE_TYPE:
+        done = await attempt_press(query, context, backdate.press_case, pressed.account, pressed.case_type or "other", redraw=private)
+    else:
+        done = await attempt_press(
+            query, context, service.press, pressed.action, pressed.account, seen_hold=pressed.seen_hold, redraw=private
+        )
     if done is None:
+        return
+    if isinstance(done, backdate.TakeOverOffer):
+        await offer_privately(update, context, done)
         return
     await query.answer(render.press_toast(context.render, done.outcome))
     if private and done.view is not None:
         await context.edit(query.message, *render.console(context.render, done.view))
+
+
+async def offer_privately(update: Update, context: BatonContext, offer: backdate.TakeOverOffer) -> None:
+    """A refused case button: the refusal in a toast, the take-over offer in the presser's private
+    chat (in the group, queued, only when the bot cannot write to them privately)."""
+    query, user = update.callback_query, update.effective_user
+    privately = True
+    try:
+        await context.send(user.id, *render.take_over_offer(context.for_user(user), offer))
+    except TelegramError as exc:
+        log.info("no private take-over offer for %s (%s); offered in the group", user.id, exc)
+        await context.post(context.baton.config.team.chat_id, Post(*render.take_over_offer(context.team, offer)))
+        privately = False
+    await query.answer(toast_text(render.offer_toast(context.render, offer, privately=privately)), show_alert=True)
+
+
+async def backdate_press(update: Update, context: BatonContext) -> None:
+    """The offer accepted: the take-over from the moment on the button; the colleague is told."""
+    query = update.callback_query
+    pressed = cb.decode_backdate(query.data)
+    if pressed is None or context.baton.config.account(pressed.account) is None:
+        await refuse_press(query, context, Refused("stale_button"))
+        return
+    done = await attempt_press(
+        query, context, backdate.take_over_from, pressed.agent_id, pressed.account, pressed.seen_hold, pressed.at, pressed.case_type
+    )
+    if done is None:
+        return
+    today = context.baton.today()
+    await query.answer(toast_text(plain_text(render.backdated_text(context.render, done, today))))
+    if query.message is not None:
+        await context.edit(query.message, render.backdated_text(context.render, done, today))
+    told = await context.for_agent(done.previous_tg_id)
+    # Queued, never awaited: the courier sends it at its pace, and it survives a restart.
+    await context.post(done.previous_tg_id, Post(render.backdated_notice(told, done, today)), shared=False)
 
 
 def draw_board(uow: UnitOfWork, team: Renderer) -> tuple[int, tuple[str, InlineKeyboardMarkup]]:
@@ -135,6 +175,7 @@ ROUTES = (
     command("off", off_command, menu=True),
     command("case", case_command, menu=True),
     press(console_press, cb.PATTERN),
+    press(backdate_press, cb.BACKDATE_PATTERN),
 )
 # Last in the menu, after every feature's commands.
 HELP_ROUTES = (command("help", help_command, menu=True),)

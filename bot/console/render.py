@@ -7,11 +7,13 @@ ever turns the shared console into their own menu.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.console import callbacks as cb
+from bot.console.backdate import Backdated, TakeOverOffer
 from bot.console.board import BoardView, Change, ConsoleLine
 from bot.console.service import CaseLogged, HandedOff, TookOver
 from bot.text.i18n import CASE_TYPES
@@ -125,3 +127,39 @@ def press_toast(render: Renderer, outcome: TookOver | HandedOff | CaseLogged) ->
         labels = render.listed(render.label(a) for a in outcome.accounts)
         return render.t("toast.handed_off", label=labels) + " " + plain_text(render.t("collab.ask_note"))
     return render.t("toast.case_logged", case_type=render.case_type(outcome.case_type))
+
+
+# -- the take-over a refused case offers --------------------------------------------------------------
+
+
+def take_over_offer(render: Renderer, offer: TakeOverOffer) -> tuple[str, InlineKeyboardMarkup]:
+    """The refusal, and the one tap that takes the account over from the moment shown."""
+    label, today = escape(render.label(offer.account)), offer.now.astimezone(render.tz).date()
+    at = short_datetime(offer.at, render.tz, today)
+    text = render.t("backdate.offer", name=escape(offer.holder), label=label, at=at)
+    if offer.case_type is None:
+        text += "\n" + render.t("backdate.retype")
+    press = cb.BackdatePress(offer.agent_id, offer.account, offer.seen_hold, offer.at, offer.case_type)
+    button = InlineKeyboardButton(
+        render.t("button.take_over_from", label=render.label(offer.account), at=at), callback_data=cb.encode_backdate(press)
+    )
+    return text, InlineKeyboardMarkup([[button]])
+
+
+def offer_toast(render: Renderer, offer: TakeOverOffer, *, privately: bool) -> str:
+    """A case button refused on the group's console: the offer itself goes privately, or else into the group."""
+    return render.t("backdate.toast" if privately else "backdate.toast_group", name=offer.holder, label=render.label(offer.account))
+
+
+def backdated_text(render: Renderer, done: Backdated, today: date) -> str:
+    at = short_datetime(done.at, render.tz, today)
+    text = render.t("backdate.done", label=escape(render.label(done.account)), at=at, previous=escape(done.previous))
+    if done.case_type is not None:
+        text += " " + render.t("backdate.done_case", case_type=render.case_type(done.case_type))
+    return text
+
+
+def backdated_notice(render: Renderer, done: Backdated, today: date) -> str:
+    """To the colleague whose hold now ends earlier."""
+    at = short_datetime(done.at, render.tz, today)
+    return render.t("backdate.told", name=escape(done.agent), label=escape(render.label(done.account)), at=at)

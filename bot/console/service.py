@@ -71,7 +71,7 @@ def take_over_account(uow: UnitOfWork, account: str, seen_hold: int | None = Non
         if broken_constraint(exc) not in OPEN_HOLD_INDEXES:
             raise
     # Another take-over committed between this one's read and its write; this one's writes are undone.
-    raise _lost_race(uow, account)
+    raise lost_race(uow, account)
 
 
 def _take_over(uow: UnitOfWork, account: str, seen_hold: int | None) -> TookOver:
@@ -93,7 +93,7 @@ def _take_over(uow: UnitOfWork, account: str, seen_hold: int | None) -> TookOver
     return TookOver(me.name, account, previous)
 
 
-def _lost_race(uow: UnitOfWork, account: str) -> Refused:
+def lost_race(uow: UnitOfWork, account: str) -> Refused:
     """The refusal for a take-over that lost a race, from a fresh read of who holds the account now."""
     current = main_hold(uow.holds.open(), account)
     holder = uow.agents.get(current.agent_id) if current else None

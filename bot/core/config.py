@@ -41,6 +41,7 @@ from bot.core.settings import (
     ConfigError,
     FairnessSettings,
     PayoutSettings,
+    PresenceSettings,
     RosterSettings,
     ScheduleSettings,
     TeamSettings,
@@ -113,6 +114,7 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
         checks=_checks(table(raw, "checks")),
         fairness=_fairness(table(raw, "fairness")),
         imports=import_settings(table(raw, "imports")),
+        presence=_presence(table(raw, "presence")),
     )
 
 
@@ -261,6 +263,14 @@ def _checks(section: dict[str, Any]) -> ChecksSettings:
     if checks.day_end == checks.morning:
         raise ConfigError("checks.morning", "must differ from day_end: a typed time before the morning is read as after the day's end")
     return checks
+
+
+def _presence(section: dict[str, Any]) -> PresenceSettings:
+    defaults = PresenceSettings()
+    unknown = set(section) - set(vars(defaults))
+    if unknown:
+        raise ConfigError(f"presence.{sorted(unknown)[0]}", f"unknown key; one of {', '.join(sorted(vars(defaults)))}")
+    return PresenceSettings(**{name: positive_int(section, f"presence.{name}", default) for name, default in vars(defaults).items()})
 
 
 def _roster_shifts(value: Any) -> Any:

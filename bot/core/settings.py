@@ -157,6 +157,18 @@ class PayoutSettings:
 
 
 @dataclass(frozen=True)
+class PresenceSettings:
+    """[presence]: evidence of who was at the keyboard (domain/presence.py, bot/presence/)."""
+
+    every_minutes: int = 5  # how often the hand-back check runs
+    max_backdate_minutes: int = 120  # how far back a take-over offered after a refused /case may reach
+    hand_back_after_minutes: int = 30  # a cover held this long beside one's own account, its rostered agent back: nudge
+    present_within_minutes: int = 15  # a press or command this recent shows its sender is at the keyboard
+    idle_grace_minutes: int = 30  # held past one's rostered end by more than this, with no activity since: idle hours
+    unanswered_stretch_minutes: int = 60  # a customer waiting this long during a hold with no reply at all: flagged
+
+
+@dataclass(frozen=True)
 class ImportSettings:
     """[imports]: how much an uploaded or `baton import`ed file may hold (storage/importers/limits.py)."""
 
@@ -193,6 +205,7 @@ class Config:
     checks: ChecksSettings = field(default_factory=ChecksSettings)
     fairness: FairnessSettings = field(default_factory=FairnessSettings)
     imports: ImportSettings = field(default_factory=ImportSettings)
+    presence: PresenceSettings = field(default_factory=PresenceSettings)
 
     def is_supervisor(self, tg_user_id: int) -> bool:
         return tg_user_id in self.team.supervisors

@@ -132,9 +132,34 @@ def attention_lines(render: Renderer, attention: Attention | None, day: date) ->
                 f"attention.unshared.{unshared.reason}", label=label(unshared.account), day=f"{unshared.day:%m-%d}", count=unshared.count
             )
         )
+    for idle in attention.idle:
+        span = f"{_at(render, idle.start, day)}–{_at(render, idle.end, day)}"
+        lines.append(
+            render.t(
+                "attention.idle",
+                label=label(idle.account),
+                name=escape(idle.name),
+                hours=f"{idle.seconds / 3600:.1f}",
+                span=span,
+                last=_at(render, idle.last_activity, day),
+            )
+        )
+    for item in attention.unanswered:
+        stretch = item.stretch
+        span = f"{_at(render, stretch.start, day)}–{_at(render, stretch.end, day)}"
+        lines.append(
+            render.t(
+                "attention.unanswered", label=label(stretch.account), name=escape(item.name), minutes=round(stretch.minutes), span=span
+            )
+        )
     if attention.empty:
         lines.append(render.t("attention.none"))
     return lines
+
+
+def _at(render: Renderer, instant: datetime, day: date) -> str:
+    local = instant.astimezone(render.tz)
+    return local.strftime("%H:%M") if local.date() == day else local.strftime("%m-%d %H:%M")
 
 
 def _span(render: Renderer, hold: HoldLine, day: date) -> str:

@@ -4,8 +4,9 @@ credited, and what a supervisor should look at ("needs attention").
 Needs attention: overlapping holds, holds longer than `[checks] max_hold_hours`, holds the
 reminders closed automatically that day, conversations nobody could be credited with, recent
 days an importing account has no conversations for (its export was probably not imported), a
-day the platform counted more than Baton holds (an export is missing rows), and a platform count
-nobody could be apportioned (nobody held the account in its scoring hours).
+day the platform counted more than Baton holds (an export is missing rows), a platform count
+nobody could be apportioned (nobody held the account in its scoring hours), idle hours (held
+with nobody there, unpaid) and unanswered stretches during a hold (domain.presence).
 
 Where the platform's per-agent report gave a count for the day, the digest compares it with the
 conversations, or, on a day without any, says to whom it was apportioned by hold time.
@@ -31,9 +32,11 @@ from bot.ledger.service import (
     attribute,
     compile_days,
     conversation_counts,
+    idle_hours,
     platform_days,
     ranked,
 )
+from bot.presence.service import StretchLine, unanswered
 from domain.checks import missing_import_days, over_long_holds, overlapping_holds
 from domain.coverage import Coverage, coverage
 from domain.holds import Hold
@@ -66,6 +69,18 @@ class HoldLine:
 
 
 @dataclass(frozen=True)
+class IdleLine:
+    """Hours held after the holder's last sign of activity while off roster: unpaid, for a supervisor to see."""
+
+    account: str
+    name: str
+    start: datetime
+    end: datetime
+    seconds: float
+    last_activity: datetime
+
+
+@dataclass(frozen=True)
 class Attention:
     overlaps: list[tuple[HoldLine, HoldLine]] = field(default_factory=list)
     long_holds: list[HoldLine] = field(default_factory=list)
@@ -74,6 +89,8 @@ class Attention:
     missing_imports: dict[str, list[date]] = field(default_factory=dict)
     shortfalls: list[DayReconciliation] = field(default_factory=list)  # the platform counted more than Baton holds
     unshared: list[Unshared] = field(default_factory=list)  # a platform count nobody held the account for
+    idle: list[IdleLine] = field(default_factory=list)  # held with nobody there (domain.presence): unpaid
+    unanswered: list[StretchLine] = field(default_factory=list)  # customers waiting, no reply, during a hold
 
     @property
     def empty(self) -> bool:
@@ -85,6 +102,8 @@ class Attention:
             or self.missing_imports
             or self.shortfalls
             or self.unshared
+            or self.idle
+            or self.unanswered
         )
 
 
@@ -141,6 +160,11 @@ def needs_attention(uow: UnitOfWork, day: date, platform: PlatformDays | None = 
         missing_imports=missing_import_days(earlier, first_import, imported),
         shortfalls=list(platform.shortfalls),
         unshared=list(platform.unshared),
+        idle=[
+            IdleLine(i.hold.account, names[i.hold.agent_id], i.spans[0][0], i.spans[-1][1], i.seconds, i.last_activity)
+            for i in idle_hours(uow, day, day)
+        ],
+        unanswered=unanswered(uow, day),
     )
 
 

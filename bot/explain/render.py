@@ -64,6 +64,7 @@ def explanation_text(render: Renderer, e: Explanation) -> str:
         )
     lines.append(render.t("explain.collaboration", points=signed(e.collaboration)) + capped)
     lines += _entry_lines(render, e.collaboration_entries, adjustment=False)
+    lines += _idle_lines(render, e)
     lines.append(render.t("explain.adjustments", points=signed(e.adjustments)))
     lines += _entry_lines(render, e.adjustment_entries, adjustment=True)
     lines.append(
@@ -114,6 +115,27 @@ def _apportioned_lines(render: Renderer, e: Explanation) -> list[str]:
         )
     if len(e.apportioned_entries) > MAX_ENTRIES_SHOWN:
         lines.append(render.t("explain.more_entries", count=len(e.apportioned_entries) - MAX_ENTRIES_SHOWN))
+    return lines
+
+
+def _idle_lines(render: Renderer, e: Explanation) -> list[str]:
+    """Hours held after the agent had gone (domain.presence): how many, and which days; none were paid."""
+    if not e.idle_entries:
+        return []
+    lines = [render.t("explain.idle", hours=f"{e.idle_hours:.1f}")]
+    for entry in e.idle_entries[:MAX_ENTRIES_SHOWN]:
+        last = entry.last_activity.astimezone(render.tz)
+        lines.append(
+            render.t(
+                "explain.idle_entry",
+                day=f"{entry.day:%m-%d}",
+                label=escape(render.label(entry.account)),
+                hours=f"{entry.hours:.1f}",
+                last=last.strftime("%m-%d %H:%M"),
+            )
+        )
+    if len(e.idle_entries) > MAX_ENTRIES_SHOWN:
+        lines.append(render.t("explain.more_entries", count=len(e.idle_entries) - MAX_ENTRIES_SHOWN))
     return lines
 
 

@@ -8,17 +8,18 @@ Both come out as a Snapshot row, so one explanation serves both.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
+from bot.ledger.service import idle_hours
 from bot.month.service import COLLABORATION_KINDS, month_figures, month_span, rules_versions
 from bot.rules.service import in_display_order
 from domain.ledger import APPORTIONED, MILLI
 from domain.rules import FactorRule, Rules
 from domain.scoring import POINT_DECIMALS, gaps_to_next_rank
 from domain.snapshot import Snapshot, SnapshotRow
-from domain.time import month_of
+from domain.time import month_of, split_by_day
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,16 @@ class ApportionedView:
 
 
 @dataclass(frozen=True)
+class IdleView:
+    """Held after this agent's last sign of activity while off roster: paid nothing (domain.presence)."""
+
+    day: date
+    account: str
+    hours: float
+    last_activity: datetime
+
+
+@dataclass(frozen=True)
 class Explanation:
     month: str
     closed: bool
@@ -76,6 +87,11 @@ class Explanation:
     payout_cents: int
     tier: str | None
     apportioned_entries: tuple[ApportionedView, ...] = ()  # inside the conversations factor, named apart
+    idle_entries: tuple[IdleView, ...] = ()  # hours held that were not paid
+
+    @property
+    def idle_hours(self) -> float:
+        return sum(i.hours for i in self.idle_entries)
 
     @property
     def apportioned(self) -> float:
@@ -151,7 +167,20 @@ def explain_agent(uow: UnitOfWork, agent_id: int, name: str, month: str | None =
         payout_cents=row.payout_cents,
         tier=row.tier,
         apportioned_entries=apportioned,
+        idle_entries=_idle(uow, agent_id, first, min(last, today)),
     )
+
+
+def _idle(uow: UnitOfWork, agent_id: int, first: date, last: date) -> tuple[IdleView, ...]:
+    """The agent's idle hours of the month, per day and account, from where they began."""
+    views: dict[tuple[date, str], IdleView] = {}
+    for item in idle_hours(uow, first, last, agent_id):
+        for lo, hi in item.spans:
+            for day, start, end in split_by_day(lo, hi, uow.tz):
+                key = (day, item.hold.account)
+                hours = (end - start).total_seconds() / 3600 + (views[key].hours if key in views else 0.0)
+                views[key] = IdleView(day, item.hold.account, hours, item.last_activity)
+    return tuple(views[k] for k in sorted(views))
 
 
 def _factor_views(snapshot: Snapshot, row: SnapshotRow, rules: Rules | None) -> list[FactorView]:

@@ -42,12 +42,15 @@ def collaboration_entries(
     policy: CollaborationPolicy,
     roster_windows: pd.DataFrame | None,
     conversations: pd.DataFrame,
+    not_cover: Iterable[tuple[object, int | None, datetime, datetime]] = (),
 ) -> list[Entry]:
     """The cover, handover, thanks and peak-help entries of `days`: one per agent, day and kind.
 
     roster_windows: account, agent_id, start, end, reaching over the days (None: no roster, so
     nobody can cover for anyone). conversations: conversation_id, account, start, covering the
-    days, for the load per account and hour. Monthly caps are the month scoring's business.
+    days, for the load per account and hour. not_cover: (account, agent_id or None, start, end),
+    held time that is never cover (bot/ledger/idle.not_cover: outside scoring hours, idle hours).
+    Monthly caps are the month scoring's business.
     """
     days = sorted(set(days))
     if not days:
@@ -55,7 +58,7 @@ def collaboration_entries(
     start, end = day_bounds(days[0], tz)[0], day_bounds(days[-1], tz)[1]
     holds = tables.holds.with_roles_between(start, end)
     entries = (
-        _cover(holds, roster_windows, policy, now, tz)
+        _cover(holds, roster_windows, policy, now, tz, list(not_cover))
         + _handovers(tables.holds.noted_hand_offs(start, end), policy, tz)
         + _thanks(tables.thanks.history(start, end, tz), policy)
         + _peak_help(holds, conversations, policy, now, tz)
@@ -64,12 +67,19 @@ def collaboration_entries(
     return sorted((e for e in entries if e.day in wanted), key=lambda e: (e.day, e.agent_id, e.kind))
 
 
-def _cover(holds: pd.DataFrame, roster: pd.DataFrame | None, policy: CollaborationPolicy, now: datetime, tz: ZoneInfo) -> list[Entry]:
+def _cover(
+    holds: pd.DataFrame,
+    roster: pd.DataFrame | None,
+    policy: CollaborationPolicy,
+    now: datetime,
+    tz: ZoneInfo,
+    not_cover: list[tuple[object, int | None, datetime, datetime]],
+) -> list[Entry]:
     if roster is None or not len(roster):
         return []
     # A helper sits beside a holder by definition; what helpers do is paid as peak help.
     main = holds.loc[holds["role"] == HOLDER, HOLD_COLUMNS]
-    minutes = cover_minutes(main, roster, now=now, tz=tz, min_minutes=policy.cover_min_minutes)
+    minutes = cover_minutes(main, roster, now=now, tz=tz, min_minutes=policy.cover_min_minutes, excluded=not_cover)
     per_day = minutes.groupby(["agent_id", "day"])["minutes"].sum()
     if policy.cover_daily_cap_minutes is not None:
         per_day = per_day.clip(upper=policy.cover_daily_cap_minutes)

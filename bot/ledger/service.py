@@ -14,9 +14,11 @@ import pandas as pd
 from bot.core.baton import UnitOfWork
 from bot.ledger.apportioned import PlatformDays, Share, Unshared, apportion, platform_days
 from bot.ledger.collaboration import collaboration_entries
+from bot.ledger.idle import IdleHold, idle_holds, not_cover
 from domain.attribution import Attribution, attribute_conversations
 from domain.ledger import apportioned_entries, compile_day, conversation_entries
 from domain.metrics import agent_metrics
+from domain.presence import paid_spans
 from domain.standings import Standing, standings
 from domain.time import day_bounds, days_between, local_day
 from storage.ledger import LedgerChange
@@ -25,6 +27,7 @@ __all__ = [
     "AgentMetrics",
     "Attributed",
     "ConversationCounts",
+    "IdleHold",
     "PlatformDays",
     "RankedAgent",
     "Share",
@@ -34,9 +37,11 @@ __all__ = [
     "compile_today",
     "conversation_counts",
     "due_days",
+    "idle_hours",
     "metrics",
     "metrics_between",
     "open_days",
+    "paid_holds_frame",
     "platform_days",
     "ranked",
     "standings_today",
@@ -111,12 +116,16 @@ def compile_days(uow: UnitOfWork, days: list[date] | None = None) -> LedgerChang
     start, end = day_bounds(days[0], tz)[0], day_bounds(days[-1], tz)[1]
     holds = uow.holds.between(start, end)
     cases = uow.cases.between(start, end)
-    entries = [e for day in days for e in compile_day(day, tz, holds, cases, config.points, uow.now)]
+    # Held time after its holder had gone is paid neither as hours nor as cover (domain.presence).
+    idle = idle_holds(uow, holds, start=start, end=end, now=uow.now, config=config, tz=tz)
+    idle_by_hold = {i.hold.id or 0: i.spans for i in idle}
+    entries = [e for day in days for e in compile_day(day, tz, holds, cases, config.points, uow.now, idle_by_hold)]
     attributed = attribute(uow, start, end)
     # A conversation is credited on the day of its moment: by the first reply, one that started the
     # evening before may be credited today, so those that started a little earlier are read too.
     replied = attribute(uow, start - REPLY_LOOKBACK, end) if config.attribution.moment == "first_reply" else attributed
-    entries += conversation_entries(replied.attribution, tz, config.points, days)
+    gone = [(i.hold.account, i.hold.agent_id, lo, hi) for i in idle for lo, hi in i.spans]
+    entries += conversation_entries(replied.attribution, tz, config.points, days, gone)
     # A day with a platform count but no conversations: the count shared by hold time, labelled apportioned.
     shared = apportion(uow, days[0], days[-1], conversations=attributed.conversations, holds=attributed.holds)
     entries += apportioned_entries(shared.shares, config.points, days)
@@ -128,8 +137,43 @@ def compile_days(uow: UnitOfWork, days: list[date] | None = None) -> LedgerChang
         policy=config.collaboration,
         roster_windows=uow.roster.roster_frame(start, end, tz),
         conversations=attributed.conversations,
+        not_cover=not_cover(idle, start=start, end=end, config=config, tz=tz),
     )
     return uow.ledger.replace_derived(days, entries, uow.now)
+
+
+def paid_holds_frame(uow: UnitOfWork, start: datetime, end: datetime) -> pd.DataFrame:
+    """The holds overlapping [start, end) as a frame (account, agent_id, start, end), their idle
+    hours cut out: what the month's hours_held factor counts."""
+    frame = uow.holds.frame_between(start, end)
+    idle = idle_holds(uow, uow.holds.between(start, end), start=start, end=end, now=uow.now, config=uow.config, tz=uow.tz)
+    if not idle:
+        return frame
+    rows = []
+    for hold in uow.holds.between(start, end):
+        spans = next((i.spans for i in idle if i.hold.id == hold.id), ())
+        for lo, hi in paid_spans(hold, spans, uow.now) if spans else [(hold.start, hold.end)]:
+            rows.append((hold.account, hold.agent_id, lo, hi))
+    paid = pd.DataFrame(rows, columns=["account", "agent_id", "start", "end"])
+    return paid.assign(
+        agent_id=paid["agent_id"].astype("int64"),
+        start=pd.to_datetime(paid["start"], utc=True).astype(frame["start"].dtype),
+        end=pd.to_datetime(paid["end"], utc=True).astype(frame["end"].dtype),
+    )
+
+
+def idle_hours(uow: UnitOfWork, first: date, last: date, agent_id: int | None = None) -> list[IdleHold]:
+    """The holds of the days first to last with idle hours (held past the holder's last sign of
+    activity while not expected at the keyboard), of one agent or everyone: unpaid, and flagged."""
+    start, end = day_bounds(first, uow.tz)[0], day_bounds(last, uow.tz)[1]
+    holds = [h for h in uow.holds.between(start, end) if agent_id is None or h.agent_id == agent_id]
+    found = idle_holds(uow, holds, start=start, end=end, now=uow.now, config=uow.config, tz=uow.tz)
+    clipped = []
+    for item in found:
+        spans = tuple((max(lo, start), min(hi, end)) for lo, hi in item.spans if min(hi, end) > max(lo, start))
+        if spans:
+            clipped.append(IdleHold(item.hold, spans, item.last_activity))
+    return clipped
 
 
 def due_days(uow: UnitOfWork) -> list[date]:

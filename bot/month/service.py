@@ -18,7 +18,7 @@ import pandas as pd
 
 from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
-from bot.ledger.service import attribute, compile_days
+from bot.ledger.service import attribute, compile_days, paid_holds_frame
 from domain.ledger import ADJUSTMENT, APPORTIONED, CASE, CONVERSATION, DERIVED_KINDS, HOURS, MILLI, Entry
 from domain.metrics import agent_metrics
 from domain.payouts import PayoutPolicy, PayoutResult, compute_payouts
@@ -114,7 +114,7 @@ def score_month(uow: UnitOfWork, month: str, pool_cents: int, policy: PayoutPoli
     start, end = day_bounds(first, uow.tz)[0], day_bounds(last, uow.tz)[1]
     horizon = min(end, uow.now)
     entries = uow.ledger.between(first, last)
-    holds = uow.holds.frame_between(start, horizon)
+    holds = paid_holds_frame(uow, start, horizon)  # idle hours are not hours held (domain.presence)
     factors, hours_held = _factors(uow, entries, holds, start, end, horizon)
     collaboration = _sum_points(entries, COLLABORATION_KINDS)
     if uow.config.collaboration.monthly_cap is not None:

@@ -116,8 +116,9 @@ async def test_cases_are_logged_through_buttons_and_through_the_case_command(liv
     assert typed.texts() == ["📝 王芳 在 京东旗舰店 记录了 1 个投诉案例"]
 
     refused = await live.press(team["li"], live.console(), case("jd", "consult"))
-    assert refused.toasts() == ["只有当前接管人 王芳 可以这样做"]
-    assert console_lines(live.console())[0] == "• 京东旗舰店：王芳 自 09:00 起", "the console stays everyone's"
+    assert refused.toasts() == ["京东旗舰店 由 王芳 接管中：未记录。群里有给你的一键接管。"], "and the refusal offers a take-over"
+    board = live.message(console["message_id"])  # the offer, below it in the group, carries a button too
+    assert console_lines(board)[0] == "• 京东旗舰店：王芳 自 09:00 起", "the console stays everyone's"
     not_holding = await live.say(team["li"], "/case 咨询")
     assert not_holding.texts() == ["你目前没有接管任何账号。先点“接管”或发送 /on <账号>"]
 

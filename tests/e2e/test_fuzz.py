@@ -288,8 +288,14 @@ async def test_someone_elses_hand_off_and_case_buttons_are_refused(live, team, e
         reaction = await live.press_as_seen(li, console, cb.encode(press))
         (toast,) = reaction.toasts()
         assert "王芳" in toast or "没有接管" in toast, toast
-    assert errors() == [] and snapshot(live.baton.engine) == before
-    assert live.sandbox.messages(live.group["id"])[-1]["message_id"] == console["message_id"], "nothing announced"
+    after = snapshot(live.baton.engine)
+    # A refused case shows its presser at the keyboard: the refusal is recorded, and offers a take-over
+    # (in the group, as the bot cannot write to them privately). Nothing else changed.
+    refusals = [row for row in after["audit_log"] if "case_refused" in row]
+    after["audit_log"] = [row for row in after["audit_log"] if "case_refused" not in row]
+    assert errors() == [] and after == before and len(refusals) == 1
+    offer = live.sandbox.messages(live.group["id"])[-1]
+    assert offer["message_id"] != console["message_id"] and "王芳" in offer["text"], "only the offer is announced"
 
 
 async def test_text_no_database_can_store_is_refused_before_any_handler(live, team, errors):

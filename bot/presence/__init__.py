@@ -1,0 +1,1 @@
+"""Evidence of presence: the hand-back nudge, and the unanswered stretches flagged to supervisors."""
