@@ -35,7 +35,7 @@ from bot.core.config import Config
 from bot.ledger.service import attribute
 from bot.month.service import score_month
 from bot.reminders.jobs import run_checks
-from bot.sandbox.live import LiveBot, Reaction, shown
+from bot.sandbox.live import LiveBot, Reaction
 from domain.clock import ManualClock
 from storage.db import reading
 from storage.models import ConversationRow, OutboxRow
@@ -75,7 +75,7 @@ class Stage:
         self.users = {tg: live.user(tg, NAMES[tg]) for tg in AGENTS}
         self.chats = {tg: live.sandbox.private_chat(user) for tg, user in self.users.items()}
         self.supervisor = live.user(SUPERVISOR_ID, "主管")
-        self._read = dict.fromkeys(AGENTS, 0)
+        self._shown: dict[tuple[int, int], tuple[str, tuple[tuple[str, str], ...]]] = {}
         self._tg: dict[int, int] = {}
 
     def tg_of(self, agent_id: int) -> int:
@@ -95,14 +95,25 @@ class Stage:
         raise LookupError("no console in the group")
 
     def new_private(self, now: datetime) -> list[Seen]:
-        """The notices that reached the simulated people since last asked."""
+        """What reached the simulated people in their private chats since last asked: a new message,
+        or one edited to show other buttons (a question that asks a follow-up in place)."""
         seen = []
         for tg in AGENTS:
-            messages = self.live.sandbox.messages(tg)
-            for message in messages[self._read[tg] :]:
-                seen.append(self._notice(tg, message, now))
-            self._read[tg] = len(messages)
+            for message in self.live.sandbox.messages(tg):
+                shown_as = (message.get("text", ""), _buttons(message))
+                if self._shown.get((tg, message["message_id"])) != shown_as:
+                    if (tg, message["message_id"]) not in self._shown or shown_as[1]:
+                        seen.append(self._notice(tg, message, now))
+                    self._shown[(tg, message["message_id"])] = shown_as
         return seen
+
+    def group_count(self) -> int:
+        return len(self.live.sandbox.messages(self.live.group["id"]))
+
+    def group_replies(self, since: int, act: Act, now: datetime) -> list[Seen]:
+        """The group's new messages since the `since`-th, the bot's answer to `act`'s person (acts run one at a time)."""
+        new = self.live.sandbox.messages(self.live.group["id"])[since:]
+        return [Seen(act.agent, m["chat"]["id"], now, m.get("text", ""), m, _buttons(m), account=act.account) for m in new]
 
     def _notice(self, tg: int, message: dict, now: datetime) -> Seen:
         buttons = tuple(
@@ -174,11 +185,11 @@ async def play(
                 act: Act = payload  # type: ignore[assignment]
                 key = f"{act.do}:{act.via}"
                 done[key] = done.get(key, 0) + 1
+                before = stage.group_count()
                 reaction = await _perform(stage, act)
                 if reaction is not None and _refused(reaction):
                     refused += 1
-                if reaction is not None and act.do in (CASE, SAY):
-                    replies = [Seen(act.agent, c.params["chat_id"], clock.now(), shown(c), account=act.account) for c in reaction.sent()]
+                replies = stage.group_replies(before, act, clock.now())
             if people:
                 for seen in stage.new_private(clock.now()) + replies:
                     for answer in react(seen, stage, rng, tally):
@@ -208,6 +219,11 @@ async def _perform(stage: Stage, act: Act) -> Reaction | None:
     if act.do == PRESS and act.message is not None and act.data:
         return await live.press_as_seen(user, act.message, act.data)
     return None
+
+
+def _buttons(message: dict) -> tuple[tuple[str, str], ...]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return tuple((b["text"], b.get("callback_data", "")) for row in rows for b in row)
 
 
 def _held_by_other(stage: Stage, act: Act) -> bool:

@@ -125,10 +125,10 @@ def answer_clock_off(seen: Seen, situation: Situation, rng: random.Random) -> li
     if choice == "never" or left is None:
         return []
     at = _read_at(seen.at, rng) + (timedelta(hours=rng.uniform(3, 10)) if choice == "late" else timedelta(0))
-    button = next(((label, data) for label, data in seen.buttons if data.startswith(f"{rcb.PREFIX}:{rcb.LEFT_AT}:")), None)
-    pressed = rcb.decode(button[1]) if button else None
-    if pressed is not None and pressed.at is not None and abs(pressed.at - left) <= timedelta(minutes=BUTTON_EXACT_MINUTES):
-        return [Act(at, seen.agent, PRESS, message=seen.message, data=button[1], via="clock_off")]
+    offered = [(rcb.decode(data), data) for _, data in seen.buttons if data.startswith(f"{rcb.PREFIX}:{rcb.LEFT_AT}:")]
+    near = [(abs(p.at - left), data) for p, data in offered if p is not None and p.at is not None]
+    if near and min(near)[0] <= timedelta(minutes=BUTTON_EXACT_MINUTES):
+        return [Act(at, seen.agent, PRESS, message=seen.message, data=min(near)[1], via="clock_off")]
     wall = left.astimezone(ZONE)
     return [Act(at, seen.agent, SAY, text=f"/left {wall:%H:%M} {seen.account}", chat_id=seen.chat_id, via="clock_off")]
 
