@@ -80,7 +80,7 @@ async def simulate(days: int, seed: int, moment: str | None, log=print) -> dict:
             cfg = config(url, moment)
             runs[name] = await play(world, conversations, acts, cfg, seed=seed, checks=checks, people=checks)
             log(f"  {name}: played in {runs[name].seconds:.0f} s, {sum(runs[name].acts.values())} acts, {runs[name].refused} refused")
-    result = figures(conversations, runs["perfect"], runs["errors"], runs["roster_only"], erring.errors, POOL_YUAN * 100)
+    result = figures(conversations, runs["perfect"], runs["errors"], runs["roster_only"], erring.errors, POOL_YUAN * 100, world)
     result.update(
         days=days,
         seed=seed,
@@ -112,9 +112,13 @@ def report(result: dict) -> None:
         f"the roster alone {pct(result['pool_moved_roster_only'])}"
     )
     print(f"hours held {result['hours_held']} with errors, {result['hours_held_perfect_presses']} with perfect presses")
-    print("accuracy lost by error kind (events):")
+    away = result["hours_held_away_by_kind"]
+    print(
+        f"hours held by someone away from the keyboard: {sum(away.values()):.1f} with errors, {result['hours_held_away_perfect_presses']} with perfect presses"
+    )
+    print("by error kind: accuracy lost, hours held away (events):")
     for kind, lost in result["accuracy_lost_by_kind"].items():
-        print(f"  {kind:22s} {100 * lost:5.2f} pp  ({result['error_events'].get(kind, '-')})")
+        print(f"  {kind:22s} {100 * lost:5.2f} pp  {away[kind]:6.1f} h  ({result['error_events'].get(kind, '-')})")
     print(f"prompts seen: {result['prompts_seen']}")
 
 

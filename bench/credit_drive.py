@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import pandas as pd
 from sqlalchemy import select
 
 from bench.credit_exports import export_file, nightly
@@ -53,6 +54,7 @@ class Played:
     statuses: dict[str, str]  # external id → held / roster / unattributed
     payouts: dict[int, int]  # agent → cents
     hours: dict[int, float]  # agent → hours held
+    holds: list[tuple[str, int, datetime, datetime]]  # (account, agent, start, end), open ones ended at the read
     tally: Tally
     acts: dict[str, int] = field(default_factory=dict)  # what the people did, by kind and origin
     refused: int = 0  # acts the bot refused or answered with a refusal
@@ -246,9 +248,13 @@ def _read_back(live: LiveBot, stage: Stage, first: date, last: date) -> Played:
         shares = credits.setdefault(external[int(row.conversation_id)], {})
         tg = stage.tg_of(int(row.agent_id))
         shares[tg] = shares.get(tg, 0.0) + float(row.share)
+    holds = [
+        (str(h.account), stage.tg_of(int(h.agent_id)), h.start.to_pydatetime(), (end if pd.isna(h.end) else h.end.to_pydatetime()))
+        for h in attributed.holds.itertuples(index=False)
+    ]
     statuses = {external[int(r.conversation_id)]: str(r.status) for r in attributed.attribution.statuses.itertuples(index=False)}
     month = f"{first:%Y-%m}"
     scored = baton.run(score_month, month, baton.config.payout.pool_cents)
     payouts = {stage.tg_of(a): cents for a, cents in scored.payouts.per_agent.items()}
     hours = {stage.tg_of(a): float(h) for a, h in scored.hours_held.items()}
-    return Played(credits, statuses, {tg: payouts.get(tg, 0) for tg in AGENTS}, hours, Tally())
+    return Played(credits, statuses, {tg: payouts.get(tg, 0) for tg in AGENTS}, hours, holds, Tally())

@@ -1,7 +1,9 @@
 """How the simulated people answer what the bot says to them: one table of reactions.
 
-Everything the bot sends a simulated person (a private notice, or the group's answer to their own
-command) becomes a `Seen` and gets a key (`key_of`):
+Everything the bot sends a simulated person becomes a `Seen` (bench/credit_drive.py): a message in
+their private chat, new or edited to show other buttons (a question that asks a follow-up in
+place), and the group's messages in answer to their own command or press (with its buttons, so an
+offer in the group can be pressed). Each gets a key (`key_of`):
 
 - ``notice:<kind>`` for a notice the bot keeps in its outbox (the kind of its row: ``clock_off``,
   ``long_hold``, ``late_start``, ``auto_closed`` …);

@@ -6,6 +6,8 @@
 - pool moved: half the sum over agents of |payout − payout with perfect presses|, over the pool
   (the share of the money that changed hands); the same distance is given for an equal split and
   for the roster alone (Baton fed no presses at all), so the figure has a scale;
+- hours held away: the hours Baton counts as held by someone who was not at that account's keyboard
+  (sampled every five minutes), by the mistake whose span covers them;
 - by error kind: each conversation's loss of accuracy against the perfect run is laid at the door
   of the latest mistake whose span covers its start or its first reply on its account ("none": no
   mistake covers it).
@@ -15,11 +17,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import timedelta
 
 from bench.credit_drive import Played
 from bench.credit_plan import ERROR_RATES, ErrorEvent
 from bench.credit_traffic import Conversation
-from bench.credit_world import AGENTS
+from bench.credit_world import AGENTS, World
 
 
 def answered(conversations: Sequence[Conversation]) -> list[Conversation]:
@@ -63,6 +66,22 @@ def loss_by_kind(perfect: Played, erring: Played, truly: Sequence[Conversation],
     return {kind: lost.get(kind, 0.0) / len(truly) for kind in [*ERROR_RATES, "none"]}
 
 
+def hours_away(played: Played, world: World, mistakes: Sequence[ErrorEvent], step: timedelta = timedelta(minutes=5)) -> dict[str, float]:
+    """Hours held by someone not at the account's keyboard, by the latest mistake covering them ("none": no mistake)."""
+    by_account: dict[str, list[ErrorEvent]] = {}
+    for event in sorted(mistakes, key=lambda e: e.start):
+        by_account.setdefault(event.account, []).append(event)
+    away: Counter[str] = Counter()
+    for account, agent, start, end in played.holds:
+        at = start + step / 2
+        while at < end:
+            if world.at_keyboard(account, at) != agent:
+                covering = [e for e in by_account.get(account, []) if e.start <= at < e.end]
+                away[covering[-1].kind if covering else "none"] += step.total_seconds() / 3600
+            at += step
+    return {kind: round(away.get(kind, 0.0), 1) for kind in [*ERROR_RATES, "none"]}
+
+
 def figures(
     conversations: Sequence[Conversation],
     perfect: Played,
@@ -70,6 +89,7 @@ def figures(
     roster_only: Played,
     mistakes: Sequence[ErrorEvent],
     pool: int,
+    world: World,
 ) -> dict:
     truly = answered(conversations)
     kinds = Counter(e.kind for e in mistakes)
@@ -89,6 +109,8 @@ def figures(
         "pool_moved_roster_only": round(pool_distance(roster_only.payouts, perfect.payouts, pool), 4),
         "hours_held": round(sum(erring.hours.values()), 1),
         "hours_held_perfect_presses": round(sum(perfect.hours.values()), 1),
+        "hours_held_away_by_kind": hours_away(erring, world, mistakes),
+        "hours_held_away_perfect_presses": round(sum(hours_away(perfect, world, []).values()), 1),
         "accuracy_lost_by_kind": {k: round(v, 4) for k, v in loss_by_kind(perfect, erring, truly, mistakes).items()},
         "error_events": {k: kinds.get(k, 0) for k in ERROR_RATES},
         "payouts_yuan": {
