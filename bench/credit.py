@@ -130,6 +130,8 @@ def main() -> None:
     parser.add_argument("--quiet", action="store_true", help="only the JSON line")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
+    # PTB logs, and suppresses, a last getUpdates that times out while polling stops on a busy machine.
+    logging.getLogger("telegram.ext.Updater").setLevel(logging.CRITICAL)
     started = time.perf_counter()
     result = asyncio.run(simulate(args.days, args.seed, args.moment, log=(lambda *_: None) if args.quiet else print))
     result["total_seconds"] = round(time.perf_counter() - started, 1)
