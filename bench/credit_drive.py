@@ -118,9 +118,7 @@ class Stage:
         return [Seen(act.agent, m["chat"]["id"], now, m.get("text", ""), m, _buttons(m), account=act.account) for m in new]
 
     def _notice(self, tg: int, message: dict, now: datetime) -> Seen:
-        buttons = tuple(
-            (b["text"], b.get("callback_data", "")) for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row
-        )
+        buttons = _buttons(message)
         with reading(self.live.baton.engine) as session:
             row = session.execute(select(OutboxRow).where(OutboxRow.chat_id == tg, OutboxRow.message_id == message["message_id"])).scalar()
         kind = key = account = None

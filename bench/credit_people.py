@@ -121,7 +121,7 @@ def react(seen: Seen, situation: Situation, rng: random.Random, tally: Tally) ->
 
 
 def answer_clock_off(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
-    """ "When did you leave?": the true time, by its button when that is near enough, else /left HH:MM."""
+    """The clock-off question: the true time, by its button when one is near enough, else /left HH:MM."""
     choice = _choose(rng, "clock_off")
     left = _left_at(situation.world, seen.agent, seen.account, seen.at) if seen.account else None
     if choice == "never" or left is None:
@@ -136,7 +136,7 @@ def answer_clock_off(seen: Seen, situation: Situation, rng: random.Random) -> li
 
 
 def answer_long_hold(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
-    """ "Still on?": yes from the keyboard; from home, read in the morning, often "Hand off now"."""
+    """The long-hold question: "still on" from the keyboard; from home, read in the morning, often "hand off now"."""
     there = seen.account is not None and situation.world.at_keyboard(seen.account, seen.at) == seen.agent
     choice = _choose(rng, "long_hold_there" if there else "long_hold_gone")
     if choice == "never":
