@@ -74,9 +74,10 @@ class Stage:
 
     def __init__(self, live: LiveBot, world: World) -> None:
         self.live, self.world = live, world
-        self.users = {tg: live.user(tg, NAMES[tg]) for tg in AGENTS}
-        self.chats = {tg: live.sandbox.private_chat(user) for tg, user in self.users.items()}
         self.supervisor = live.user(SUPERVISOR_ID, "主管")
+        # The supervisor is one of the people too: a notice to supervisors gets a reaction like any other.
+        self.users = {tg: live.user(tg, NAMES[tg]) for tg in AGENTS} | {SUPERVISOR_ID: self.supervisor}
+        self.chats = {tg: live.sandbox.private_chat(user) for tg, user in self.users.items()}
         self._shown: dict[tuple[int, int], tuple[str, tuple[tuple[str, str], ...]]] = {}
         self._tg: dict[int, int] = {}
 
@@ -100,7 +101,7 @@ class Stage:
         """What reached the simulated people in their private chats since last asked: a new message,
         or one edited to show other buttons (a question that asks a follow-up in place)."""
         seen = []
-        for tg in AGENTS:
+        for tg in self.chats:
             for message in self.live.sandbox.messages(tg):
                 shown_as = (message.get("text", ""), _buttons(message))
                 if self._shown.get((tg, message["message_id"])) != shown_as:

@@ -26,6 +26,8 @@ To wire a new prompt of the bot:
    (``Act(at, agent, TAKE, account)``); ``_press(seen, prefix)`` finds a button's data;
 3. add ``"<key>": your_function`` to `REACTIONS` and its rates to `ANSWER_RATES`.
 The driver (bench/credit_drive.py) delivers what was returned at its time, through the real bot.
+The supervisor (tests.factories.SUPERVISOR_ID) is one of the people: a notice to supervisors reaches
+the table as well, and a reaction may return the supervisor's acts (a `/fix_hold …` as SAY).
 """
 
 from __future__ import annotations
