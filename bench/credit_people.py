@@ -1,0 +1,220 @@
+"""How the simulated people answer what the bot says to them: one table of reactions.
+
+Everything the bot sends a simulated person becomes a `Seen` (bench/credit_drive.py): a message in
+their private chat, new or edited to show other buttons (a question that asks a follow-up in
+place), and the group's messages in answer to their own command or press (with its buttons, so an
+offer in the group can be pressed). Each gets a key (`key_of`):
+
+- ``notice:<kind>`` for a notice the bot keeps in its outbox (the kind of its row: ``clock_off``,
+  ``long_hold``, ``late_start``, ``auto_closed`` …);
+- ``button:<prefix>`` for any other message whose first button's callback_data starts with a
+  prefix listed in `BUTTON_PREFIXES`;
+- ``text:<msgid>`` for a message that reads as the catalogue entry `msgid` (in the team's language),
+  for the msgids listed in `TEXT_KEYS` (a refusal, an offer).
+
+`REACTIONS` maps a key to a function ``(seen, situation, rng) -> list[Act]``: what the person does
+about it, and when. A key with no entry is read and ignored. The answers are human: at the rates in
+`ANSWER_RATES` they answer with the truth (bench/credit_world.py knows when they really left),
+late, wrongly, or never; they read a message sent at night in the morning.
+
+To wire a new prompt of the bot:
+1. if it is not an outbox notice, add its callback_data prefix to `BUTTON_PREFIXES` or its msgid
+   to `TEXT_KEYS`;
+2. write a function ``(seen, situation, rng) -> list[Act]`` that returns what the person does: a
+   button press (``Act(at, agent, PRESS, message=seen.message, data=...)``), a typed text
+   (``Act(at, agent, SAY, text="/left 23:05", chat_id=seen.chat_id)``), a take-over
+   (``Act(at, agent, TAKE, account)``); ``_press(seen, prefix)`` finds a button's data;
+3. add ``"<key>": your_function`` to `REACTIONS` and its rates to `ANSWER_RATES`.
+The driver (bench/credit_drive.py) delivers what was returned at its time, through the real bot.
+The supervisor (tests.factories.SUPERVISOR_ID) is one of the people: a notice to supervisors reaches
+the table as well, and a reaction may return the supervisor's acts (a `/fix_hold …` as SAY).
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Protocol
+
+from bench.credit_plan import PRESS, SAY, TAKE, Act
+from bench.credit_world import ZONE, World, at_local
+from bot.reminders import callbacks as rcb
+from bot.text.i18n import MESSAGES
+
+# The rates of people's answers, stated in the benchmark's output.
+ANSWER_RATES = {
+    "clock_off": {"true_time": 0.6, "late": 0.2, "never": 0.2},  # "when did you leave?"
+    "long_hold_gone": {"hand_off_now": 0.5, "still_on": 0.1, "never": 0.4},  # "still on?" to someone gone home
+    "long_hold_there": {"still_on": 0.9, "never": 0.1},  # "still on?" to someone at the keyboard
+    "late_start_there": {"take_over": 0.7, "never": 0.3},  # the late-start nudge to someone seated, unpressed
+    "case_refused": {"take_over": 0.2, "never": 0.8},  # "only the holder …" after /case at the keyboard
+}
+BUTTON_PREFIXES: tuple[str, ...] = ()  # callback_data prefixes of buttons on messages that are not outbox notices
+TEXT_KEYS = ("error.holder_only",)  # catalogue msgids people react to when the bot says them
+BUTTON_EXACT_MINUTES = 10  # a clock-off button this close to the truth is pressed; else the time is typed
+MORNING = (time(8, 0), time(9, 30))  # a message sent at night is read in this window
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A message of the bot's that reached simulated person `agent` at `at`."""
+
+    agent: int
+    chat_id: int
+    at: datetime
+    text: str
+    message: dict | None = None
+    buttons: tuple[tuple[str, str], ...] = ()  # (label, callback_data)
+    kind: str | None = None  # its outbox row's kind, for a notice
+    notice_key: str | None = None
+    account: str | None = None  # a notice about a hold: the hold's account; a late start: the shift's
+
+
+class Situation(Protocol):
+    """What a simulated person knows when they react: the truth of their own day, and the console."""
+
+    world: World
+
+    def holding(self, agent: int) -> set[str]: ...
+
+
+Reaction = Callable[[Seen, Situation, random.Random], list[Act]]
+
+
+@dataclass
+class Tally:
+    """What the people saw and did about it: counts by key and by answer."""
+
+    seen: dict[str, int] = field(default_factory=dict)
+    answered: dict[str, int] = field(default_factory=dict)
+
+    def note(self, table: dict[str, int], key: str) -> None:
+        table[key] = table.get(key, 0) + 1
+
+
+def key_of(seen: Seen) -> str | None:
+    if seen.kind is not None:
+        return f"notice:{seen.kind}"
+    if seen.buttons:
+        data = seen.buttons[0][1]
+        for prefix in BUTTON_PREFIXES:
+            if data.startswith(prefix):
+                return f"button:{prefix}"
+    for msgid, pattern in _TEXT_PATTERNS.items():
+        if pattern.search(seen.text):
+            return f"text:{msgid}"
+    return None
+
+
+def react(seen: Seen, situation: Situation, rng: random.Random, tally: Tally) -> list[Act]:
+    key = key_of(seen)
+    if key is None:
+        return []
+    tally.note(tally.seen, key)
+    reaction = REACTIONS.get(key)
+    return reaction(seen, situation, rng) if reaction else []
+
+
+# -- the reactions ------------------------------------------------------------------------------------
+
+
+def answer_clock_off(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
+    """The clock-off question: the true time, by its button when one is near enough, else /left HH:MM."""
+    choice = _choose(rng, "clock_off")
+    left = _left_at(situation.world, seen.agent, seen.account, seen.at) if seen.account else None
+    if choice == "never" or left is None:
+        return []
+    at = _read_at(seen.at, rng) + (timedelta(hours=rng.uniform(3, 10)) if choice == "late" else timedelta(0))
+    offered = [(rcb.decode(data), data) for _, data in seen.buttons if data.startswith(f"{rcb.PREFIX}:{rcb.LEFT_AT}:")]
+    near = [(abs(p.at - left), data) for p, data in offered if p is not None and p.at is not None]
+    if near and min(near)[0] <= timedelta(minutes=BUTTON_EXACT_MINUTES):
+        return [Act(at, seen.agent, PRESS, message=seen.message, data=min(near)[1], via="clock_off")]
+    wall = left.astimezone(ZONE)
+    return [Act(at, seen.agent, SAY, text=f"/left {wall:%H:%M} {seen.account}", chat_id=seen.chat_id, via="clock_off")]
+
+
+def answer_long_hold(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
+    """The long-hold question: "still on" from the keyboard; from home, read in the morning, often "hand off now"."""
+    there = seen.account is not None and situation.world.at_keyboard(seen.account, seen.at) == seen.agent
+    choice = _choose(rng, "long_hold_there" if there else "long_hold_gone")
+    if choice == "never":
+        return []
+    at = seen.at + timedelta(minutes=rng.uniform(1, 10)) if there else _read_at(seen.at, rng)
+    action = rcb.STILL_ON if choice == "still_on" else rcb.HAND_OFF_NOW
+    data = _press(seen, f"{rcb.PREFIX}:{action}:")
+    return [Act(at, seen.agent, PRESS, message=seen.message, data=data, via="long_hold")] if data else []
+
+
+def answer_late_start(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
+    """The late-start nudge: someone seated who forgot to press takes over; anyone else waits to arrive."""
+    if seen.account is None or situation.world.at_keyboard(seen.account, seen.at) != seen.agent:
+        return []
+    if _choose(rng, "late_start_there") == "never":
+        return []
+    return [Act(seen.at + timedelta(minutes=rng.uniform(1, 5)), seen.agent, TAKE, seen.account, via="late_start")]
+
+
+def answer_case_refused(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
+    """Refused a case at the keyboard because a colleague holds the account: now and then, take it."""
+    if seen.account is None or situation.world.at_keyboard(seen.account, seen.at) != seen.agent:
+        return []
+    if _choose(rng, "case_refused") == "never":
+        return []
+    return [Act(seen.at + timedelta(seconds=rng.uniform(10, 90)), seen.agent, TAKE, seen.account, via="case_refused")]
+
+
+REACTIONS: dict[str, Reaction] = {
+    "notice:clock_off": answer_clock_off,
+    "notice:long_hold": answer_long_hold,
+    "notice:late_start": answer_late_start,
+    "text:error.holder_only": answer_case_refused,
+}
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+
+
+def _choose(rng: random.Random, table: str) -> str:
+    rates = ANSWER_RATES[table]
+    return rng.choices(list(rates), list(rates.values()))[0]
+
+
+def _press(seen: Seen, prefix: str) -> str | None:
+    """The callback_data of the message's first button whose data starts with `prefix`."""
+    return next((data for _, data in seen.buttons if data.startswith(prefix)), None)
+
+
+def _read_at(sent: datetime, rng: random.Random) -> datetime:
+    """When a message sent at `sent` is read: soon by day; at night, the next morning."""
+    local = sent.astimezone(ZONE)
+    if time(8, 0) <= local.time() < time(22, 0):
+        return sent + timedelta(minutes=rng.uniform(1, 45))
+    day = local.date() if local.time() < time(8, 0) else local.date() + timedelta(days=1)
+    first, last = (at_local(day, t) for t in MORNING)
+    return first + (last - first) * rng.random()
+
+
+def _left_at(world: World, agent: int, account: str, before: datetime) -> datetime | None:
+    """When `agent` last got up from `account`'s keyboard before `before`: the true answer."""
+    ends = [s.end for s in world.stints[account] if s.agent == agent and s.end <= before]
+    return max(ends) if ends else None
+
+
+def _pattern(msgid: str, lang: str = "zh") -> re.Pattern[str]:
+    """A catalogue text as it is shown (tags dropped, entities read), its {placeholders} matching anything."""
+    shown = html.unescape(re.sub(r"<[^>]+>", "", MESSAGES[msgid][lang]))
+    pieces = re.split(r"\{[^}]*\}", shown)
+    return re.compile(".*?".join(re.escape(p) for p in pieces), re.DOTALL)
+
+
+_TEXT_PATTERNS = {msgid: _pattern(msgid) for msgid in TEXT_KEYS}
+_REFUSALS = [_pattern(msgid) for msgid in MESSAGES if msgid.startswith("error.")]
+
+
+def is_refusal(text: str) -> bool:
+    """Whether the bot's answer (a reply or a toast) reads as one of the catalogue's refusals."""
+    return any(p.fullmatch(text) for p in _REFUSALS)

@@ -1,0 +1,56 @@
+"""Issue 14 item 7: the credit simulation (bench/credit.py), run small. Its figures must be sane:
+perfect presses credit nearly every answered conversation to whoever answered it, and the loss
+that human error causes is accounted for by the kinds of error the simulation made."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from itertools import pairwise
+
+import pytest
+
+from bench.credit import FIRST_DAY, simulate
+from bench.credit_people import REACTIONS, Seen, is_refusal, key_of
+from bench.credit_plan import plan
+from bench.credit_world import ACCOUNTS, AGENTS, build_world
+from bot.text.i18n import t
+
+NOW = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
+
+
+@pytest.mark.e2e
+async def test_two_days_of_credit_are_sane():
+    result = await simulate(2, seed=3, moment="first_reply", log=lambda *_: None)
+
+    assert result["answered"] > 600
+    assert result["accuracy_perfect_presses"] >= 0.99, "perfect presses credit whoever answered"
+    assert result["unattributed_perfect_presses"] <= 0.01
+    assert result["accuracy_roster_only"] < result["accuracy_perfect_presses"]
+    assert sum(result["error_events"].values()) > 0, "the erring world made no mistake, so it measured nothing"
+    lost = result["accuracy_lost_by_kind"]
+    assert sum(lost.values()) == pytest.approx(result["accuracy_perfect_presses"] - result["accuracy"], abs=2e-4)
+    assert abs(lost["none"]) <= 0.01, "the loss is laid at the door of the mistakes made"
+    for figure in ("pool_moved_by_error", "pool_moved_equal_split", "pool_moved_roster_only"):
+        assert 0 <= result[figure] <= 1
+    assert sum(result["payouts_yuan"]["perfect"].values()) == pytest.approx(12_000, abs=6)
+
+
+def test_the_truth_never_seats_one_person_twice_on_one_account_or_leaves_a_press_unplanned():
+    world = build_world(FIRST_DAY, 7, random.Random(5))
+    for account in ACCOUNTS:
+        stints = world.stints[account]
+        assert all(a.end <= b.start for a, b in pairwise(stints)), "one keyboard, one person at a time"
+    assert {s.agent for stints in world.stints.values() for s in stints} <= set(AGENTS)
+    perfect, erring = plan(world, 5, errors=False), plan(world, 5, errors=True)
+    assert not perfect.errors and erring.errors
+    arrivals = sum(1 for c in world.changes if c.kind == "arrive")
+    assert sum(1 for a in perfect.acts if a.do == "take") >= arrivals
+
+
+def test_the_people_react_to_the_bots_questions_by_their_kind_and_to_a_refused_case_by_its_words():
+    assert key_of(Seen(101, 101, NOW, "…", kind="clock_off")) == "notice:clock_off"
+    refused = t("zh", "error.holder_only", name="王芳")
+    assert key_of(Seen(101, -1, NOW, refused)) == "text:error.holder_only" and is_refusal(refused)
+    assert key_of(Seen(101, -1, NOW, "已接管 京东旗舰店")) is None
+    assert {"notice:clock_off", "notice:long_hold", "notice:late_start", "text:error.holder_only"} <= set(REACTIONS)
