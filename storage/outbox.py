@@ -21,6 +21,7 @@ from storage.db import insert_ignoring_conflict
 from storage.models import OutboxRow, stored_id
 
 OWED, SENDING, SENT, UNCONFIRMED = "owed", "sending", "sent", "unconfirmed"
+OBSOLETE = "obsolete"  # the resolution of a notice that stopped being true before it could be sent
 
 
 class Outbox:
@@ -134,6 +135,13 @@ class Outbox:
         )
 
     # -- questions and their answers ------------------------------------------------------------------
+
+    def take_again(self, outbox_id: int, at: datetime, *, still_due: bool) -> bool:
+        """Take an owed notice for another send while it is still true; one that no longer is is dropped."""
+        if not still_due:
+            self.resolve(outbox_id, at, OBSOLETE)
+            return False
+        return self.take(outbox_id)
 
     def resolve(self, outbox_id: int, at: datetime, resolution: str) -> bool:
         """Record the answer; False when it had been answered or resolved already."""

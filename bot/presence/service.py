@@ -27,7 +27,6 @@ from storage.models import OutboxRow
 HAND_BACK = "hand_back"  # the outbox kind of both nudges
 KINDS = (HAND_BACK,)
 HOLDER, ROSTERED = "holder", "rostered"
-OBSOLETE = "obsolete"
 # The audit log's moves that show their actor at the keyboard.
 SIGNS = ("take_over", "take_over_backdated", "hand_off", "hand_back", "join", "clock_off", "case_refused")
 RECENT_SIGNS = 500  # how many of the latest such entries are read
@@ -126,11 +125,7 @@ def owed(uow: UnitOfWork) -> list[OutboxRow]:
 
 
 def take_again(uow: UnitOfWork, notice_id: int, still_due: bool) -> bool:
-    """Take an owed nudge for another send while it is still true; one that no longer is is dropped."""
-    if not still_due:
-        uow.outbox.resolve(notice_id, uow.now, OBSOLETE)
-        return False
-    return uow.outbox.take(notice_id)
+    return uow.outbox.take_again(notice_id, uow.now, still_due=still_due)
 
 
 # -- answers ----------------------------------------------------------------------------------------

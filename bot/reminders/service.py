@@ -35,6 +35,7 @@ from domain.checks import (
 from domain.holds import Hold
 from storage import holds
 from storage.models import OutboxRow
+from storage.outbox import OBSOLETE
 
 LONG_HOLD, CLOCK_OFF, AUTO_CLOSED = "long_hold", "clock_off", holds.AUTO_CLOSED
 UNATTENDED, LATE_START = "unattended", "late_start"
@@ -42,7 +43,6 @@ KINDS = (LONG_HOLD, CLOCK_OFF, AUTO_CLOSED, UNATTENDED, LATE_START)
 # The questions a time of leaving answers: the clock-off question, and the long-hold question once
 # its holder pressed "Hand off now" (or replies to it with a time).
 ASKS_WHEN_LEFT = (CLOCK_OFF, LONG_HOLD)
-OBSOLETE = "obsolete"
 # How long an auto-closed holder keeps being told, when their private chat refuses messages.
 TELL_AUTO_CLOSE_FOR = timedelta(days=1)
 # The roster read around the holds asked about: a shift a hold belongs to began at most this long before it.
@@ -237,11 +237,7 @@ def owed(uow: UnitOfWork) -> list[OutboxRow]:
 
 
 def take_again(uow: UnitOfWork, notice_id: int, still_due: bool) -> bool:
-    """Take an owed reminder for another send while it is still true; one that no longer is is dropped."""
-    if not still_due:
-        uow.outbox.resolve(notice_id, uow.now, OBSOLETE)
-        return False
-    return uow.outbox.take(notice_id)
+    return uow.outbox.take_again(notice_id, uow.now, still_due=still_due)
 
 
 def claim(uow: UnitOfWork, due: Due) -> int | None:
