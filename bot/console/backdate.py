@@ -3,8 +3,9 @@
 Someone types /case or presses a case button while a colleague holds the account: they are at its
 keyboard, and the colleague probably is not. The refusal is recorded (audit `case_refused`: a sign
 of presence the hand-back nudge reads) and answered with a one-tap offer to take the account over
-from a moment shown on the button: the start of the presser's current shift, within the limits of
-domain.presence (never before the colleague's hold began or their last case on it, never more than
+from a moment shown on the button: the start of the presser's current shift on that account (none
+there, as for a colleague covering a break: now), within the limits of domain.presence (never
+before the colleague's hold began or their last case on it, never more than
 `[presence] max_backdate_minutes` ago, never in the future). Accepting ends the colleague's hold at
 that moment and starts the presser's there, in one unit of work, audited as `take_over_backdated`,
 and logs the pressed case.
@@ -78,8 +79,10 @@ def _held_by_colleague(uow: UnitOfWork, refused: Refused, account: str | None) -
 
 def _offer(uow: UnitOfWork, current: Hold, case_type: str | None) -> TakeOverOffer:
     now, me = uow.now, uow.me
-    shifts = _rostered_now(uow)
-    shift_start = shifts.get(current.account, min(shifts.values(), default=None))
+    # Only a shift on this account says when the presser sat down at it. A colleague covering a break
+    # is rostered elsewhere: the start of that other shift, brought within the limits, would reach back
+    # to the holder's last case, hours the holder really worked before the break. They are offered now.
+    shift_start = _rostered_now(uow).get(current.account)
     limit = timedelta(minutes=uow.config.presence.max_backdate_minutes)
     at = offered_moment(now, shift_start, current.start, _last_case(uow, current), limit)
     uow.audit(now, REFUSED_ACTION, actor_agent_id=me.id, subject=current.account, hold=current.id, offered=at.isoformat())

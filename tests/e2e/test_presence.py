@@ -136,6 +136,22 @@ async def test_the_offer_never_reaches_before_the_holders_last_case(live, clock)
     assert cb.decode_backdate(buttons(offer.params)[0][1]).case_type is None
 
 
+async def test_a_colleague_covering_a_break_is_offered_the_take_over_from_now_not_from_the_holders_last_case(live, clock):
+    """Li, rostered on jd, covers Zhang's break on vip without pressing: when his case is refused, he
+    sat down at vip only lately; the hours before belong to Zhang, who really worked them."""
+    li, zhang = await person(live, 102, "李雷"), await person(live, 103, "张伟")
+    clock.set(local(DAY, "09:00"))
+    await live.say(li, "/on jd")
+    await live.say(zhang, "/on vip")
+    clock.set(local(DAY, "10:30"))
+    await live.say(zhang, "/case vip 咨询")
+    clock.set(local(DAY, "11:40"))  # Zhang on his break since 11:30, Li at vip's keyboard
+    (offer,) = (await live.say(li, "/case vip 咨询")).sent()
+    ((label, data),) = buttons(offer.params)
+    assert cb.decode_backdate(data).at == local(DAY, "11:40"), "not from 10:30: Zhang's case, his time on vip"
+    assert label == "从 11:40 起接管 唯品会店"
+
+
 class JobContext:
     """What PTB hands a job callback: the application and its bot."""
 
