@@ -10,8 +10,9 @@
   (sampled every five minutes), by the mistake whose span covers them;
 - by error kind: each conversation's loss of accuracy against the perfect run is laid at the door
   of the latest mistake whose span covers its start or its first reply on its account ("none": no
-  mistake covers it); so is the credit it moved (half the sum over agents of |share − share with
-  perfect presses|, which also counts a conversation moved from one wrong person to another). The
+  mistake covers it); so is the credit it moved (the shares taken from whoever perfect presses
+  credited, to someone else or to nobody; unlike the accuracy, a wrong credit moved to another
+  wrong person counts, and a move that happens to land on the true handler does not cancel one). The
   money is not split by kind: a payout weighs conversations, hours, cases and ratings together, and
   only one run per kind could say what each kind cost; the credit moved is its cheap proxy.
 """
@@ -63,7 +64,7 @@ def moved_by_kind(perfect: Played, erring: Played, truly: Sequence[Conversation]
 
     def moved(c: Conversation) -> float:
         before, after = perfect.credits.get(c.external_id, {}), erring.credits.get(c.external_id, {})
-        return sum(abs(after.get(a, 0.0) - before.get(a, 0.0)) for a in set(before) | set(after)) / 2
+        return sum(max(0.0, share - after.get(a, 0.0)) for a, share in before.items())
 
     return _by_kind(truly, mistakes, moved)
 

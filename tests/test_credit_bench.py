@@ -34,6 +34,8 @@ async def test_two_days_of_credit_are_sane():
     lost = result["accuracy_lost_by_kind"]
     assert sum(lost.values()) == pytest.approx(result["accuracy_perfect_presses"] - result["accuracy"], abs=2e-4)
     assert abs(lost["none"]) <= 0.01, "the loss is laid at the door of the mistakes made"
+    moved = result["credit_moved_by_kind"]
+    assert all(moved[kind] >= lost[kind] - 1e-4 for kind in lost), "credit lost by the true handler was moved"
     for figure in ("pool_moved_by_error", "pool_moved_equal_split", "pool_moved_roster_only"):
         assert 0 <= result[figure] <= 1
     assert sum(result["payouts_yuan"]["perfect"].values()) == pytest.approx(12_000, abs=6)
