@@ -18,8 +18,9 @@ The same world is played three times in this run:
 Prints the accuracy (share of the answered conversations credited to the true handler; a split
 credit counts its share), the unattributed share, the share of the bonus pool that human error
 moves (against the perfect run), beside the same distance for an equal split and for the roster
-alone, and the accuracy lost by error kind. `--moment` sets [attribution] moment (default: the
-product's). The last line is one JSON object with every figure.
+alone, and by error kind the accuracy lost, the conversation credit moved and the hours held away.
+`--moment` sets [attribution] moment (default: the product's). The last line is one JSON object
+with every figure.
 """
 
 from __future__ import annotations
@@ -116,9 +117,12 @@ def report(result: dict) -> None:
     print(
         f"hours held by someone away from the keyboard: {sum(away.values()):.1f} with errors, {result['hours_held_away_perfect_presses']} with perfect presses"
     )
-    print("by error kind: accuracy lost, hours held away (events):")
+    moved = result["credit_moved_by_kind"]
+    print("by error kind: accuracy lost, conversation credit moved, hours held away (events):")
     for kind, lost in result["accuracy_lost_by_kind"].items():
-        print(f"  {kind:22s} {100 * lost:5.2f} pp  {away[kind]:6.1f} h  ({result['error_events'].get(kind, '-')})")
+        print(
+            f"  {kind:22s} {100 * lost:5.2f} pp  {100 * moved[kind]:5.2f} %  {away[kind]:6.1f} h  ({result['error_events'].get(kind, '-')})"
+        )
     print(f"prompts seen: {result['prompts_seen']}")
 
 

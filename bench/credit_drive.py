@@ -5,7 +5,8 @@ API (bot/sandbox/live.py). Everything is put on one timeline and played in order
 set to each moment:
 
 - the people's acts (bench/credit_plan.py): console presses, /on, /off, /case, as the person;
-- the checks job (bot.reminders.jobs.run_checks) at its real ticks, every `checks.every_minutes`;
+- the checks job (bot.reminders.jobs.run_checks) at its real ticks, every `checks.every_minutes`, and
+  the presence job (bot.presence.jobs.run_presence: the hand-back nudges) every `presence.every_minutes`;
 - each night at 23:30 the supervisor uploads both accounts' exports in the group (/import);
 - what the bot then says to a simulated person is handed to bench/credit_people.py, and the acts
   it returns join the timeline.
@@ -35,6 +36,7 @@ from bot.console import callbacks as cb
 from bot.core.config import Config
 from bot.ledger.service import attribute
 from bot.month.service import score_month
+from bot.presence.jobs import run_presence
 from bot.reminders.jobs import run_checks
 from bot.sandbox.live import LiveBot, Reaction
 from domain.clock import ManualClock
@@ -164,10 +166,12 @@ async def play(
         for act in acts:
             add(act.at, "act", act)
         if checks:
-            tick, every = clock.now(), timedelta(minutes=config.checks.every_minutes)
-            while tick < end:
-                add(tick, "tick")
-                tick += every
+            # The jobs the product schedules (bot/app.py JOBS) that talk to people, at their own intervals.
+            for job, minutes in (("tick", config.checks.every_minutes), ("presence", config.presence.every_minutes)):
+                tick, every = clock.now(), timedelta(minutes=minutes)
+                while tick < end:
+                    add(tick, job)
+                    tick += every
         for day in world.days:
             add(at_local(day, EXPORT_AT), "export")
         add(end - timedelta(minutes=5), "export")
@@ -178,6 +182,8 @@ async def play(
             replies: list[Seen] = []
             if what == "tick":
                 await run_checks(_JobContext(live.application))
+            elif what == "presence":
+                await run_presence(_JobContext(live.application))
             elif what == "export":
                 for account in ACCOUNTS:
                     name, data = export_file(account, nightly(conversations, account, at), at)

@@ -42,6 +42,8 @@ from typing import Protocol
 
 from bench.credit_plan import PRESS, SAY, TAKE, Act
 from bench.credit_world import ZONE, World, at_local
+from bot.console import callbacks as ccb
+from bot.presence import callbacks as pcb
 from bot.reminders import callbacks as rcb
 from bot.text.i18n import MESSAGES
 
@@ -50,10 +52,25 @@ ANSWER_RATES = {
     "clock_off": {"true_time": 0.6, "late": 0.2, "never": 0.2},  # "when did you leave?"
     "long_hold_gone": {"hand_off_now": 0.5, "still_on": 0.1, "never": 0.4},  # "still on?" to someone gone home
     "long_hold_there": {"still_on": 0.9, "never": 0.1},  # "still on?" to someone at the keyboard
+    # "Hand off now" turned the message into "when did you leave?": the person is looking at it, having
+    # just pressed, so nearly all answer at once; a few put the phone down before picking a time.
+    "hand_off_now_asks": {"true_time": 0.85, "never": 0.15},
     "late_start_there": {"take_over": 0.7, "never": 0.3},  # the late-start nudge to someone seated, unpressed
-    "case_refused": {"take_over": 0.2, "never": 0.8},  # "only the holder …" after /case at the keyboard
+    "case_refused": {"take_over": 0.2, "never": 0.8},  # "only the holder …" after /case at the keyboard, no offer
+    # The take-over a refused /case offers: one tap on the answer to what they just typed, unlike the
+    # bare refusal above (go to the console, find the button). Some still ignore it: busy with the
+    # customer, or they assume the colleague will sort it out.
+    "backdate_offer": {"accept": 0.75, "never": 0.25},
+    # The hand-back nudge, a private message read between customers. The rostered agent back at the
+    # keyboard has every reason to tap "take back" (it is their credit); the colleague still holding
+    # the cover is busy on their own account and gains nothing by tapping, so answers less often.
+    # Whoever is told the opposite of where they sit (the holder still covering, the rostered agent
+    # not back) leaves it.
+    "hand_back_holder": {"hand_back": 0.6, "never": 0.4},
+    "take_back_rostered": {"take_back": 0.7, "never": 0.3},
 }
-BUTTON_PREFIXES: tuple[str, ...] = ()  # callback_data prefixes of buttons on messages that are not outbox notices
+# callback_data prefixes of buttons on messages that are not outbox notices: the take-over a refused /case offers
+BUTTON_PREFIXES: tuple[str, ...] = (f"{ccb.BACKDATE_PREFIX}:",)
 TEXT_KEYS = ("error.holder_only",)  # catalogue msgids people react to when the bot says them
 BUTTON_EXACT_MINUTES = 10  # a clock-off button this close to the truth is pressed; else the time is typed
 MORNING = (time(8, 0), time(9, 30))  # a message sent at night is read in this window
@@ -129,16 +146,24 @@ def answer_clock_off(seen: Seen, situation: Situation, rng: random.Random) -> li
     if choice == "never" or left is None:
         return []
     at = _read_at(seen.at, rng) + (timedelta(hours=rng.uniform(3, 10)) if choice == "late" else timedelta(0))
+    return _tell_left(seen, left, at, via="clock_off")
+
+
+def _tell_left(seen: Seen, left: datetime, at: datetime, via: str) -> list[Act]:
+    """Say they left at `left`: the question's button showing a time near enough, else /left HH:MM <account>."""
     offered = [(rcb.decode(data), data) for _, data in seen.buttons if data.startswith(f"{rcb.PREFIX}:{rcb.LEFT_AT}:")]
     near = [(abs(p.at - left), data) for p, data in offered if p is not None and p.at is not None]
     if near and min(near)[0] <= timedelta(minutes=BUTTON_EXACT_MINUTES):
-        return [Act(at, seen.agent, PRESS, message=seen.message, data=min(near)[1], via="clock_off")]
+        return [Act(at, seen.agent, PRESS, message=seen.message, data=min(near)[1], via=via)]
     wall = left.astimezone(ZONE)
-    return [Act(at, seen.agent, SAY, text=f"/left {wall:%H:%M} {seen.account}", chat_id=seen.chat_id, via="clock_off")]
+    return [Act(at, seen.agent, SAY, text=f"/left {wall:%H:%M} {seen.account}", chat_id=seen.chat_id, via=via)]
 
 
 def answer_long_hold(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
-    """The long-hold question: "still on" from the keyboard; from home, read in the morning, often "hand off now"."""
+    """The long-hold question: "still on" from the keyboard; from home, read in the morning, often "hand off now"
+    (which turns it into "when did you leave?", answered there and then)."""
+    if _press(seen, f"{rcb.PREFIX}:{rcb.LEFT_AT}:") is not None:
+        return answer_hand_off_now(seen, situation, rng)
     there = seen.account is not None and situation.world.at_keyboard(seen.account, seen.at) == seen.agent
     choice = _choose(rng, "long_hold_there" if there else "long_hold_gone")
     if choice == "never":
@@ -147,6 +172,14 @@ def answer_long_hold(seen: Seen, situation: Situation, rng: random.Random) -> li
     action = rcb.STILL_ON if choice == "still_on" else rcb.HAND_OFF_NOW
     data = _press(seen, f"{rcb.PREFIX}:{action}:")
     return [Act(at, seen.agent, PRESS, message=seen.message, data=data, via="long_hold")] if data else []
+
+
+def answer_hand_off_now(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
+    """ "Hand off now" asked when they left: the true time, a minute or two after the press."""
+    left = _left_at(situation.world, seen.agent, seen.account, seen.at) if seen.account else None
+    if left is None or _choose(rng, "hand_off_now_asks") == "never":
+        return []
+    return _tell_left(seen, left, seen.at + timedelta(minutes=rng.uniform(0.5, 3)), via="hand_off_now")
 
 
 def answer_late_start(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
@@ -167,10 +200,40 @@ def answer_case_refused(seen: Seen, situation: Situation, rng: random.Random) ->
     return [Act(seen.at + timedelta(seconds=rng.uniform(10, 90)), seen.agent, TAKE, seen.account, via="case_refused")]
 
 
+def accept_backdate_offer(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
+    """The take-over a refused /case offers, in answer to it: one tap, seconds later, by its addressee at the keyboard."""
+    data = _press(seen, f"{ccb.BACKDATE_PREFIX}:")
+    offer = ccb.decode_backdate(data)
+    if offer is None or seen.message is None:
+        return []
+    if situation.world.at_keyboard(offer.account, seen.at) != seen.agent or _choose(rng, "backdate_offer") == "never":
+        return []
+    return [Act(seen.at + timedelta(seconds=rng.uniform(5, 60)), seen.agent, PRESS, message=seen.message, data=data, via="backdate_offer")]
+
+
+def answer_hand_back(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
+    """The hand-back nudge: the cover's holder hands back when they no longer sit at it; the rostered
+    agent takes back when they do. Read between customers, within a quarter of an hour."""
+    if seen.account is None:
+        return []
+    seated = situation.world.at_keyboard(seen.account, seen.at)
+    if (data := _press(seen, f"{pcb.PREFIX}:{pcb.HAND_BACK}:")) is not None:
+        choice = _choose(rng, "hand_back_holder") if seated != seen.agent else "never"
+    elif (data := _press(seen, f"{pcb.PREFIX}:{pcb.TAKE_BACK}:")) is not None:
+        choice = _choose(rng, "take_back_rostered") if seated == seen.agent else "never"
+    else:
+        return []
+    if choice == "never":
+        return []
+    return [Act(seen.at + timedelta(minutes=rng.uniform(1, 15)), seen.agent, PRESS, message=seen.message, data=data, via="hand_back")]
+
+
 REACTIONS: dict[str, Reaction] = {
     "notice:clock_off": answer_clock_off,
     "notice:long_hold": answer_long_hold,
     "notice:late_start": answer_late_start,
+    "notice:hand_back": answer_hand_back,
+    f"button:{ccb.BACKDATE_PREFIX}:": accept_backdate_offer,
     "text:error.holder_only": answer_case_refused,
 }
 

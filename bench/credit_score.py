@@ -10,7 +10,11 @@
   (sampled every five minutes), by the mistake whose span covers them;
 - by error kind: each conversation's loss of accuracy against the perfect run is laid at the door
   of the latest mistake whose span covers its start or its first reply on its account ("none": no
-  mistake covers it).
+  mistake covers it); so is the credit it moved (the shares taken from whoever perfect presses
+  credited, to someone else or to nobody; unlike the accuracy, a wrong credit moved to another
+  wrong person counts, and a move that happens to land on the true handler does not cancel one). The
+  money is not split by kind: a payout weighs conversations, hours, cases and ratings together, and
+  only one run per kind could say what each kind cost; the credit moved is its cheap proxy.
 """
 
 from __future__ import annotations
@@ -52,12 +56,26 @@ def equal_split(pool: int) -> dict[int, float]:
 
 def loss_by_kind(perfect: Played, erring: Played, truly: Sequence[Conversation], mistakes: Sequence[ErrorEvent]) -> dict[str, float]:
     """Accuracy lost against the perfect run, in shares of the answered conversations, by the mistake behind it."""
+    return _by_kind(truly, mistakes, lambda c: credited_to_truth(perfect, c) - credited_to_truth(erring, c))
+
+
+def moved_by_kind(perfect: Played, erring: Played, truly: Sequence[Conversation], mistakes: Sequence[ErrorEvent]) -> dict[str, float]:
+    """Credit that changed hands against the perfect run, in shares of the answered conversations, by the mistake behind it."""
+
+    def moved(c: Conversation) -> float:
+        before, after = perfect.credits.get(c.external_id, {}), erring.credits.get(c.external_id, {})
+        return sum(max(0.0, share - after.get(a, 0.0)) for a, share in before.items())
+
+    return _by_kind(truly, mistakes, moved)
+
+
+def _by_kind(truly: Sequence[Conversation], mistakes: Sequence[ErrorEvent], delta_of) -> dict[str, float]:
     by_account: dict[str, list[ErrorEvent]] = {}
     for event in sorted(mistakes, key=lambda e: e.start):
         by_account.setdefault(event.account, []).append(event)
     lost: Counter[str] = Counter()
     for c in truly:
-        delta = credited_to_truth(perfect, c) - credited_to_truth(erring, c)
+        delta = delta_of(c)
         if abs(delta) < 1e-9:
             continue
         moments = [c.start] + ([c.first_reply] if c.first_reply else [])
@@ -112,6 +130,7 @@ def figures(
         "hours_held_away_by_kind": hours_away(erring, world, mistakes),
         "hours_held_away_perfect_presses": round(sum(hours_away(perfect, world, []).values()), 1),
         "accuracy_lost_by_kind": {k: round(v, 4) for k, v in loss_by_kind(perfect, erring, truly, mistakes).items()},
+        "credit_moved_by_kind": {k: round(v, 4) for k, v in moved_by_kind(perfect, erring, truly, mistakes).items()},
         "error_events": {k: kinds.get(k, 0) for k in ERROR_RATES},
         "payouts_yuan": {
             "perfect": {str(a): round(perfect.payouts[a] / 100) for a in AGENTS},

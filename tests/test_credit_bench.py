@@ -11,9 +11,12 @@ from itertools import pairwise
 import pytest
 
 from bench.credit import FIRST_DAY, simulate
-from bench.credit_people import REACTIONS, Seen, is_refusal, key_of
-from bench.credit_plan import plan
-from bench.credit_world import ACCOUNTS, AGENTS, build_world
+from bench.credit_people import REACTIONS, Seen, accept_backdate_offer, answer_hand_back, answer_long_hold, is_refusal, key_of
+from bench.credit_plan import PRESS, SAY, plan
+from bench.credit_world import ACCOUNTS, AGENTS, World, build_world
+from bot.console import callbacks as ccb
+from bot.presence import callbacks as pcb
+from bot.reminders import callbacks as rcb
 from bot.text.i18n import t
 
 NOW = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
@@ -31,6 +34,8 @@ async def test_two_days_of_credit_are_sane():
     lost = result["accuracy_lost_by_kind"]
     assert sum(lost.values()) == pytest.approx(result["accuracy_perfect_presses"] - result["accuracy"], abs=2e-4)
     assert abs(lost["none"]) <= 0.01, "the loss is laid at the door of the mistakes made"
+    moved = result["credit_moved_by_kind"]
+    assert all(moved[kind] >= lost[kind] - 1e-4 for kind in lost), "credit lost by the true handler was moved"
     for figure in ("pool_moved_by_error", "pool_moved_equal_split", "pool_moved_roster_only"):
         assert 0 <= result[figure] <= 1
     assert sum(result["payouts_yuan"]["perfect"].values()) == pytest.approx(12_000, abs=6)
@@ -53,4 +58,62 @@ def test_the_people_react_to_the_bots_questions_by_their_kind_and_to_a_refused_c
     refused = t("zh", "error.holder_only", name="王芳")
     assert key_of(Seen(101, -1, NOW, refused)) == "text:error.holder_only" and is_refusal(refused)
     assert key_of(Seen(101, -1, NOW, "已接管 京东旗舰店")) is None
-    assert {"notice:clock_off", "notice:long_hold", "notice:late_start", "text:error.holder_only"} <= set(REACTIONS)
+    offer = ccb.encode_backdate(ccb.BackdatePress(1, "jd", 7, NOW))
+    assert key_of(Seen(101, -1, NOW, "…", buttons=(("接管", offer),))) == "button:bk:"
+    assert {
+        "notice:clock_off",
+        "notice:long_hold",
+        "notice:late_start",
+        "notice:hand_back",
+        "button:bk:",
+        "text:error.holder_only",
+    } <= set(REACTIONS)
+
+
+class _Knows:
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    def holding(self, agent: int) -> set[str]:
+        return set()
+
+
+def _reactions(reaction, seen: Seen, world: World) -> list:
+    return [act for seed in range(40) for act in reaction(seen, _Knows(world), random.Random(seed))]
+
+
+def test_the_new_prompts_are_answered_only_by_who_truly_sits_where_the_answer_says():
+    world = build_world(FIRST_DAY, 3, random.Random(5))
+    stint = world.stints["jd"][3]
+    mid = stint.start + (stint.end - stint.start) / 2
+    elsewhere = next(a for a in AGENTS if a != stint.agent and world.at_keyboard("jd", mid) != a)
+    message = {"message_id": 1, "chat": {"id": stint.agent}}
+
+    offer = ccb.encode_backdate(ccb.BackdatePress(1, "jd", 7, mid))
+    offered = Seen(stint.agent, -1, mid, "…", message, (("接管", offer),), account="jd")
+    pressed = _reactions(accept_backdate_offer, offered, world)
+    assert pressed and {(a.do, a.data) for a in pressed} == {(PRESS, offer)}, "seated: the offer is tapped, at a rate"
+    assert len(pressed) < 40, "but not by everyone"
+    assert not _reactions(accept_backdate_offer, Seen(elsewhere, -1, mid, "…", message, (("接管", offer),), account="jd"), world)
+
+    take_back = pcb.encode(pcb.PresencePress(pcb.TAKE_BACK, 9))
+    hand_back = pcb.encode(pcb.PresencePress(pcb.HAND_BACK, 9))
+    assert _reactions(
+        answer_hand_back, Seen(stint.agent, stint.agent, mid, "…", message, (("x", take_back),), "hand_back", account="jd"), world
+    )
+    assert not _reactions(
+        answer_hand_back, Seen(elsewhere, elsewhere, mid, "…", message, (("x", take_back),), "hand_back", account="jd"), world
+    )
+    assert _reactions(
+        answer_hand_back, Seen(elsewhere, elsewhere, mid, "…", message, (("x", hand_back),), "hand_back", account="jd"), world
+    )
+    assert not _reactions(
+        answer_hand_back, Seen(stint.agent, stint.agent, mid, "…", message, (("x", hand_back),), "hand_back", account="jd"), world
+    )
+
+    # "Hand off now" pressed the next morning: the message now asks when they left, and is answered with the truth.
+    later = stint.end + (stint.end - stint.start)
+    asks = (("23:00", rcb.encode(rcb.ReminderPress(rcb.LEFT_AT, 9, stint.end))), ("刚刚", rcb.encode(rcb.ReminderPress(rcb.JUST_NOW, 9))))
+    answers = _reactions(answer_long_hold, Seen(stint.agent, stint.agent, later, "…", message, asks, "long_hold", account="jd"), world)
+    assert answers and all(a.do in (PRESS, SAY) and a.via == "hand_off_now" for a in answers)
+    assert {a.data for a in answers if a.do == PRESS} <= {asks[0][1]}

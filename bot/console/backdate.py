@@ -3,15 +3,19 @@
 Someone types /case or presses a case button while a colleague holds the account: they are at its
 keyboard, and the colleague probably is not. The refusal is recorded (audit `case_refused`: a sign
 of presence the hand-back nudge reads) and answered with a one-tap offer to take the account over
-from a moment shown on the button: the start of the presser's current shift, within the limits of
-domain.presence (never before the colleague's hold began or their last case on it, never more than
-`[presence] max_backdate_minutes` ago, never in the future). Accepting ends the colleague's hold at
-that moment and starts the presser's there, in one unit of work, audited as `take_over_backdated`,
-and logs the pressed case.
+from a moment shown on the button: the start of the presser's current shift on that account (none
+there, as for a colleague covering a break: now), within the limits of domain.presence (never
+before the colleague's hold began or their last case on it, never more than
+`[presence] max_backdate_minutes` before the offer, never in the future). Accepting ends the
+colleague's hold at that moment and starts the presser's there, in one unit of work, audited as
+`take_over_backdated`, and logs the pressed case. The offer is honoured as made: tapped a minute
+later, a moment at the edge of the limit is not yet too far, and the button's whole seconds are
+not before the hold's start or the holder's last case it was offered from.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,6 +31,10 @@ from storage import holds as hold_rows
 from storage.db import broken_constraint
 
 REFUSED_ACTION, BACKDATED_ACTION = "case_refused", "take_over_backdated"
+# An offer is tapped within moments of the refusal; this long it is honoured as it was made, even when
+# its moment was at the edge of `max_backdate_minutes` then and is past it by the tap.
+OFFER_KEPT = timedelta(minutes=30)
+RECENT_REFUSALS = 200  # how many of the latest refusals are searched for the offer being accepted
 
 
 @dataclass(frozen=True)
@@ -78,8 +86,10 @@ def _held_by_colleague(uow: UnitOfWork, refused: Refused, account: str | None) -
 
 def _offer(uow: UnitOfWork, current: Hold, case_type: str | None) -> TakeOverOffer:
     now, me = uow.now, uow.me
-    shifts = _rostered_now(uow)
-    shift_start = shifts.get(current.account, min(shifts.values(), default=None))
+    # Only a shift on this account says when the presser sat down at it. A colleague covering a break
+    # is rostered elsewhere: the start of that other shift, brought within the limits, would reach back
+    # to the holder's last case, hours the holder really worked before the break. They are offered now.
+    shift_start = _rostered_now(uow).get(current.account)
     limit = timedelta(minutes=uow.config.presence.max_backdate_minutes)
     at = offered_moment(now, shift_start, current.start, _last_case(uow, current), limit)
     uow.audit(now, REFUSED_ACTION, actor_agent_id=me.id, subject=current.account, hold=current.id, offered=at.isoformat())
@@ -99,6 +109,21 @@ def _rostered_now(uow: UnitOfWork) -> dict[str, datetime]:
         if int(row.agent_id) == uow.me.id and start <= now < end:
             found[str(row.account)] = min(start, found.get(str(row.account), start))
     return found
+
+
+def _offered_at(uow: UnitOfWork, account: str, seen_hold: int, at: datetime) -> datetime | None:
+    """When this very take-over (from `at`, of `seen_hold`) was offered to the presser, within
+    `OFFER_KEPT`; None when it was not. Its limits are those of that moment."""
+    since = uow.now - OFFER_KEPT
+    for row in reversed(uow.audit.latest_of((REFUSED_ACTION,), RECENT_REFUSALS)):
+        if row.at < since:
+            break
+        detail = json.loads(row.detail or "{}")
+        if row.actor_agent_id != uow.me.id or row.subject != account or detail.get("hold") != seen_hold or "offered" not in detail:
+            continue
+        if int(datetime.fromisoformat(detail["offered"]).timestamp()) == int(at.timestamp()):
+            return row.at
+    return None
 
 
 def _last_case(uow: UnitOfWork, hold: Hold) -> datetime | None:
@@ -131,7 +156,12 @@ def _backdate(uow: UnitOfWork, account: str, seen_hold: int, at: datetime, case_
     if current is None or current.id != seen_hold:
         raise lost_race(uow, account) if current is not None else Refused("moved_meanwhile", account=account)
     limit = timedelta(minutes=uow.config.presence.max_backdate_minutes)
-    problem = backdate_refusal(at, now, current.start, _last_case(uow, current), limit)
+    last_case = _last_case(uow, current)
+    floor = max(current.start, last_case or current.start)
+    if floor - timedelta(seconds=1) < at < floor:
+        at = floor  # the button carries whole seconds: the moment offered was the hold's start or the holder's last case
+    offered = _offered_at(uow, account, seen_hold, at)
+    problem = backdate_refusal(at, now if offered is None else offered, current.start, last_case, limit)
     if problem is not None:
         raise Refused(problem, account=account)
     hold_rows.backdate_take_over(uow.holds, current, me.id, at, uow.update_id)

@@ -5,7 +5,7 @@ stretches are flagged."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -134,6 +134,48 @@ async def test_the_offer_never_reaches_before_the_holders_last_case(live, clock)
     (offer,) = (await live.say(li, "/case jd 退款 JD123")).sent()
     assert "从 09:10 起" in offer.params["text"] and "备注没有保留" in offer.params["text"]
     assert cb.decode_backdate(buttons(offer.params)[0][1]).case_type is None
+
+
+async def test_a_colleague_covering_a_break_is_offered_the_take_over_from_now_not_from_the_holders_last_case(live, clock):
+    """Li, rostered on jd, covers Zhang's break on vip without pressing: when his case is refused, he
+    sat down at vip only lately; the hours before belong to Zhang, who really worked them."""
+    li, zhang = await person(live, 102, "李雷"), await person(live, 103, "张伟")
+    clock.set(local(DAY, "09:00"))
+    await live.say(li, "/on jd")
+    await live.say(zhang, "/on vip")
+    clock.set(local(DAY, "10:30"))
+    await live.say(zhang, "/case vip 咨询")
+    clock.set(local(DAY, "11:40"))  # Zhang on his break since 11:30, Li at vip's keyboard
+    (offer,) = (await live.say(li, "/case vip 咨询")).sent()
+    ((label, data),) = buttons(offer.params)
+    assert cb.decode_backdate(data).at == local(DAY, "11:40"), "not from 10:30: Zhang's case, his time on vip"
+    assert label == "从 11:40 起接管 唯品会店"
+
+
+async def test_an_offer_is_honoured_as_made_a_minute_later_at_the_limit_and_from_the_holds_start(live, clock):
+    """Tapped a minute after the refusal, an offer from the edge of max_backdate_minutes is not yet
+    too far; one from the start of the holder's hold (at a fraction of a second) is not before it."""
+    wang, li = await person(live, 101, "王芳"), await person(live, 102, "李雷")
+    await live.say(wang, "/on jd")  # 08:00, and she forgets to hand off at 09:00
+    clock.set(local(DAY, "11:30"))
+    (offer,) = (await live.say(li, "/case jd 咨询")).sent()
+    data = buttons(offer.params)[0][1]
+    assert cb.decode_backdate(data).at == local(DAY, "09:30"), "120 minutes back, the limit"
+    clock.set(local(DAY, "11:31"))
+    message = live.sandbox.messages(live.group["id"])[-1]
+    await live.press(li, message, data)
+    assert [(h.agent_id, h.started_at) for h in holds(live)][-1] == (2, local(DAY, "09:30"))
+
+    clock.set(local(DAY, "12:00") + timedelta(milliseconds=400))
+    await live.say(wang, "/on jd")  # by mistake; Li, refused, is offered the take-over from that instant
+    clock.set(local(DAY, "12:20"))
+    (offer,) = (await live.say(li, "/case jd 咨询")).sent()
+    data = buttons(offer.params)[0][1]
+    assert "从 12:00 起" in offer.params["text"]
+    clock.set(local(DAY, "12:21"))
+    await live.press(li, live.sandbox.messages(live.group["id"])[-1], data)
+    last = holds(live)[-1]
+    assert (last.agent_id, last.started_at) == (2, local(DAY, "12:00") + timedelta(milliseconds=400))
 
 
 class JobContext:
