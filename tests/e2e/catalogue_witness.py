@@ -117,7 +117,10 @@ def words_of(texts: Iterable[str]) -> set[str]:
     for text in texts:
         for word in LETTERS.findall(text):
             words.add(word.casefold())
+            # `unexplained` splits a word at its Han characters, so the pieces between them are known too
+            # (a name "Ó三ab" cut to "Ó三a…" leaves "Ó" beside a Han character).
             words.update(HAN.findall(word))
+            words.update(piece.casefold() for piece in HAN.sub(" ", word).split())
     return words
 
 

@@ -4,7 +4,7 @@ import pytest
 from telegram.ext import CommandHandler
 
 from bot.sandbox.live import LiveBot
-from tests.e2e.catalogue_witness import check, recording, witness
+from tests.e2e.catalogue_witness import check, recording, unexplained, witness, words_of
 from tests.factories import team_config
 
 pytestmark = [pytest.mark.e2e, pytest.mark.sends_foreign_text]
@@ -36,3 +36,9 @@ async def test_only_text_from_outside_the_catalogue_is_flagged(database_url, clo
         # The probe sent one text; the check must judge it, and only the hard-coded words.
         mine = [p for p in problems if "probe" not in p and ("taken over" in p or "已接管" in p)]
         assert [p.split("catalogue: ")[1] for p in mine] == ([repr(flagged)] if flagged else [])
+
+
+def test_a_stored_name_with_a_letter_beside_a_han_character_is_data_and_a_word_beside_it_is_not():
+    known = words_of(["+ @Ó三&a"])
+    assert unexplained("1    + @Ó三&a…    8.50", False, [], set(), known) == []
+    assert unexplained("Paid Ó三", False, [], set(), known) == ["Paid"]
