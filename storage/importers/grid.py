@@ -98,6 +98,9 @@ def _first_visible_sheet(book: python_calamine.CalamineWorkbook) -> str:
     for meta in book.sheets_metadata:
         if meta.visible == python_calamine.SheetVisibleEnum.Visible and meta.typ == python_calamine.SheetTypeEnum.WorkSheet:
             return meta.name
+    if not book.sheet_names:
+        # A damaged zip can open as a workbook that lists no sheet at all.
+        raise ValueError("the workbook has no sheet")
     return book.sheet_names[0]
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storage.importers import REFUSAL_REASONS, UNREADABLE_REASONS, ExportRefused, ExportUnreadable, parse_export
+from storage.importers.errors import BAD_FORMAT
 from tests.storage.export_samples import jd_csv_bytes, sample_conversations, tmall_xlsx_bytes
 from tests.storage.quirk_samples import chitu_report_xlsx, legacy_xls_bytes, qianniu_log_csv
 
@@ -43,3 +47,17 @@ def test_damaged_or_random_bytes_are_read_or_refused_with_a_code(data, filename)
         assert unreadable.reason in UNREADABLE_REASONS
     else:
         assert parsed.rows_read >= len(parsed.rejected)
+
+
+def test_a_workbook_whose_zip_lists_no_sheet_is_refused_as_a_bad_format():
+    # Found by the fuzz test on a clean clone: one damaged byte in a member's name left calamine a
+    # workbook with no sheet, and reading its first sheet raised IndexError.
+    source = zipfile.ZipFile(io.BytesIO(tmall_xlsx_bytes(sample_conversations(3))))
+    damaged_names = io.BytesIO()
+    with zipfile.ZipFile(damaged_names, "w") as archive:
+        for member in source.infolist():
+            name = "yl/workbook.xml" if member.filename == "xl/workbook.xml" else member.filename
+            archive.writestr(name, source.read(member.filename))
+    with pytest.raises(ExportUnreadable) as unreadable:
+        parse_export(damaged_names.getvalue(), "x.xlsx", tz=SHANGHAI)
+    assert unreadable.value.reason == BAD_FORMAT
