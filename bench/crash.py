@@ -35,6 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlmodel import select
+
 from bench.crash_bot import (
     ACCOUNTS,
     TEAM_CHAT,
@@ -51,6 +53,8 @@ from bot.core.config import load_config
 from bot.core.setup import prepare_database
 from bot.sandbox import ApiCall, BotApiSandbox
 from bot.text.i18n import CASE_TYPES
+from storage.db import reading
+from storage.models import BoardRow
 
 AGENTS = ((7001, "王芳"), (7002, "李娜"), (7003, "张伟"), (7004, "刘洋"))
 CASE_COMMAND_SHARE = 0.15  # of the scripted actions; the rest are presses
@@ -60,6 +64,7 @@ KILL_DELAY_MAX_S = 0.06  # a press takes the bot a few tens of ms: kills land be
 ACK_PATIENCE_S = 5.0  # of the bot being up; without kills an answer takes milliseconds
 AFTER_RESTART_PATIENCE_S = 1.5  # an update the killed bot had not confirmed comes first after a restart
 COMPILE_JOB_FIRST_S = 5  # bot/jobs.py runs the first compile this long after start-up
+BOARD_PATIENCE_S = 75  # a minute of group budget, and some
 POLL_S = 0.002
 
 
@@ -298,6 +303,12 @@ class CrashSettings:
     kill_at_digest: bool = True
 
 
+def board_due(engine) -> bool:
+    """Whether a live console still owes an edit (storage/boards.py: version past shown)."""
+    with reading(engine) as session:
+        return any(row.version > row.shown for row in session.exec(select(BoardRow)))
+
+
 def run_crash(settings: CrashSettings) -> CrashReport:
     """Play the script against a `baton run` that is killed `settings.kills` times; check what is left."""
     settings.workdir.mkdir(parents=True, exist_ok=True)
@@ -327,6 +338,12 @@ def run_crash(settings: CrashSettings) -> CrashReport:
         while bot.polling_for() < COMPILE_JOB_FIRST_S + 1:
             bot.supervise()
             time.sleep(0.05)
+        # The last board edit may wait for the group's budget (20 writes a minute, more after a
+        # restart's catch-up); stopping before it is sent would read a late edit as a lost one.
+        deadline = time.monotonic() + BOARD_PATIENCE_S
+        while board_due(engine) and time.monotonic() < deadline:
+            bot.supervise()
+            time.sleep(0.1)
         bot.stop()
         team.settle()
         return _report(settings, config, engine, sandbox, bot, team, started, play_seconds, updates)
