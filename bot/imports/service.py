@@ -82,7 +82,6 @@ class Imported:
     updated_attribution: dict[str, int] = field(default_factory=dict)  # status -> count over the updated conversations
     # Conversations stored before (``duplicates``) that the file filled in or changed, the newer
     # export winning (storage/conversation_merge.py): field -> how many, and a few changes.
-    updated: int = 0
     filled: dict[str, int] = field(default_factory=dict)
     changed: dict[str, int] = field(default_factory=dict)
     changed_records: int = 0
@@ -93,6 +92,11 @@ class Imported:
     moment: str = "first_reply"
     reply_times: bool = True
     unreplied: int = 0
+
+    @property
+    def updated(self) -> int:
+        """Conversations stored before that the file filled in or changed."""
+        return len(self.updated_ids)
 
     @property
     def preset(self) -> str:
@@ -216,7 +220,6 @@ def store_export(uow: UnitOfWork, read: ReadExport, *, source: str = "file") -> 
         new_ids=frozenset(stored.new_ids),
         updated_ids=frozenset(stored.updated_ids),
         span=span,
-        updated=len(stored.updated_ids),
         filled=dict(stored.filled),
         changed=dict(stored.changed),
         changed_records=stored.changed_records,
