@@ -50,6 +50,8 @@ from bot.text.i18n import MESSAGES
 # The rates of people's answers, stated in the benchmark's output.
 ANSWER_RATES = {
     "clock_off": {"true_time": 0.6, "late": 0.2, "never": 0.2},  # "when did you leave?"
+    # ... asked while still at that keyboard (a kept cover that really is one): "still on", mostly.
+    "clock_off_there": {"still_on": 0.9, "never": 0.1},
     "long_hold_gone": {"hand_off_now": 0.5, "still_on": 0.1, "never": 0.4},  # "still on?" to someone gone home
     "long_hold_there": {"still_on": 0.9, "never": 0.1},  # "still on?" to someone at the keyboard
     # "Hand off now" turned the message into "when did you leave?": the person is looking at it, having
@@ -140,7 +142,13 @@ def react(seen: Seen, situation: Situation, rng: random.Random, tally: Tally) ->
 
 
 def answer_clock_off(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
-    """The clock-off question: the true time, by its button when one is near enough, else /left HH:MM."""
+    """The clock-off question: the true time, by its button when one is near enough, else /left HH:MM;
+    "still on" from someone who has not left (asked about a cover they really are keeping)."""
+    if seen.account is not None and situation.world.at_keyboard(seen.account, seen.at) == seen.agent:
+        data = _press(seen, f"{rcb.PREFIX}:{rcb.STILL_ON}:")
+        if data is None or _choose(rng, "clock_off_there") == "never":
+            return []
+        return [Act(seen.at + timedelta(minutes=rng.uniform(1, 10)), seen.agent, PRESS, message=seen.message, data=data, via="clock_off")]
     choice = _choose(rng, "clock_off")
     left = _left_at(situation.world, seen.agent, seen.account, seen.at) if seen.account else None
     if choice == "never" or left is None:
@@ -183,12 +191,19 @@ def answer_hand_off_now(seen: Seen, situation: Situation, rng: random.Random) ->
 
 
 def answer_late_start(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
-    """The late-start nudge: someone seated who forgot to press takes over; anyone else waits to arrive."""
+    """The late-start nudge: someone seated who forgot to press takes over (from the moment offered
+    nearest to when they sat down, when a colleague still holds it); anyone else waits to arrive."""
     if seen.account is None or situation.world.at_keyboard(seen.account, seen.at) != seen.agent:
         return []
     if _choose(rng, "late_start_there") == "never":
         return []
-    return [Act(seen.at + timedelta(minutes=rng.uniform(1, 5)), seen.agent, TAKE, seen.account, via="late_start")]
+    at = seen.at + timedelta(minutes=rng.uniform(1, 5))
+    offered = [(p.at, data) for _, data in seen.buttons if (p := rcb.decode(data)) is not None and p.action == rcb.TAKE_FROM and p.at]
+    sat_down = situation.world.seated_since(seen.account, seen.at)
+    if offered and sat_down is not None and seen.message is not None:
+        data = min(offered, key=lambda offer: abs(offer[0] - sat_down))[1]
+        return [Act(at, seen.agent, PRESS, message=seen.message, data=data, via="late_start")]
+    return [Act(at, seen.agent, TAKE, seen.account, via="late_start")]
 
 
 def answer_case_refused(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
@@ -201,13 +216,16 @@ def answer_case_refused(seen: Seen, situation: Situation, rng: random.Random) ->
 
 
 def accept_backdate_offer(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
-    """The take-over a refused /case offers, in answer to it: one tap, seconds later, by its addressee at the keyboard."""
-    data = _press(seen, f"{ccb.BACKDATE_PREFIX}:")
-    offer = ccb.decode_backdate(data)
-    if offer is None or seen.message is None:
+    """The take-over a refused /case offers, in answer to it: one tap, seconds later, by its addressee at
+    the keyboard, on the moment offered nearest to when they really sat down."""
+    offers = [(o, d) for _, d in seen.buttons if d.startswith(f"{ccb.BACKDATE_PREFIX}:") and (o := ccb.decode_backdate(d)) is not None]
+    if not offers or seen.message is None:
         return []
-    if situation.world.at_keyboard(offer.account, seen.at) != seen.agent or _choose(rng, "backdate_offer") == "never":
+    account = offers[0][0].account
+    sat_down = situation.world.seated_since(account, seen.at)
+    if situation.world.at_keyboard(account, seen.at) != seen.agent or sat_down is None or _choose(rng, "backdate_offer") == "never":
         return []
+    data = min(offers, key=lambda offer: abs(offer[0].at - sat_down))[1]
     return [Act(seen.at + timedelta(seconds=rng.uniform(5, 60)), seen.agent, PRESS, message=seen.message, data=data, via="backdate_offer")]
 
 

@@ -121,6 +121,12 @@ class World:
         i = bisect.bisect_right(self._starts[account], at) - 1
         return stints[i].agent if i >= 0 and stints[i].start <= at < stints[i].end else None
 
+    def seated_since(self, account: str, at: datetime) -> datetime | None:
+        """When whoever sat at `account`'s keyboard at `at` sat down, or None."""
+        stints = self.stints[account]
+        i = bisect.bisect_right(self._starts[account], at) - 1
+        return stints[i].start if i >= 0 and stints[i].start <= at < stints[i].end else None
+
     def next_seated(self, account: str, after: datetime) -> Stint | None:
         """The next stint on `account` that begins after `after` (a waiting customer's answer)."""
         i = bisect.bisect_right(self._starts[account], after)

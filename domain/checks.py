@@ -10,6 +10,10 @@ The scheduler (bot/reminders/jobs.py) decides whom to tell and remembers what it
   platform's scoring hours plus the grace, whichever comes first (the team's day end when neither
   applies): its holder is asked then when they left, whether it is still open or someone else's
   take-over ended it since, and the answer (or, unanswered, the last activity) corrects its end;
+- a **kept cover** is overdue too: a hold on an account someone else is rostered on, kept beside
+  an account of the holder's own for longer than a break lasts (`cover_overdue_at`). Covering a
+  colleague's break is pressed for; taking the account back on returning is what people forget,
+  and then the colleague's shift is credited to the coverer until someone notices;
 - a **late start** is a rostered shift its agent has not taken over some minutes after its start.
 """
 
@@ -22,7 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 # The domain's one implementation of interval arithmetic; it works on any ordered endpoints.
-from domain.collaboration import subtract, union
+from domain.collaboration import intersect, subtract, union
 from domain.holds import HOLDER, Hold
 from domain.scoring_hours import quiet_spans
 from domain.time import days_between
@@ -99,12 +103,12 @@ class Shift:
     end: datetime
 
 
-ROSTER, SCORING, DAY_END = "roster", "scoring", "day_end"
+ROSTER, SCORING, DAY_END, COVER = "roster", "scoring", "day_end", "cover"
 
 
 @dataclass(frozen=True)
 class Overdue:
-    """When a hold outlived what its holder could have meant: `at`, by `reason` (ROSTER, SCORING, DAY_END)."""
+    """When a hold outlived what its holder could have meant: `at`, by `reason` (ROSTER, SCORING, DAY_END, COVER)."""
 
     hold: Hold
     at: datetime
@@ -129,10 +133,19 @@ def scoring_end(start: datetime, window: Window, tz: ZoneInfo) -> datetime:
     raise ValueError(f"the window {window} watches no time")
 
 
-def overdue_of(hold: Hold, shifts: Iterable[Shift], window: Window | None, grace: timedelta, day_end: time, tz: ZoneInfo) -> Overdue:
+def overdue_of(
+    hold: Hold,
+    shifts: Iterable[Shift],
+    window: Window | None,
+    grace: timedelta,
+    day_end: time,
+    tz: ZoneInfo,
+    cover_at: datetime | None = None,
+) -> Overdue:
     """When `hold` becomes overdue: its holder's rostered end or its platform's scoring end, plus
-    `grace`, whichever comes first; the team's day end only when neither applies."""
-    candidates = []
+    `grace`, or the moment it became a kept cover (`cover_overdue_at`), whichever comes first; the
+    team's day end only when none applies."""
+    candidates = [(cover_at, COVER)] if cover_at is not None else []
     shift = shift_of(hold, shifts, grace)
     if shift is not None:
         candidates.append((shift.end + grace, ROSTER))
@@ -142,6 +155,32 @@ def overdue_of(hold: Hold, shifts: Iterable[Shift], window: Window | None, grace
         return Overdue(hold, next_local(hold.start, day_end, tz), DAY_END)
     at, reason = min(candidates)
     return Overdue(hold, at, reason)
+
+
+def cover_overdue_at(
+    hold: Hold, shifts: Iterable[Shift], beside: Iterable[tuple[datetime, datetime | None]], *, after: timedelta, horizon: datetime
+) -> datetime | None:
+    """When `hold` has been a cover for `after` without a break, if that is not after `horizon`;
+    else None. It is a cover while its holder holds another account too (`beside`: the spans of
+    their holds on other accounts, None for one still open), is not rostered on this one, and
+    someone else is.
+
+    Beside their own account, because someone who works a colleague's whole shift in their place
+    holds only that account, and is not to be asked when they left it.
+    """
+    if hold.role != HOLDER:
+        return None
+    here = [s for s in shifts if s.account == hold.account]
+    others = union((s.start, s.end) for s in here if s.agent_id != hold.agent_id)
+    own = union((s.start, s.end) for s in here if s.agent_id == hold.agent_id)
+    beside_spans = [s for s in union((lo, hi if hi is not None else _OPEN_END) for lo, hi in beside) if s[0] < s[1]]
+    held = [(hold.start, hold.end if hold.end is not None else _OPEN_END)]
+    kept = subtract(intersect(intersect(held, beside_spans), others), own)
+    at = next((lo + after for lo, hi in kept if hi - lo >= after), None)
+    return at if at is not None and at <= horizon else None
+
+
+_OPEN_END = datetime.max.replace(tzinfo=UTC)  # the end of a hold still open, for interval arithmetic
 
 
 def is_forgotten(overdue: Overdue, now: datetime, *, taken_over: bool) -> bool:
@@ -274,6 +313,7 @@ __all__ = [
     "Shift",
     "closing_refusal",
     "corrected_end",
+    "cover_overdue_at",
     "is_forgotten",
     "last_activity",
     "late_starts",

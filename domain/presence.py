@@ -14,7 +14,8 @@ Baton credits the holder; people forget to press. Four rules read what else is k
   neither hours nor cover points.
 - **Unanswered stretches** (`unanswered_stretches`): during a hold, at least `minutes` with a
   customer waiting on the account (started, not yet replied to) and no reply on it at all.
-- **Backdating** a take-over offered after a refusal (`offered_moment`, `backdate_refusal`).
+- **Backdating** a take-over offered after a refusal (`offered_moment`, `backdate_choices`,
+  `backdate_refusal`).
 - **Hand-back** (`hand_backs`): someone holding a cover beside their own account while an agent
   rostered on it now is back.
 
@@ -177,6 +178,34 @@ def offered_moment(
     if shift_start is None or shift_start >= now:
         return now
     return max(shift_start, earliest_backdate(now, holder_start, last_case, limit))
+
+
+def backdate_choices(
+    now: datetime, offered: datetime, floor: datetime, *, step: timedelta = timedelta(minutes=10), most: int = 8
+) -> tuple[datetime, ...]:
+    """The moments a take-over offer lets its presser choose from, earliest first, at most `most`:
+    the earliest allowed (`floor`, when it is more than half a step ago), the one `offered`, now,
+    and whole `step`s of the clock between, spread evenly when there are too many.
+
+    The person at the keyboard knows when they sat down; Baton only knows the bounds. Each choice
+    is checked again when it is pressed (`backdate_refusal`).
+    """
+    floor = min(floor, now)
+    picks = {now, min(max(offered, floor), now)}
+    if now - floor > step / 2:
+        picks.add(floor)
+    epoch = datetime(1970, 1, 1, tzinfo=now.tzinfo)
+    mark = floor + (-(floor - epoch)) % step
+    marks = []
+    while mark < now:
+        if all(abs(mark - p) >= step / 2 for p in picks):
+            marks.append(mark)
+        mark += step
+    room = max(0, most - len(picks))
+    if len(marks) > room:
+        marks = [marks[round(i * (len(marks) - 1) / (room - 1))] for i in range(room)] if room > 1 else marks[len(marks) - room :]
+    picks.update(marks)
+    return tuple(sorted(picks))
 
 
 def backdate_refusal(at: datetime, now: datetime, holder_start: datetime, last_case: datetime | None, limit: timedelta) -> str | None:

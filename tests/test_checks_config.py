@@ -15,6 +15,7 @@ def test_checks_default_to_the_platforms_scoring_hours_and_sensible_thresholds()
     assert (checks.unattended_minutes, checks.late_minutes) == (30, 15)
     assert (checks.day_end, checks.morning) == (time(23, 59), time(9, 0))
     assert checks.handoff_grace_minutes == 30
+    assert checks.cover_overdue_minutes == 60
     assert parse_config({**minimal(), "checks": {"handoff_grace_minutes": 0}}).checks.handoff_grace_minutes == 0
     assert checks.scoring_hours == {"jd": (time(9), time(23)), "tmall": (time(8), time(0))}
 
@@ -33,6 +34,7 @@ def test_the_example_documents_every_checks_key():
         "unattended_minutes",
         "late_minutes",
         "handoff_grace_minutes",
+        "cover_overdue_minutes",
         "day_end",
         "morning",
         "scoring_hours",
@@ -48,6 +50,7 @@ def test_the_example_documents_every_checks_key():
         ({"unattended_minutes": 1.5}, "checks.unattended_minutes", "whole number"),
         ({"handoff_grace_minutes": -5}, "checks.handoff_grace_minutes", "whole number of minutes"),
         ({"handoff_grace_minutes": 2.5}, "checks.handoff_grace_minutes", "whole number of minutes"),
+        ({"cover_overdue_minutes": 0}, "checks.cover_overdue_minutes", "whole number"),
         ({"morning": "soon"}, "checks.morning", "time of day"),
         ({"morning": "23:59"}, "checks.morning", "differ from day_end"),
         ({"scoring_hours": {"jd": "nine to five"}}, "checks.scoring_hours.jd", "09:00-23:00"),

@@ -3,14 +3,12 @@
 Someone types /case or presses a case button while a colleague holds the account: they are at its
 keyboard, and the colleague probably is not. The refusal is recorded (audit `case_refused`: a sign
 of presence the hand-back nudge reads) and answered with a one-tap offer to take the account over
-from a moment shown on the button: the start of the presser's current shift on that account (none
-there, as for a colleague covering a break: now), within the limits of domain.presence (never
-before the colleague's hold began or their last case on it, never more than
-`[presence] max_backdate_minutes` before the offer, never in the future). Accepting ends the
-colleague's hold at that moment and starts the presser's there, in one unit of work, audited as
-`take_over_backdated`, and logs the pressed case. The offer is honoured as made: tapped a minute
-later, a moment at the edge of the limit is not yet too far, and the button's whole seconds are
-not before the hold's start or the holder's last case it was offered from.
+from a moment they choose (bot.console.service.backdate_moments): the one suggested first is the
+start of the presser's current shift on that account (none there, as for a colleague covering a
+break: now), and the others lie between the earliest allowed and now, for whoever sat down at
+another time. Accepting is bot.console.service.take_over_backdated, which also logs the pressed
+case. The offer is honoured as made: tapped a minute later, a moment at the edge of the limit is
+not yet too far.
 """
 
 from __future__ import annotations
@@ -19,18 +17,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.console.board import board_view
-from bot.console.service import CaseLogged, Pressed, log_case, lost_race
+from bot.console.service import Backdated, CaseLogged, Pressed, backdate_moments, log_case, take_over_backdated
 from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
 from domain.holds import Hold, main_hold
-from domain.presence import backdate_refusal, offered_moment
-from storage import holds as hold_rows
-from storage.db import broken_constraint
 
-REFUSED_ACTION, BACKDATED_ACTION = "case_refused", "take_over_backdated"
+REFUSED_ACTION = "case_refused"
 # An offer is tapped within moments of the refusal; this long it is honoured as it was made, even when
 # its moment was at the edge of `max_backdate_minutes` then and is past it by the tap.
 OFFER_KEPT = timedelta(minutes=30)
@@ -45,19 +38,10 @@ class TakeOverOffer:
     account: str
     holder: str
     seen_hold: int
-    at: datetime
+    at: datetime  # the moment suggested
     now: datetime
     case_type: str | None  # logged on accepting; None when the typed case had a note the button cannot carry
-
-
-@dataclass(frozen=True)
-class Backdated:
-    agent: str
-    account: str
-    previous: str
-    previous_tg_id: int
-    at: datetime
-    case_type: str | None
+    choices: tuple[datetime, ...] = ()  # every moment offered (domain.presence.backdate_choices), `at` among them
 
 
 def case_or_offer(uow: UnitOfWork, account: str | None, case_type: str, note: str | None = None) -> CaseLogged | TakeOverOffer:
@@ -90,11 +74,18 @@ def _offer(uow: UnitOfWork, current: Hold, case_type: str | None) -> TakeOverOff
     # is rostered elsewhere: the start of that other shift, brought within the limits, would reach back
     # to the holder's last case, hours the holder really worked before the break. They are offered now.
     shift_start = _rostered_now(uow).get(current.account)
-    limit = timedelta(minutes=uow.config.presence.max_backdate_minutes)
-    at = offered_moment(now, shift_start, current.start, _last_case(uow, current), limit)
-    uow.audit(now, REFUSED_ACTION, actor_agent_id=me.id, subject=current.account, hold=current.id, offered=at.isoformat())
+    at, choices = backdate_moments(uow, current, shift_start)
+    uow.audit(
+        now,
+        REFUSED_ACTION,
+        actor_agent_id=me.id,
+        subject=current.account,
+        hold=current.id,
+        offered=at.isoformat(),
+        choices=[c.isoformat() for c in choices],
+    )
     holder = uow.agents.name_of(current.agent_id)
-    return TakeOverOffer(me.id, current.account, holder, current.id or 0, at, now, case_type)
+    return TakeOverOffer(me.id, current.account, holder, current.id or 0, at, now, case_type, choices)
 
 
 def _rostered_now(uow: UnitOfWork) -> dict[str, datetime]:
@@ -121,55 +112,20 @@ def _offered_at(uow: UnitOfWork, account: str, seen_hold: int, at: datetime) -> 
         detail = json.loads(row.detail or "{}")
         if row.actor_agent_id != uow.me.id or row.subject != account or detail.get("hold") != seen_hold or "offered" not in detail:
             continue
-        if int(datetime.fromisoformat(detail["offered"]).timestamp()) == int(at.timestamp()):
+        offered = [detail["offered"], *detail.get("choices", [])]
+        if int(at.timestamp()) in {int(datetime.fromisoformat(moment).timestamp()) for moment in offered}:
             return row.at
     return None
 
 
-def _last_case(uow: UnitOfWork, hold: Hold) -> datetime | None:
-    return max(uow.cases.times(hold.agent_id, hold.account, hold.start, uow.now + timedelta(seconds=1)), default=None)
-
-
 def take_over_from(uow: UnitOfWork, agent_id: int, account: str, seen_hold: int, at: datetime, case_type: str | None) -> Backdated:
     """The offer accepted: the colleague's hold `seen_hold` ends at `at` and the presser's begins there."""
-    account = uow.account_key(account)
-    me = uow.me
-    if me.id != agent_id:
+    if uow.me.id != agent_id:
         raise Refused("offer_not_yours")
-    try:
-        with uow.holds.race_guard():
-            return _backdate(uow, account, seen_hold, at, case_type)
-    except hold_rows.HoldMoved:
-        pass
-    except IntegrityError as exc:
-        if broken_constraint(exc) not in hold_rows.OPEN_HOLD_INDEXES:
-            raise
-    raise lost_race(uow, account)
-
-
-def _backdate(uow: UnitOfWork, account: str, seen_hold: int, at: datetime, case_type: str | None) -> Backdated:
-    me, now = uow.me, uow.now
-    on_account = [h for h in uow.holds.open() if h.account == account]
-    if any(h.agent_id == me.id for h in on_account):
-        raise Refused("already_holding", account=account)
-    current = main_hold(on_account, account)
-    if current is None or current.id != seen_hold:
-        raise lost_race(uow, account) if current is not None else Refused("moved_meanwhile", account=account)
-    limit = timedelta(minutes=uow.config.presence.max_backdate_minutes)
-    last_case = _last_case(uow, current)
-    floor = max(current.start, last_case or current.start)
-    if floor - timedelta(seconds=1) < at < floor:
-        at = floor  # the button carries whole seconds: the moment offered was the hold's start or the holder's last case
-    offered = _offered_at(uow, account, seen_hold, at)
-    problem = backdate_refusal(at, now if offered is None else offered, current.start, last_case, limit)
-    if problem is not None:
-        raise Refused(problem, account=account)
-    hold_rows.backdate_take_over(uow.holds, current, me.id, at, uow.update_id)
-    previous = uow.agents.by_id()[current.agent_id]
-    uow.audit(now, BACKDATED_ACTION, actor_agent_id=me.id, subject=account, previous=previous.name, hold=current.id, since=at.isoformat())
-    if case_type is not None:
-        uow.cases.add(me.id, account, now, case_type, None, uow.update_id)
-    return Backdated(me.name, account, previous.name, previous.tg_user_id, at, case_type)
+    account = uow.account_key(account)
+    return take_over_backdated(
+        uow, account, seen_hold, at, case_type, offered_at=lambda moment: _offered_at(uow, account, seen_hold, moment)
+    )
 
 
 def press_case(uow: UnitOfWork, account: str, case_type: str, *, redraw: bool = False) -> Pressed | TakeOverOffer:

@@ -7,15 +7,15 @@ ever turns the shared console into their own menu.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.console import callbacks as cb
-from bot.console.backdate import Backdated, TakeOverOffer
+from bot.console.backdate import TakeOverOffer
 from bot.console.board import BoardView, Change, ConsoleLine
-from bot.console.service import CaseLogged, HandedOff, TookOver
+from bot.console.service import Backdated, CaseLogged, HandedOff, TookOver
 from bot.text.i18n import CASE_TYPES
 from bot.text.layout import clock_time, plain_text, short_datetime
 from bot.text.renderer import Renderer
@@ -137,13 +137,20 @@ def take_over_offer(render: Renderer, offer: TakeOverOffer) -> tuple[str, Inline
     label, today = escape(render.label(offer.account)), offer.now.astimezone(render.tz).date()
     at = short_datetime(offer.at, render.tz, today)
     text = render.t("backdate.offer", name=escape(offer.holder), label=label, at=at)
+    if len(offer.choices) > 1:
+        text += "\n" + render.t("backdate.choose")
     if offer.case_type is None:
         text += "\n" + render.t("backdate.retype")
-    press = cb.BackdatePress(offer.agent_id, offer.account, offer.seen_hold, offer.at, offer.case_type)
-    button = InlineKeyboardButton(
-        render.t("button.take_over_from", label=render.label(offer.account), at=at), callback_data=cb.encode_backdate(press)
-    )
-    return text, InlineKeyboardMarkup([[button]])
+
+    def button(moment: datetime) -> InlineKeyboardButton:
+        press = cb.BackdatePress(offer.agent_id, offer.account, offer.seen_hold, moment, offer.case_type)
+        shown = short_datetime(moment, render.tz, today)
+        return InlineKeyboardButton(
+            render.t("button.take_over_from", label=render.label(offer.account), at=shown), callback_data=cb.encode_backdate(press)
+        )
+
+    # The suggestion first; the other moments after it, in the clock's order.
+    return text, InlineKeyboardMarkup([[button(moment)] for moment in [offer.at, *(c for c in offer.choices if c != offer.at)]])
 
 
 def offer_toast(render: Renderer, offer: TakeOverOffer, *, privately: bool) -> str:

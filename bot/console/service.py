@@ -7,7 +7,9 @@ the group's live console follows by itself (the command marks it behind, bot/cor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
@@ -15,12 +17,14 @@ from bot.console.board import BoardView, board_view
 from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
 from domain.holds import HELPER, Hold, HoldError, hand_off, main_hold, open_holds_by_account, take_over
+from domain.presence import backdate_choices, backdate_refusal, earliest_backdate, offered_moment
 from storage.db import broken_constraint
-from storage.holds import OPEN_HOLD_INDEXES, HoldMoved
+from storage.holds import OPEN_HOLD_INDEXES, HoldMoved, backdate_take_over
 
 NOTE_LIMIT = 200
 # The console's moves, as its buttons name them.
 TAKE, HAND_OFF, LOG_TYPE = "take", "hand_off", "log_type"
+BACKDATED_ACTION = "take_over_backdated"
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,18 @@ class CaseLogged:
     agent: str
     account: str
     case_type: str
+
+
+@dataclass(frozen=True)
+class Backdated:
+    """A take-over from an earlier moment: `previous`'s hold ended `at`, the sender's began there."""
+
+    agent: str
+    account: str
+    previous: str
+    previous_tg_id: int
+    at: datetime
+    case_type: str | None
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,81 @@ def _take_over(uow: UnitOfWork, account: str, seen_hold: int | None) -> TookOver
     previous = uow.agents.name_of(move.ended.agent_id) if move.ended else None
     uow.audit(uow.now, "take_over", actor_agent_id=me.id, subject=account, previous=previous)
     return TookOver(me.name, account, previous)
+
+
+# -- a take-over from the moment its presser really started -------------------------------------------
+
+
+def backdate_moments(uow: UnitOfWork, current: Hold, shift_start: datetime | None) -> tuple[datetime, tuple[datetime, ...]]:
+    """The moment to suggest to someone at the keyboard of the account `current` holds, and every
+    moment they may choose instead (domain.presence: never before `current` began or its holder's
+    last case, never more than `[presence] max_backdate_minutes` ago). The suggestion is the start of
+    their `shift_start` on it, or now; the person at the keyboard knows better when they sat down."""
+    now, limit = uow.now, timedelta(minutes=uow.config.presence.max_backdate_minutes)
+    last_case = holders_last_case(uow, current)
+    at = offered_moment(now, shift_start, current.start, last_case, limit)
+    return at, backdate_choices(now, at, earliest_backdate(now, current.start, last_case, limit))
+
+
+def holders_last_case(uow: UnitOfWork, hold: Hold) -> datetime | None:
+    return max(uow.cases.times(hold.agent_id, hold.account, hold.start, uow.now + timedelta(seconds=1)), default=None)
+
+
+def take_over_backdated(
+    uow: UnitOfWork,
+    account: str,
+    seen_hold: int,
+    at: datetime,
+    case_type: str | None,
+    *,
+    offered_at: Callable[[datetime], datetime | None] | None = None,
+) -> Backdated:
+    """The sender takes `account` over from `at`: the colleague's hold `seen_hold` ends there and
+    theirs begins there, audited `take_over_backdated`; `case_type`, if any, is logged now.
+
+    `offered_at` says when a moment was offered, if it was: its limits are those of that moment.
+    """
+    try:
+        with uow.holds.race_guard():
+            return _backdate(uow, account, seen_hold, at, case_type, offered_at)
+    except HoldMoved:
+        pass
+    except IntegrityError as exc:
+        if broken_constraint(exc) not in OPEN_HOLD_INDEXES:
+            raise
+    raise lost_race(uow, account)
+
+
+def _backdate(
+    uow: UnitOfWork,
+    account: str,
+    seen_hold: int,
+    at: datetime,
+    case_type: str | None,
+    offered_at: Callable[[datetime], datetime | None] | None,
+) -> Backdated:
+    me, now = uow.me, uow.now
+    on_account = [h for h in uow.holds.open() if h.account == account]
+    if any(h.agent_id == me.id for h in on_account):
+        raise Refused("already_holding", account=account)
+    current = main_hold(on_account, account)
+    if current is None or current.id != seen_hold:
+        raise lost_race(uow, account) if current is not None else Refused("moved_meanwhile", account=account)
+    limit = timedelta(minutes=uow.config.presence.max_backdate_minutes)
+    last_case = holders_last_case(uow, current)
+    floor = max(current.start, last_case or current.start)
+    if floor - timedelta(seconds=1) < at < floor:
+        at = floor  # the button carries whole seconds: the moment offered was the hold's start or the holder's last case
+    offered = offered_at(at) if offered_at is not None else None
+    problem = backdate_refusal(at, now if offered is None else offered, current.start, last_case, limit)
+    if problem is not None:
+        raise Refused(problem, account=account)
+    backdate_take_over(uow.holds, current, me.id, at, uow.update_id)
+    previous = uow.agents.by_id()[current.agent_id]
+    uow.audit(now, BACKDATED_ACTION, actor_agent_id=me.id, subject=account, previous=previous.name, hold=current.id, since=at.isoformat())
+    if case_type is not None:
+        uow.cases.add(me.id, account, now, case_type, None, uow.update_id)
+    return Backdated(me.name, account, previous.name, previous.tg_user_id, at, case_type)
 
 
 def lost_race(uow: UnitOfWork, account: str) -> Refused:

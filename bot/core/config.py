@@ -253,6 +253,7 @@ def _checks(section: dict[str, Any]) -> ChecksSettings:
         scoring_hours=hours,
         late_minutes=positive_int(section, "checks.late_minutes", defaults.late_minutes),
         handoff_grace_minutes=_whole_minutes(section, "checks.handoff_grace_minutes", defaults.handoff_grace_minutes),
+        cover_overdue_minutes=positive_int(section, "checks.cover_overdue_minutes", defaults.cover_overdue_minutes),
         day_end=clock_time(section, "checks.day_end", "23:59"),
         morning=clock_time(section, "checks.morning", "09:00"),
     )

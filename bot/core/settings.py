@@ -146,6 +146,9 @@ class ChecksSettings:
     # A hold past its holder's rostered end, or its platform's scoring hours, plus this is overdue:
     # its holder is asked then when they left (whichever comes first)
     handoff_grace_minutes: int = 30
+    # A hold on an account someone else is rostered on, kept this long beside an account of the
+    # holder's own, is a cover never handed back (a meal break lasts 30-45 minutes): its holder is asked when they did
+    cover_overdue_minutes: int = 60
     day_end: time = time(23, 59)  # the last resort, for a hold with neither a roster nor scoring hours: overdue at this local time
     morning: time = time(9, 0)  # a typed time of leaving before this, earlier than the hold's start, is the small hours after its day
 

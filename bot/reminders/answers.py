@@ -11,9 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from bot.console.service import Backdated, take_over_backdated
 from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
-from bot.reminders.service import ASKS_WHEN_LEFT, CLOCK_OFF, LONG_HOLD, activity_of, correct, overdue_for, settle_questions
+from bot.reminders.service import (
+    ASKS_WHEN_LEFT,
+    CLOCK_OFF,
+    LATE_START,
+    LONG_HOLD,
+    activity_of,
+    correct,
+    overdue_for,
+    settle_questions,
+)
 from domain.checks import Activity, closing_refusal, corrected_end, read_left_time
 from domain.holds import Hold
 from storage.models import OutboxRow
@@ -74,6 +84,20 @@ def clock_off_typed(uow: UnitOfWork, wall: time, *, account: str | None = None, 
     hold = _question(uow, notice, ASKS_WHEN_LEFT)
     at = read_left_time(wall, hold, uow.config.checks.morning, uow.tz)
     return _close(uow, notice, hold, at, "typed")
+
+
+def take_over_late(uow: UnitOfWork, notice_id: int, at: datetime) -> Backdated:
+    """A late start's offer taken: the account from `at`, while the colleague's hold the nudge named
+    (its notice's hold) still holds it; the limits are checked as they stand now."""
+    notice = uow.outbox.get(notice_id)
+    if notice is None or notice.kind != LATE_START or notice.hold_id is None:
+        raise Refused("stale_button")
+    if uow.me.id != notice.agent_id:
+        raise Refused("offer_not_yours")
+    hold = uow.holds.get(notice.hold_id)
+    done = take_over_backdated(uow, hold.account, hold.id or 0, at, None)
+    uow.outbox.resolve(notice.id or 0, uow.now, "taken_over")
+    return done
 
 
 def is_question(uow: UnitOfWork, chat_id: int, message_id: int) -> bool:

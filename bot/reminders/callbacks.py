@@ -7,6 +7,7 @@ was asked on. The clock-off button carries the instant it shows, so the hold end
     rm:h:<notice>        hand off now: asks when they left (the long-hold question)
     rm:l:<notice>:<unix> left at that instant (UTC seconds): ends the hold there, or moves its end earlier
     rm:n:<notice>        left just now: at the press
+    rm:t:<notice>:<unix> a late start: take the account over from that instant (the colleague's hold ends there)
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from datetime import UTC, datetime
 from bot.telegram.buttons import checked
 
 PREFIX = "rm"
-STILL_ON, HAND_OFF_NOW, LEFT_AT, JUST_NOW = "s", "h", "l", "n"
+STILL_ON, HAND_OFF_NOW, LEFT_AT, JUST_NOW, TAKE_FROM = "s", "h", "l", "n", "t"
+TIMED = (LEFT_AT, TAKE_FROM)  # the actions whose button carries an instant
 PATTERN = rf"^{PREFIX}:"
 
 
@@ -25,14 +27,14 @@ PATTERN = rf"^{PREFIX}:"
 class ReminderPress:
     action: str
     notice_id: int
-    at: datetime | None = None  # LEFT_AT only
+    at: datetime | None = None  # LEFT_AT and TAKE_FROM only
 
 
 def encode(press: ReminderPress) -> str:
     parts = [PREFIX, press.action, str(press.notice_id)]
-    if press.action == LEFT_AT:
+    if press.action in TIMED:
         if press.at is None:
-            raise ValueError("a clock-off button carries the time it shows")
+            raise ValueError("a timed button carries the time it shows")
         parts.append(str(int(press.at.timestamp())))
     return checked(":".join(parts))
 
@@ -45,7 +47,7 @@ def decode(data: str) -> ReminderPress | None:
     action, notice_id = parts[1], int(parts[2])
     if action in (STILL_ON, HAND_OFF_NOW, JUST_NOW) and len(parts) == 3:
         return ReminderPress(action, notice_id)
-    if action == LEFT_AT and len(parts) == 4 and _number(parts[3]):
+    if action in TIMED and len(parts) == 4 and _number(parts[3]):
         return ReminderPress(action, notice_id, datetime.fromtimestamp(int(parts[3]), UTC))
     return None
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import time
+from datetime import datetime, time
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -15,7 +15,9 @@ from bot.reminders import callbacks as cb
 from bot.reminders.parse import parse_left, parse_wall_time
 from bot.telegram.answers import attempt, attempt_press, refuse_press
 from bot.telegram.context import BatonContext
+from bot.telegram.courier import Post
 from bot.telegram.routes import command, press, private_reply
+from bot.text.layout import plain_text, toast_text
 
 
 async def reminder_press(update: Update, context: BatonContext) -> None:
@@ -29,6 +31,9 @@ async def reminder_press(update: Update, context: BatonContext) -> None:
         await refuse_press(query, context, Refused("stale_button"))
         return
     r = context.render
+    if pressed.action == cb.TAKE_FROM and pressed.at is not None:
+        await _take_over_late(query, context, pressed.notice_id, pressed.at)
+        return
     if pressed.action == cb.HAND_OFF_NOW:
         asked = await attempt_press(query, context, answers.hand_off_now, pressed.notice_id, refusal=render.refusal)
         if asked is not None:
@@ -49,6 +54,18 @@ async def reminder_press(update: Update, context: BatonContext) -> None:
     await _edit_quietly(
         query.edit_message_text(render.answered_question(r, query.message.text_html, answered, pressed.action), parse_mode=ParseMode.HTML)
     )
+
+
+async def _take_over_late(query: CallbackQuery, context: BatonContext, notice_id: int, at: datetime) -> None:
+    """A late start's offer taken: the take-over from the moment pressed; the colleague is told, queued."""
+    done = await attempt_press(query, context, answers.take_over_late, notice_id, at, refusal=render.refusal)
+    if done is None:
+        return
+    now = context.baton.clock.now()
+    await query.answer(toast_text(plain_text(render.taken_over_late(context.render, done, now))))
+    await _edit_quietly(query.edit_message_text(render.taken_over_late(context.render, done, now), parse_mode=ParseMode.HTML))
+    told = await context.for_agent(done.previous_tg_id)
+    await context.post(done.previous_tg_id, Post(render.taken_over_late_told(told, done, now)), shared=False)
 
 
 async def left_command(update: Update, context: BatonContext) -> None:

@@ -7,6 +7,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.console.service import Backdated
 from bot.core.errors import Refused
 from bot.reminders import callbacks as cb
 from bot.reminders.answers import Answered, AskLeft
@@ -14,6 +15,7 @@ from bot.reminders.service import (
     AutoClosedHold,
     ClockOffQuestion,
     Due,
+    LateStart,
     LongHold,
     Subject,
     Unattended,
@@ -56,7 +58,10 @@ def notice_text(render: Renderer, subject: Subject, now: datetime) -> str:
         return auto_closed(render, subject.hold, now)
     if isinstance(subject, Unattended):
         return unattended(render, subject.gap, subject.window, now)
-    return late_start(render, subject.shift, now)
+    text = late_start(render, subject.shift, now)
+    if subject.offer is not None:
+        text += "\n" + render.t("reminder.late_start_offer", name=escape(subject.offer.holder), label=_label(render, subject.shift.account))
+    return text
 
 
 def notice_keyboard(render: Renderer, due: Due, notice_id: int, now: datetime) -> InlineKeyboardMarkup | None:
@@ -65,7 +70,36 @@ def notice_keyboard(render: Renderer, due: Due, notice_id: int, now: datetime) -
         return long_hold_keyboard(render, notice_id)
     if isinstance(due.subject, ClockOffQuestion):
         return left_keyboard(render, notice_id, due.subject.hold, due.subject.activity, now, still_on=True)
+    if isinstance(due.subject, LateStart) and due.subject.offer is not None:
+        return late_start_keyboard(render, due.subject, notice_id, now)
     return None
+
+
+def late_start_keyboard(render: Renderer, subject: LateStart, notice_id: int, now: datetime) -> InlineKeyboardMarkup:
+    """A button per moment to take the account over from, the suggestion (the shift's start) first."""
+    moments = subject.offer.moments if subject.offer is not None else ()
+    label = render.label(subject.shift.account)
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    render.t("button.take_over_from", label=label, at=when(render, moment, now)),
+                    callback_data=cb.encode(cb.ReminderPress(cb.TAKE_FROM, notice_id, moment)),
+                )
+            ]
+            for moment in moments
+        ]
+    )
+
+
+def taken_over_late(render: Renderer, done: Backdated, now: datetime) -> str:
+    """The late start's offer taken: to its presser (the message, and the toast)."""
+    return render.t("backdate.done", label=_label(render, done.account), at=when(render, done.at, now), previous=escape(done.previous))
+
+
+def taken_over_late_told(render: Renderer, done: Backdated, now: datetime) -> str:
+    """To the colleague whose hold now ends earlier."""
+    return render.t("backdate.told", name=escape(done.agent), label=_label(render, done.account), at=when(render, done.at, now))
 
 
 def long_hold(render: Renderer, hold: Hold, now: datetime) -> str:

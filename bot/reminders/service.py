@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
 
+from bot.console.service import backdate_moments
 from bot.core.baton import UnitOfWork
 from bot.core.errors import Refused
 from domain.checks import (
@@ -24,6 +25,7 @@ from domain.checks import (
     Shift,
     Window,
     corrected_end,
+    cover_overdue_at,
     is_forgotten,
     last_activity,
     late_starts,
@@ -32,7 +34,7 @@ from domain.checks import (
     unattended_gaps,
     watched_spans,
 )
-from domain.holds import Hold
+from domain.holds import HOLDER, Hold, main_hold
 from storage import holds
 from storage.models import OutboxRow
 from storage.outbox import OBSOLETE
@@ -62,7 +64,27 @@ def overdue_of_holds(uow: UnitOfWork, holds_: list[Hold]) -> dict[int, Overdue]:
     since = min(h.start for h in holds_) - ROSTER_LOOKBACK
     shifts = _shifts(uow, since, max(uow.now, max(h.start for h in holds_)) + ROSTER_LOOKBACK)
     grace = timedelta(minutes=checks.handoff_grace_minutes)
-    return {h.id: overdue_of(h, shifts, windows.get(h.account), grace, checks.day_end, tz) for h in holds_ if h.id is not None}
+    covers = _kept_covers(uow, holds_, shifts)
+    return {
+        h.id: overdue_of(h, shifts, windows.get(h.account), grace, checks.day_end, tz, cover_at=covers.get(h.id))
+        for h in holds_
+        if h.id is not None
+    }
+
+
+def _kept_covers(uow: UnitOfWork, holds_: list[Hold], shifts: list[Shift]) -> dict[int, datetime]:
+    """When each hold became a kept cover (domain.checks.cover_overdue_at), for those that did."""
+    now = uow.now
+    starts = [h.start for h in holds_]
+    held = [h for h in uow.holds.between(min(starts), now + timedelta(seconds=1)) if h.role == HOLDER]
+    after = timedelta(minutes=uow.config.checks.cover_overdue_minutes)
+    found = {}
+    for hold in holds_:
+        beside = [(h.start, h.end) for h in held if h.agent_id == hold.agent_id and h.account != hold.account]
+        at = cover_overdue_at(hold, shifts, beside, after=after, horizon=now) if beside else None
+        if at is not None and hold.id is not None:
+            found[hold.id] = at
+    return found
 
 
 def overdue_for(uow: UnitOfWork, hold: Hold) -> Overdue:
@@ -95,8 +117,8 @@ class ClockOffQuestion:
     kind: ClassVar[str] = CLOCK_OFF
     hold: Hold  # open, or ended by someone else's take-over after it was overdue
     activity: Activity  # the last sign of work, offered as the answer
-    overdue_at: datetime  # its holder's rostered end or the scoring hours' end, plus the grace
-    overdue_reason: str  # domain.checks ROSTER, SCORING or DAY_END
+    overdue_at: datetime  # its holder's rostered end or the scoring hours' end, plus the grace; or a kept cover's hour
+    overdue_reason: str  # domain.checks ROSTER, SCORING, DAY_END or COVER
 
 
 @dataclass(frozen=True)
@@ -116,6 +138,18 @@ class Unattended:
 class LateStart:
     kind: ClassVar[str] = LATE_START
     shift: Shift
+    # While a colleague still holds the account: the take-over from when they sat down, offered in one tap.
+    offer: LateOffer | None = None
+
+
+@dataclass(frozen=True)
+class LateOffer:
+    """A late start's take-over offer: `holder` still holds the account, by hold `seen_hold`; the
+    moments to take it over from (bot.console.service.backdate_moments), the suggestion first."""
+
+    holder: str
+    seen_hold: int
+    moments: tuple[datetime, ...]
 
 
 Subject = LongHold | ClockOffQuestion | AutoClosedHold | Unattended | LateStart
@@ -171,8 +205,23 @@ def due_now(uow: UnitOfWork) -> DueNow:
     for hold in long_holds(open_holds, now, timedelta(hours=checks.max_hold_hours)):
         if hold.id not in waiting:
             due.append(private(hold.agent_id, hold_key(hold.id), LongHold(hold), hold.id))
-    late = [private(s.agent_id, f"{s.agent_id}:{s.account}:{_stamp(s.start)}", LateStart(s)) for s in _late_starts(uow)]
+    late = []
+    for shift in _late_starts(uow):
+        offer = late_offer(uow, shift, open_holds)
+        key = f"{shift.agent_id}:{shift.account}:{_stamp(shift.start)}"
+        late.append(private(shift.agent_id, key, LateStart(shift, offer), offer.seen_hold if offer else None))
     return DueNow(now, tuple(due + _unattended(uow) + late))
+
+
+def late_offer(uow: UnitOfWork, shift: Shift, open_holds: list[Hold]) -> LateOffer | None:
+    """What a late start offers while a colleague still holds the account: the take-over from the
+    moment its agent says they sat down. The notice keeps the colleague's hold (its hold id), so a
+    tap is honoured only while that hold is still the one on the account."""
+    current = main_hold(open_holds, shift.account)
+    if current is None or current.agent_id == shift.agent_id or current.id is None:
+        return None
+    at, choices = backdate_moments(uow, current, shift.start)
+    return LateOffer(uow.agents.name_of(current.agent_id), current.id, (at, *(c for c in choices if c != at)))
 
 
 def forgotten_now(uow: UnitOfWork, open_holds: list[Hold]) -> list[Overdue]:

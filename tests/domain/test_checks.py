@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from domain.checks import (
     CASE,
     CONVERSATION,
+    COVER,
     ROSTER,
     SCORING,
     START,
@@ -13,6 +14,7 @@ from domain.checks import (
     Shift,
     closing_refusal,
     corrected_end,
+    cover_overdue_at,
     is_forgotten,
     last_activity,
     late_starts,
@@ -288,3 +290,72 @@ def test_a_missing_import_is_a_day_after_the_accounts_first_import_without_conve
     first = {"jd": date(2026, 11, 3), "vip": date(2026, 10, 1)}
     imported = {"jd": {date(2026, 11, 3), date(2026, 11, 4), date(2026, 11, 6), date(2026, 11, 7)}, "vip": set(days)}
     assert missing_import_days(days, first, imported) == {"jd": [date(2026, 11, 5)]}
+
+
+# -- kept covers ------------------------------------------------------------------------------------
+
+HOUR = timedelta(hours=1)
+ON_DUTY = [
+    Shift("jd", 1, local("2026-11-02", "09:00"), local("2026-11-02", "17:00")),
+    Shift("vip", 2, local("2026-11-02", "09:00"), local("2026-11-02", "17:00")),
+]
+OWN_VIP = [(local("2026-11-02", "09:00"), None)]  # agent 2's hold on vip, still open
+
+
+def test_a_cover_kept_an_hour_beside_ones_own_account_is_overdue_then():
+    cover = Hold("jd", 2, local("2026-11-02", "12:00"), None, id=3)
+    at = cover_overdue_at(cover, ON_DUTY, OWN_VIP, after=HOUR, horizon=local("2026-11-02", "13:00"))
+    assert at == local("2026-11-02", "13:00")
+    assert cover_overdue_at(cover, ON_DUTY, OWN_VIP, after=HOUR, horizon=local("2026-11-02", "12:59")) is None, "not yet"
+    overdue = overdue_of(cover, ON_DUTY, JD_HOURS, GRACE, DAY_END, SHANGHAI, cover_at=at)
+    assert overdue == Overdue(cover, at, COVER), "before the scoring hours' end"
+
+
+def test_a_cover_handed_back_within_the_hour_is_not_overdue():
+    back = Hold("jd", 2, local("2026-11-02", "12:00"), local("2026-11-02", "12:40"))
+    assert cover_overdue_at(back, ON_DUTY, OWN_VIP, after=HOUR, horizon=local("2026-11-02", "20:00")) is None
+
+
+def test_holding_only_a_colleagues_account_is_working_their_shift_not_covering():
+    in_her_place = Hold("jd", 2, local("2026-11-02", "09:00"), None)
+    assert cover_overdue_at(in_her_place, ON_DUTY, [], after=HOUR, horizon=local("2026-11-02", "16:00")) is None
+    # From the moment he takes his own account as well, it is a cover: the hour counts from then.
+    beside = [(local("2026-11-02", "11:00"), None)]
+    assert cover_overdue_at(in_her_place, ON_DUTY, beside, after=HOUR, horizon=local("2026-11-02", "16:00")) == local("2026-11-02", "12:00")
+
+
+def test_no_cover_on_an_account_nobody_else_is_rostered_on_or_that_the_holder_is_rostered_on():
+    cover = Hold("jd", 2, local("2026-11-02", "12:00"), None)
+    evening = local("2026-11-02", "23:00")
+    assert cover_overdue_at(cover, ON_DUTY[1:], OWN_VIP, after=HOUR, horizon=evening) is None, "nobody's shift on jd"
+    both = [*ON_DUTY, Shift("jd", 2, local("2026-11-02", "12:00"), local("2026-11-02", "18:00"))]
+    assert cover_overdue_at(cover, both, OWN_VIP, after=HOUR, horizon=evening) is None, "his own shift on jd"
+    # Her shift ends at 17:00: a cover taken at 16:30 is not one an hour later.
+    late = Hold("jd", 2, local("2026-11-02", "16:30"), None)
+    assert cover_overdue_at(late, ON_DUTY, OWN_VIP, after=HOUR, horizon=evening) is None
+
+
+minutes_in_day = st.integers(min_value=0, max_value=24 * 60)
+
+
+@given(
+    start=minutes_in_day,
+    length=st.one_of(st.none(), st.integers(min_value=0, max_value=12 * 60)),
+    beside=st.lists(st.tuples(minutes_in_day, st.integers(min_value=0, max_value=12 * 60)), max_size=3),
+    after=st.integers(min_value=1, max_value=180),
+)
+def test_a_cover_is_overdue_only_after_an_unbroken_stretch_of_covering(start, length, beside, after):
+    day = local("2026-11-02", "00:00")
+    hold = Hold("jd", 2, day + timedelta(minutes=start), None if length is None else day + timedelta(minutes=start + length))
+    spans = [(day + timedelta(minutes=b), day + timedelta(minutes=b + n)) for b, n in beside]
+    horizon = day + timedelta(days=2)
+    at = cover_overdue_at(hold, ON_DUTY, spans, after=timedelta(minutes=after), horizon=horizon)
+    if at is None:
+        return
+    stretch_start = at - timedelta(minutes=after)
+    assert stretch_start >= hold.start and (hold.end is None or at <= hold.end)
+    assert ON_DUTY[0].start <= stretch_start and at <= ON_DUTY[0].end, "while she was rostered on jd"
+    probe = stretch_start
+    while probe < at:  # every minute of the stretch, he held another account too
+        assert any(lo <= probe < hi for lo, hi in spans)
+        probe += timedelta(minutes=1)

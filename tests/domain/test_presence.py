@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, time, timedelta
 
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.collaboration import cover_minutes
 from domain.holds import Hold
@@ -12,6 +15,7 @@ from domain.ledger import HOURS, PointRates, compile_day
 from domain.presence import (
     Rostered,
     Waiting,
+    backdate_choices,
     backdate_refusal,
     hand_backs,
     idle_spans,
@@ -165,3 +169,22 @@ def test_a_cover_held_beside_ones_own_account_long_enough_is_handed_back_to_a_ro
     assert hand_backs([own, cover], shifts, {2: False}, now=now, after=after) == [], "not back yet"
     assert hand_backs([cover], shifts, {2: True}, now=now, after=after) == [], "one account only: no cover beside one's own"
     assert hand_backs([own, cover], shifts, {2: True}, now=local(DAY, "11:20"), after=after) == [], "not long enough"
+
+
+@given(
+    back=st.integers(min_value=0, max_value=240),
+    suggested=st.integers(min_value=0, max_value=240),
+    seconds=st.integers(min_value=0, max_value=59),
+)
+def test_the_moments_offered_lie_between_the_earliest_allowed_and_now_with_the_suggestion_and_now_among_them(back, suggested, seconds):
+    now = local("2026-11-02", "11:50") + timedelta(seconds=seconds)
+    floor = now - timedelta(minutes=back)
+    offered = max(floor, now - timedelta(minutes=suggested))
+    choices = backdate_choices(now, offered, floor)
+    assert list(choices) == sorted(set(choices)) and len(choices) <= 8
+    assert all(floor <= c <= now for c in choices)
+    assert offered in choices and now in choices
+    if back >= 10:
+        assert floor in choices, "the earliest allowed, when it is a while ago"
+    gaps = [b - a for a, b in itertools.pairwise(choices)]
+    assert max(gaps, default=timedelta(0)) <= timedelta(minutes=max(30, back // 4 + 10)), "spread over the whole span"

@@ -337,3 +337,88 @@ async def test_fix_hold_speaks_english_to_an_english_team(database_url):
         (none,) = (await live.say(boss, "/fix_hold jd")).texts()
         assert none == "No holds on 京东旗舰店 on 2026-11-03."
         assert rcb.decode("rm:n:5") == rcb.ReminderPress(rcb.JUST_NOW, 5)
+
+
+COVER_ROSTER = [
+    {"agent": 101, "name": "王芳", "account": "jd", "weekdays": EVERY_DAY, "from": "09:00", "to": "17:00"},
+    {"agent": 102, "name": "李雷", "account": "vip", "weekdays": EVERY_DAY, "from": "09:00", "to": "17:00"},
+]
+
+
+def credited(live, day: str) -> list[int | None]:
+    """Who each conversation that started on that local day is credited to (a Telegram id), in time order."""
+    start = local(day, "00:00")
+    found = live.baton.read(lambda uow: attribute(uow, start, start + timedelta(days=1)).attribution)
+    users = {a.id: a.tg_user_id for a in live.baton.read(lambda uow: list(uow.agents.by_id().values()))}
+    by_event = {row.conversation_id: users[row.agent_id] for row in found.credits.itertuples()}
+    return [by_event.get(row.conversation_id) for row in found.statuses.sort_values("at").itertuples()]
+
+
+def questions(sent: list[dict]) -> list[dict]:
+    """The "when did you leave?" questions among what the checks job sent."""
+    return [m for m in sent if m["text"].startswith("🌙")]
+
+
+async def test_a_cover_never_handed_back_is_asked_about_and_the_time_after_goes_to_the_rostered_colleague(database_url):
+    clock = ManualClock(local("2026-11-02", "09:00"))  # a Monday
+    async with LiveBot(team_config(database_url, roster=COVER_ROSTER), clock) as live:
+        wang, li = await agent(live, 101, "王芳"), await agent(live, 102, "李雷")
+        boss = live.user(SUPERVISOR_ID, "主管", username="boss")
+        await live.say(wang, "/on jd")
+        await live.say(li, "/on vip")
+        # 李雷 covers 王芳's lunch from 12:00; she is back at 12:40 and nobody takes JD back.
+        clock.set(local("2026-11-02", "12:00"))
+        await live.say(li, "/on jd")
+
+        # A break lasts 30-45 minutes: an hour into the cover, with her rostered on JD, he is asked.
+        clock.set(local("2026-11-02", "12:59"))
+        assert await run(live) == []
+        clock.set(local("2026-11-02", "13:00"))
+        (sent,) = await run(live)
+        assert sent["chat_id"] == 102
+        asked = private(live, li)[-1]
+        assert asked["text"].splitlines()[0] == (
+            "🌙 你在 京东旗舰店 的接管（自 12:00 起）到 13:00 还没有交出"
+            "（替同事顶班已超过一次休息的时长，而排班的同事正在班上）。你实际是什么时候离开的？"
+        )
+        assert [label for label, _ in buttons(asked)] == ["12:00 离开（最后活动）", "刚刚离开", "还在值班"]
+        assert private(live, wang) == [], "the rostered colleague is not told: the holder knows when he left"
+
+        # He answers with the time she came back: his JD hold ends there, and what follows is hers by the roster.
+        clock.set(local("2026-11-02", "13:10"))
+        (done,) = (await live.say(li, "/left 12:40 jd", chat=live.sandbox.private_chat(li))).texts()
+        assert done == "✅ 已记录：你在 京东旗舰店 的接管结束于 12:40。"
+        jd_cover = [h for h in holds(live) if h.started_at == local("2026-11-02", "12:00")]
+        assert [h.ended_at for h in jd_cover] == [local("2026-11-02", "12:40")]
+        export = [
+            SampleConversation("JD-1", datetime.fromisoformat("2026-11-02T12:20")),
+            SampleConversation("JD-2", datetime.fromisoformat("2026-11-02T12:50")),
+        ]
+        await live.upload(boss, "jd.csv", jd_csv_bytes(export), caption="/import jd")
+        assert statuses(live, "2026-11-02") == ["held", "roster"]
+        assert credited(live, "2026-11-02") == [102, 101], "the lunch is his cover; after it, her shift"
+
+
+async def test_a_colleague_working_someone_elses_whole_shift_is_not_asked_as_a_cover(database_url):
+    clock = ManualClock(local("2026-11-02", "09:00"))
+    async with LiveBot(team_config(database_url, roster=COVER_ROSTER), clock) as live:
+        li = await agent(live, 102, "李雷")
+        await agent(live, 101, "王芳")
+        # 王芳 is off sick; 李雷 works JD alone in her place (nobody holds VIP): he holds nothing beside it.
+        await live.say(li, "/on jd")
+        clock.set(local("2026-11-02", "11:00"))
+        assert questions(await run(live)) == [], "(the late-start nudges to both go out meanwhile)"
+        # Once he also takes VIP, his JD hold is a cover beside his own account: an hour later he is asked.
+        await live.say(li, "/on vip")
+        clock.set(local("2026-11-02", "11:59"))
+        assert questions(await run(live)) == []
+        clock.set(local("2026-11-02", "12:00"))
+        (sent,) = questions(await run(live))
+        assert sent["chat_id"] == 102
+        # He really is covering: "still on" keeps the hold, and he is not asked about it again.
+        asked = private(live, li)[-1]
+        still_on = dict(buttons(asked))["还在值班"]
+        await live.press(li, asked, still_on)
+        assert holds(live)[0].ended_at is None
+        clock.set(local("2026-11-02", "13:00"))
+        assert questions(await run(live)) == []

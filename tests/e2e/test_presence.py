@@ -71,13 +71,19 @@ async def test_a_refused_case_offers_a_take_over_from_the_shift_start_and_accept
     (offer,) = (await live.say(li, "/case jd 售后")).sent()
     assert offer.params["chat_id"] == live.group["id"]
     text = offer.params["text"]
-    assert text == "京东旗舰店 由 王芳 接管中，这条案例没有记录。如果是你在操作这个账号，一键从 09:00 起接管。"
-    ((label, data),) = buttons(offer.params)
-    assert label == "从 09:00 起接管 京东旗舰店"
+    assert text == (
+        "京东旗舰店 由 王芳 接管中，这条案例没有记录。如果是你在操作这个账号，一键从 09:00 起接管。\n"
+        "不是从这个时间开始操作的？点你实际坐下开始操作的时间。"
+    )
+    # The suggestion (his shift's start) first; then moments from her hold's start (the earliest allowed) to now.
+    labels = [label for label, _ in buttons(offer.params)]
+    assert labels == [f"从 {t} 起接管 京东旗舰店" for t in ("09:00", "08:00", "08:10", "08:30", "08:50", "09:10", "09:30", "09:40")]
+    data = buttons(offer.params)[0][1]
     pressed = cb.decode_backdate(data)
     assert (pressed.account, pressed.at, pressed.case_type) == ("jd", local(DAY, "09:00"), "aftersale")
     (refused,) = audit(live, "case_refused")
     assert (refused.subject, json.loads(refused.detail)["offered"]) == ("jd", local(DAY, "09:00").isoformat())
+    assert len(json.loads(refused.detail)["choices"]) == 8
 
     message = live.sandbox.messages(live.group["id"])[-1]
     assert (await live.press(wang, message, data)).toasts() != [], "someone else's offer is refused"
@@ -112,7 +118,7 @@ async def test_a_refused_case_button_offers_the_take_over_privately(live, clock)
     reaction = await live.press(li, board, LiveBot.button(board, cb.Press(cb.CASE_TYPE, "jd", "consult")))
     assert reaction.toasts() == ["京东旗舰店 由 王芳 接管中：未记录。已私信你一键接管。"]
     (offer,) = live.sandbox.messages(li["id"])
-    ((label, data),) = buttons(offer)
+    label, data = buttons(offer)[0]
     assert label == "从 09:00 起接管 京东旗舰店"
     clock.set(local(DAY, "09:21"))
     await live.press(li, offer, data)
@@ -147,9 +153,32 @@ async def test_a_colleague_covering_a_break_is_offered_the_take_over_from_now_no
     await live.say(zhang, "/case vip 咨询")
     clock.set(local(DAY, "11:40"))  # Zhang on his break since 11:30, Li at vip's keyboard
     (offer,) = (await live.say(li, "/case vip 咨询")).sent()
-    ((label, data),) = buttons(offer.params)
+    label, data = buttons(offer.params)[0]
     assert cb.decode_backdate(data).at == local(DAY, "11:40"), "not from 10:30: Zhang's case, his time on vip"
     assert label == "从 11:40 起接管 唯品会店"
+    # He knows when he sat down: the earlier moments are his to choose, never before Zhang's case.
+    moments = [cb.decode_backdate(d).at for _, d in buttons(offer.params)[1:]]
+    assert moments == sorted(moments) and moments[0] == local(DAY, "10:30") and local(DAY, "11:30") in moments
+
+
+async def test_a_colleague_covering_a_break_takes_over_from_when_he_sat_down(live, clock):
+    """Li, refused at 11:50, chose 11:30 (when Zhang went on his break): the cover is his from then,
+    and Zhang is told."""
+    li, zhang = await person(live, 102, "李雷"), await person(live, 103, "张伟")
+    clock.set(local(DAY, "09:00"))
+    await live.say(li, "/on jd")
+    await live.say(zhang, "/on vip")
+    clock.set(local(DAY, "10:30"))
+    await live.say(zhang, "/case vip 咨询")
+    clock.set(local(DAY, "11:50"))
+    (offer,) = (await live.say(li, "/case vip 咨询")).sent()
+    chosen = next(d for _, d in buttons(offer.params) if cb.decode_backdate(d).at == local(DAY, "11:30"))
+    clock.set(local(DAY, "11:51"))
+    reaction = await live.press(li, live.sandbox.messages(live.group["id"])[-1], chosen)
+    assert reaction.toasts() == ["✅ 你从 11:30 起接管了 唯品会店；张伟 的接管到此结束。 已记录：咨询。"]
+    vip = [(h.agent_id, h.started_at, h.ended_at) for h in holds(live) if h.account_id == 2]
+    assert vip == [(3, local(DAY, "09:00"), local(DAY, "11:30")), (2, local(DAY, "11:30"), None)]
+    assert "已从 11:30 起接管" in live.sandbox.messages(zhang["id"])[-1]["text"]
 
 
 async def test_an_offer_is_honoured_as_made_a_minute_later_at_the_limit_and_from_the_holds_start(live, clock):
@@ -274,7 +303,7 @@ async def test_a_case_typed_without_an_account_offers_the_account_the_sender_is_
     await live.say(wang, "/on jd")
     clock.set(local(DAY, "09:30"))
     (offer,) = (await live.say(li, "/case 咨询")).sent()
-    ((label, data),) = buttons(offer.params)
+    label, data = buttons(offer.params)[0]
     assert label == "从 09:00 起接管 京东旗舰店" and cb.decode_backdate(data).case_type == "consult"
     clock.set(local(DAY, "12:00"))
     message = live.sandbox.messages(live.group["id"])[-1]

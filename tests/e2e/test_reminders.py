@@ -369,6 +369,59 @@ async def test_a_rostered_agent_who_has_not_taken_over_is_nudged_once_per_shift(
         assert len(await run(live)) == 1, "a new shift, a new nudge"
 
 
+async def test_a_late_start_while_a_colleague_holds_the_account_offers_the_take_over_from_when_she_sat_down(database_url):
+    """李雷 took JD at 08:00 and is still holding it; 王芳 sat down at about 09:10 and forgot to press. The
+    nudge offers her the take-over from a moment she picks: she picks 09:10, and JD is hers from then."""
+    clock = ManualClock(local("2026-11-02", "08:00"))  # a Monday
+    config = team_config(database_url, roster=ROSTER, checks={"unattended_minutes": 600})
+    async with LiveBot(config, clock) as live:
+        wang, li = await agent(live, 101, "王芳"), await agent(live, 102, "李雷")
+        await live.say(li, "/on jd")
+        clock.set(local("2026-11-02", "09:16"))
+        assert [m["chat_id"] for m in await run(live)] == [101]
+        message = private(live, wang)[-1]
+        assert (
+            message["text"].splitlines()[1] == "京东旗舰店 现在仍由 李雷 接管。如果你已经在操作，点你实际坐下开始操作的时间，从那时起接管。"
+        )
+        assert buttons(message)[0][0] == "从 09:00 起接管 京东旗舰店"
+        moments = [rcb.decode(data).at for _, data in buttons(message)]
+        assert moments[0] == local("2026-11-02", "09:00"), "her shift's start, suggested first"
+        assert moments[-1] == local("2026-11-02", "09:16") and local("2026-11-02", "09:10") in moments
+
+        clock.set(local("2026-11-02", "09:18"))
+        chosen = {rcb.decode(data).at: data for _, data in buttons(message)}[local("2026-11-02", "09:10")]
+        reaction = await live.press(wang, message, chosen)
+        assert reaction.toasts() == ["✅ 你从 09:10 起接管了 京东旗舰店；李雷 的接管到此结束。"]
+        assert [(h.agent_id, h.started_at, h.ended_at) for h in holds(live)] == [
+            (2, local("2026-11-02", "08:00"), local("2026-11-02", "09:10")),
+            (1, local("2026-11-02", "09:10"), None),
+        ]
+        assert "已从 09:10 起接管" in private(live, li)[-1]["text"], "he is told"
+        (entry,) = audit(live, "take_over_backdated")
+        assert json.loads(entry.detail)["since"] == local("2026-11-02", "09:10").isoformat()
+        assert private(live, wang)[-1]["text"] == "✅ 你从 09:10 起接管了 京东旗舰店；李雷 的接管到此结束。", "the nudge says what was done"
+        again = await live.press_as_seen(wang, message, chosen)
+        assert again.toasts() and len(holds(live)) == 2, "a second tap changes nothing"
+
+
+async def test_a_late_starts_offer_is_refused_to_anyone_else_and_once_the_colleague_handed_off(database_url):
+    clock = ManualClock(local("2026-11-02", "08:00"))
+    config = team_config(database_url, roster=ROSTER, checks={"unattended_minutes": 600})
+    async with LiveBot(config, clock) as live:
+        wang, li = await agent(live, 101, "王芳"), await agent(live, 102, "李雷")
+        await live.say(li, "/on jd")
+        clock.set(local("2026-11-02", "09:16"))
+        await run(live)
+        message = private(live, wang)[-1]
+        data = buttons(message)[0][1]
+        assert (await live.press(li, message, data)).toasts() == ["这个接管提议是给别人的。"]
+        await live.say(li, "/off jd")
+        clock.set(local("2026-11-02", "09:20"))
+        refused = (await live.press(wang, message, data)).toasts()
+        assert refused == ["账号刚刚换了人，未做更改；请看最新的控制台"]
+        assert [(h.agent_id, h.ended_at) for h in holds(live)] == [(2, local("2026-11-02", "09:16"))], "nothing taken"
+
+
 async def test_a_failed_send_is_kept_retried_and_delivered_exactly_once(database_url):
     clock = ManualClock(local("2026-11-02", "09:20"))
     config = team_config(database_url, roster=ROSTER, checks={"unattended_minutes": 600})
