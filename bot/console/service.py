@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +26,7 @@ NOTE_LIMIT = 200
 # The console's moves, as its buttons name them.
 TAKE, HAND_OFF, LOG_TYPE = "take", "hand_off", "log_type"
 BACKDATED_ACTION = "take_over_backdated"
+Moved = TypeVar("Moved")
 
 
 @dataclass(frozen=True)
@@ -78,15 +80,20 @@ def take_over_account(uow: UnitOfWork, account: str, seen_hold: int | None = Non
     expectation (None) and takes the account from whoever holds it.
     """
     account = uow.account_key(account)
+    return _one_winner(uow, account, lambda: _take_over(uow, account, seen_hold))
+
+
+def _one_winner(uow: UnitOfWork, account: str, move: Callable[[], Moved]) -> Moved:
+    """`move` on `account`, or, when another take-over committed between its read and its write (its
+    writes are then undone), the refusal saying who holds the account now."""
     try:
         with uow.holds.race_guard():
-            return _take_over(uow, account, seen_hold)
+            return move()
     except HoldMoved:
         pass
     except IntegrityError as exc:
         if broken_constraint(exc) not in OPEN_HOLD_INDEXES:
             raise
-    # Another take-over committed between this one's read and its write; this one's writes are undone.
     raise lost_race(uow, account)
 
 
@@ -141,15 +148,7 @@ def take_over_backdated(
 
     `offered_at` says when a moment was offered, if it was: its limits are those of that moment.
     """
-    try:
-        with uow.holds.race_guard():
-            return _backdate(uow, account, seen_hold, at, case_type, offered_at)
-    except HoldMoved:
-        pass
-    except IntegrityError as exc:
-        if broken_constraint(exc) not in OPEN_HOLD_INDEXES:
-            raise
-    raise lost_race(uow, account)
+    return _one_winner(uow, account, lambda: _backdate(uow, account, seen_hold, at, case_type, offered_at))
 
 
 def _backdate(

@@ -142,15 +142,20 @@ async def test_the_offer_never_reaches_before_the_holders_last_case(live, clock)
     assert cb.decode_backdate(buttons(offer.params)[0][1]).case_type is None
 
 
-async def test_a_colleague_covering_a_break_is_offered_the_take_over_from_now_not_from_the_holders_last_case(live, clock):
-    """Li, rostered on jd, covers Zhang's break on vip without pressing: when his case is refused, he
-    sat down at vip only lately; the hours before belong to Zhang, who really worked them."""
+async def li_on_jd_zhang_on_vip_with_a_case_at_10_30(live, clock) -> tuple[dict, dict]:
     li, zhang = await person(live, 102, "李雷"), await person(live, 103, "张伟")
     clock.set(local(DAY, "09:00"))
     await live.say(li, "/on jd")
     await live.say(zhang, "/on vip")
     clock.set(local(DAY, "10:30"))
     await live.say(zhang, "/case vip 咨询")
+    return li, zhang
+
+
+async def test_a_colleague_covering_a_break_is_offered_the_take_over_from_now_not_from_the_holders_last_case(live, clock):
+    """Li, rostered on jd, covers Zhang's break on vip without pressing: when his case is refused, he
+    sat down at vip only lately; the hours before belong to Zhang, who really worked them."""
+    li, _ = await li_on_jd_zhang_on_vip_with_a_case_at_10_30(live, clock)
     clock.set(local(DAY, "11:40"))  # Zhang on his break since 11:30, Li at vip's keyboard
     (offer,) = (await live.say(li, "/case vip 咨询")).sent()
     label, data = buttons(offer.params)[0]
@@ -164,12 +169,7 @@ async def test_a_colleague_covering_a_break_is_offered_the_take_over_from_now_no
 async def test_a_colleague_covering_a_break_takes_over_from_when_he_sat_down(live, clock):
     """Li, refused at 11:50, chose 11:30 (when Zhang went on his break): the cover is his from then,
     and Zhang is told."""
-    li, zhang = await person(live, 102, "李雷"), await person(live, 103, "张伟")
-    clock.set(local(DAY, "09:00"))
-    await live.say(li, "/on jd")
-    await live.say(zhang, "/on vip")
-    clock.set(local(DAY, "10:30"))
-    await live.say(zhang, "/case vip 咨询")
+    li, zhang = await li_on_jd_zhang_on_vip_with_a_case_at_10_30(live, clock)
     clock.set(local(DAY, "11:50"))
     (offer,) = (await live.say(li, "/case vip 咨询")).sent()
     chosen = next(d for _, d in buttons(offer.params) if cb.decode_backdate(d).at == local(DAY, "11:30"))
