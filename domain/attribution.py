@@ -16,8 +16,11 @@ Each conversation is looked at one moment ``at``: by default (``moment="first_re
 first reply, its start when there was none; with ``moment="start"`` its start. Then, in order:
 
 1. **held**: every agent holding the account at ``at`` gets an equal share;
-2. **roster**: nobody held it, so every agent scheduled on it at ``at`` gets an equal share;
-3. **unattributed**: neither; ``find_gaps`` reports the windows where this happened.
+2. **roster**: nobody held it, so every agent scheduled on it at ``at`` gets an equal share; for a
+   conversation, when nobody is scheduled then either, those whose shift on it begins within
+   ``roster_early`` after ``at`` (people sit down a few minutes early and answer the night's
+   backlog before they think of pressing; nobody else is there to have answered it);
+3. **unattributed**: none of these; ``find_gaps`` reports the windows where this happened.
 
 An open hold lasts until ``now`` when given, for ever otherwise. Every conversation ends with
 exactly one status, the shares of an attributed conversation sum to 1, and the result is sorted
@@ -35,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 import numpy as np
@@ -86,6 +89,7 @@ def attribute_conversations(
     *,
     moment: Moment = "first_reply",
     now: datetime | pd.Timestamp | None = None,
+    roster_early: timedelta = timedelta(0),
 ) -> Attribution:
     """Credit every conversation to the holder(s) of its account at its first reply (its start without one), or at its start."""
     if moment not in ("start", "first_reply"):
@@ -96,7 +100,17 @@ def attribute_conversations(
         replied = as_ts(conversations["first_reply_at"])
         at = replied.where(replied.notna(), start)
     ids = conversations["conversation_id"].to_numpy(dtype=np.int64)
-    return _credit(ids, conversations["account"], at, holds, roster, now, "conversation_id")
+    return _credit(ids, conversations["account"], at, holds, roster, now, "conversation_id", _early_windows(roster, roster_early))
+
+
+def _early_windows(roster: pd.DataFrame | None, early: timedelta) -> pd.DataFrame | None:
+    """The `early` minutes before each rostered shift, as roster windows of their own."""
+    if roster is None or not len(roster) or early <= timedelta(0):
+        return None
+    starts = as_ts(roster["start"])
+    return pd.DataFrame(
+        {"account": roster["account"].to_numpy(), "agent_id": roster["agent_id"].to_numpy(), "start": starts - early, "end": starts}
+    )
 
 
 def credit_events(
@@ -120,6 +134,7 @@ def _credit(
     roster: pd.DataFrame | None,
     now: datetime | pd.Timestamp | None,
     id_column: str,
+    early: pd.DataFrame | None = None,
 ) -> Attribution:
     if at.isna().any():
         raise ValueError("every conversation or case needs a timestamp")
@@ -129,18 +144,23 @@ def _credit(
 
     held = _intervals(holds, now)
     scheduled = _intervals(roster, now)
-    interval_codes, known = pd.factorize(np.concatenate([held["account"], scheduled["account"]]))
-    held["code"], scheduled["code"] = np.split(interval_codes, [len(held["account"])])
+    before = _intervals(early, now)
+    interval_codes, known = pd.factorize(np.concatenate([held["account"], scheduled["account"], before["account"]]))
+    held["code"], scheduled["code"], before["code"] = np.split(
+        interval_codes, [len(held["account"]), len(held["account"]) + len(scheduled["account"])]
+    )
     known = pd.Index(known)
     at_us = _as_us(at)
-    encode = _KeyEncoder(len(known), [at_us, held["start"], held["end"], scheduled["start"], scheduled["end"]])
+    encode = _KeyEncoder(
+        len(known), [at_us, held["start"], held["end"], scheduled["start"], scheduled["end"], before["start"], before["end"]]
+    )
     event_codes = _account_codes(known, accounts)
     event_keys = encode(event_codes, at_us)
 
     status = np.full(len(ids), UNATTRIBUTED, dtype=np.int8)
     pieces = []
     unclaimed = np.arange(len(ids))
-    for code, intervals in ((HELD, held), (ROSTER, scheduled)):
+    for code, intervals in ((HELD, held), (ROSTER, scheduled), (ROSTER, before)):
         if not len(unclaimed) or not len(intervals["start"]):
             continue
         timeline = _Timeline.build(

@@ -212,6 +212,7 @@ def _attribution(section: dict[str, Any]) -> AttributionSettings:
         raise ConfigError("attribution.satisfaction_prior", f"must be a number >= 0, got {prior!r}")
     return AttributionSettings(
         moment=choice(section, "attribution.moment", ("start", "first_reply"), "first_reply"),
+        roster_early_minutes=_whole_minutes(section, "attribution.roster_early_minutes", AttributionSettings.roster_early_minutes),
         satisfaction_prior=float(prior),
         quiet_hours=quiet,
     )

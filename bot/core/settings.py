@@ -118,6 +118,9 @@ class AttributionSettings:
     # Credit by who answered: a conversation answered after a wait goes to whoever replied.
     # "start" credits its start instead; without a reply time it falls back to the start anyway.
     moment: str = "first_reply"  # or "start"
+    # A conversation on an account nobody holds or is rostered on, answered this little before a
+    # shift on it begins, is that shift's: people sit down early and answer the night's backlog.
+    roster_early_minutes: int = 15
     satisfaction_prior: float = 5.0
     quiet_hours: dict[str, tuple[time, time] | None] = field(default_factory=lambda: {"jd": (time(23), time(9))})
 

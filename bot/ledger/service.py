@@ -197,7 +197,8 @@ def attribute(uow: UnitOfWork, start: datetime, end: datetime, *, with_facts: bo
     reach = _replies_reach(conversations, end) if moment == "first_reply" else end
     crediting_holds = holds_frame if reach <= end else uow.holds.frame_between(start, reach)
     crediting_roster = roster if reach <= end else uow.roster.roster_frame(start, reach, uow.tz)
-    attribution = attribute_conversations(conversations, crediting_holds, crediting_roster, moment=moment, now=uow.now)
+    early = timedelta(minutes=uow.config.attribution.roster_early_minutes)
+    attribution = attribute_conversations(conversations, crediting_holds, crediting_roster, moment=moment, now=uow.now, roster_early=early)
     return Attributed(conversations, holds_frame, attribution, uow.now)
 
 

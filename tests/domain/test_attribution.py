@@ -322,7 +322,7 @@ def as_frames(holds, roster, conversations):
     return hold_frame, roster_frame, conversation_frame
 
 
-def oracle(holds, roster, conversations, moment, now):
+def oracle(holds, roster, conversations, moment, now, early=0):
     """Brute force: scan every interval for every conversation."""
     expected = {}
     for i, (account, start, reply) in enumerate(conversations):
@@ -337,6 +337,10 @@ def oracle(holds, roster, conversations, moment, now):
         rostered = {
             agent for acct, agent, window_start, length in roster if acct == account and window_start <= moment_at < window_start + length
         }
+        if not rostered:
+            rostered = {
+                agent for acct, agent, window_start, _ in roster if acct == account and window_start - early <= moment_at < window_start
+            }
         chosen, status = (holders, "held") if holders else (rostered, "roster") if rostered else (set(), "unattributed")
         expected[10 * i + 3] = (status, {agent: 1 / len(chosen) for agent in chosen})
     return expected
@@ -365,6 +369,30 @@ def test_attribution_matches_a_brute_force_scan(scenario):
     for cid, (_status, shares) in expected.items():
         assert credited(result, cid) == pytest.approx(shares, abs=1e-12)
     assert set(result.statuses["status"]) <= set(STATUSES)
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios, st.integers(min_value=0, max_value=30))
+def test_the_minutes_before_a_shift_go_to_it_only_where_nobody_holds_or_is_rostered(scenario, early):
+    holds, roster, conversations, moment, now_minute = scenario
+    now = None if now_minute is None else minute(now_minute)
+    frames = _frames_in_call_order(holds, roster, conversations)
+    result = attribute_conversations(*frames, moment=moment, now=now, roster_early=timedelta(minutes=early))
+    expected = oracle(holds, roster, conversations, moment, now_minute, early)
+    statuses = dict(zip(result.statuses["conversation_id"], result.statuses["status"], strict=True))
+    assert statuses == {cid: status for cid, (status, _) in expected.items()}
+    for cid, (_status, shares) in expected.items():
+        assert credited(result, cid) == pytest.approx(shares, abs=1e-12)
+
+
+def test_the_nights_backlog_answered_just_before_the_shift_is_the_shifts():
+    roster = holds_frame(("jd", 7, "09:00", "15:00"), ("jd", 8, "14:00", "23:00"))
+    conversations = conversations_frame((1, "jd", "02:00", "08:50"), (2, "jd", "03:00", "08:40"), (3, "jd", "13:50", "13:55"))
+    result = attribute_conversations(conversations, holds_frame(), roster, roster_early=timedelta(minutes=15))
+    assert (status_of(result, 1), credited(result, 1)) == ("roster", {7: 1.0})
+    assert status_of(result, 2) == "unattributed", "twenty minutes before: nobody's"
+    assert credited(result, 3) == {7: 1.0}, "someone rostered then keeps it: the early window only fills what is nobody's"
+    assert status_of(attribute_conversations(conversations, holds_frame(), roster), 1) == "unattributed", "off by default"
 
 
 @settings(max_examples=200, deadline=None)

@@ -422,3 +422,20 @@ async def test_a_colleague_working_someone_elses_whole_shift_is_not_asked_as_a_c
         assert holds(live)[0].ended_at is None
         clock.set(local("2026-11-02", "13:00"))
         assert questions(await run(live)) == []
+
+
+async def test_the_nights_backlog_answered_before_the_morning_shift_is_credited_to_it(database_url):
+    """Nobody held JD overnight; 李雷 sat down at 08:50 and answered the night's customers before his
+    09:00 shift, forgetting to press until later: the replies in the quarter-hour before it are his."""
+    clock = ManualClock(local("2026-11-02", "10:00"))
+    async with LiveBot(team_config(database_url, roster=ROSTER), clock) as live:
+        boss = live.user(SUPERVISOR_ID, "主管", username="boss")
+        await agent(live, 102, "李雷")
+        night = [
+            SampleConversation("JD-1", datetime.fromisoformat("2026-11-02T02:00"), first_response_s=6 * 3600 + 50 * 60),  # 08:50
+            SampleConversation("JD-2", datetime.fromisoformat("2026-11-02T03:00"), first_response_s=5 * 3600 + 40 * 60),  # 08:40
+        ]
+        await live.upload(boss, "jd.csv", jd_csv_bytes(night), caption="/import jd")
+        # In the order of their replies: 08:40 is twenty minutes early, nobody's; 08:50 is his.
+        assert statuses(live, "2026-11-02") == ["unattributed", "roster"]
+        assert credited(live, "2026-11-02") == [None, 102]
