@@ -26,6 +26,7 @@ import asyncio
 import json
 import multiprocessing
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -111,13 +112,20 @@ def _console(sandbox: BotApiSandbox, group: dict, pipe: Connection, board: bool)
         sandbox.send_message(group, OPENER, "/console")
     else:
         pipe.recv()  # the baseline posts its console itself
-    while not any(m.get("reply_markup") for m in sandbox.messages(group["id"])):
+    while not any(_is_console(m) for m in sandbox.messages(group["id"])):
         time.sleep(0.01)
     return _live_console(sandbox, group)
 
 
 def _live_console(sandbox: BotApiSandbox, group: dict) -> dict:
-    return [m for m in sandbox.messages(group["id"]) if m.get("reply_markup")][-1]
+    """The latest console in the group: a take-over offer posted there (to an agent the bot cannot
+    write to privately) has buttons too, but it is no console."""
+    return [m for m in sandbox.messages(group["id"]) if _is_console(m)][-1]
+
+
+def _is_console(message: dict) -> bool:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return any(re.match(cb.PATTERN, button.get("callback_data", "")) for row in rows for button in row)
 
 
 async def _burst(sandbox: BotApiSandbox, group: dict, console: dict, presses: int, in_flight: int, seed: int, board: bool) -> Burst:
