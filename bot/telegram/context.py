@@ -21,6 +21,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from telegram import InlineKeyboardMarkup, InputFile, Message, Update, User
 from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.core.baton import Baton, UnitOfWork
@@ -30,6 +31,7 @@ from bot.telegram.courier import Courier, Post
 from bot.telegram.fairness import Fairness
 from bot.telegram.membership import Membership
 from bot.telegram.processor import next_in_line
+from bot.telegram.reach import PrivateReach
 from bot.text.i18n import LANGUAGES, supported
 from bot.text.renderer import Renderer
 from storage.models import Agent
@@ -50,6 +52,7 @@ class Parts:
     membership: Membership
     courier: Courier
     fairness: Fairness
+    reach: PrivateReach
     # What follows Telegram saying someone is out of the group (bot/members): the gate refuses them.
     departed: Departed | None = None
     # What follows an import that changed some days (bot/digest): their posted digests are corrected.
@@ -66,7 +69,8 @@ class Parts:
         renderers = {lang: Renderer(baton.config, lang) for lang in LANGUAGES}
         team = renderers[baton.config.team.language]
         membership = Membership(baton.config.team.chat_id, baton.clock)
-        return cls(baton, renderers, membership, courier(team), Fairness(baton.config.fairness), departed, imported)
+        fairness, reach = Fairness(baton.config.fairness), PrivateReach(baton.clock)
+        return cls(baton, renderers, membership, courier(team), fairness, reach, departed, imported)
 
     @property
     def team(self) -> Renderer:
@@ -238,7 +242,14 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
         if in_group(chat_id):
             await self.post(chat_id, Post(text, keyboard))
             return None
-        return await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        refused = self.parts.reach.refusal(chat_id)
+        if refused is not None:
+            raise type(refused)(refused.message)  # as Telegram said a moment ago, without asking again
+        try:
+            return await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        except TelegramError as exc:
+            self.parts.reach.failed(chat_id, exc)
+            raise
 
     async def edit(self, message: Message, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
         """Change one of the bot's messages: at once in a private chat, queued in a group."""

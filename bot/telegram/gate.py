@@ -35,6 +35,8 @@ async def admit(update: Update, context: BatonContext) -> None:
     chat, user, query = update.effective_chat, update.effective_user, update.callback_query
     if chat is None and query is None:
         return  # no chat and no press: nothing any handler here answers
+    if chat is not None and chat.type == ChatType.PRIVATE and user is not None:
+        context.parts.reach.heard_from(user.id)  # they wrote privately: the chat is there to write to
     if chat is not None and chat.id == context.baton.config.team.chat_id:
         return await _check_text(update, context)
     if await asyncio.to_thread(context.baton.seen, update.update_id):

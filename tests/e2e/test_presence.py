@@ -310,3 +310,29 @@ async def test_a_case_typed_without_an_account_offers_the_account_the_sender_is_
     late = await live.press(li, message, data)
     assert late.toasts() == ["这个时间已经太久了：请用 /on 接管 京东旗舰店。"], "09:00 is now more than two hours ago"
     assert [h.agent_id for h in holds(live)] == [1]
+
+
+async def test_an_agent_the_bot_cannot_write_to_is_not_tried_again_until_they_write_privately(live, clock):
+    """Telegram said "chat not found": the next offers go to the group without another doomed send
+    (each would spend one of the bot's 30 sends a second); once they write to the bot, privately again."""
+    wang = await person(live, 101, "王芳")
+    li = live.user(102, "李雷")  # never started a private chat with the bot
+    await live.say(wang, "/console")
+    await live.press(wang, live.console(), cb.encode(cb.Press(cb.TAKE, "jd", seen_hold=0)))
+    clock.set(local(DAY, "09:20"))
+    console = live.console()  # the offers posted in the group below have buttons too
+
+    def tried_privately() -> int:
+        return sum(1 for c in live.sandbox.calls if c.method == "sendMessage" and c.params.get("chat_id") == li["id"])
+
+    for case_type in ("consult", "presale"):
+        reaction = await live.press_as_seen(li, console, cb.encode(cb.Press(cb.CASE_TYPE, "jd", case_type)))
+        assert "王芳" in reaction.toasts()[0]
+    await live.settled()
+    offers = [m for m in live.sandbox.messages(live.group["id"]) if any(d.startswith("bk:") for _, d in buttons(m))]
+    assert len(offers) == 2 and tried_privately() == 1, "both offers in the group, one send to 李雷 tried"
+
+    await live.say(li, "/start", chat=live.sandbox.private_chat(li))
+    reaction = await live.press_as_seen(li, console, cb.encode(cb.Press(cb.CASE_TYPE, "jd", "other")))
+    assert reaction.toasts() == ["京东旗舰店 由 王芳 接管中：未记录。已私信你一键接管。"]
+    assert [label for label, _ in buttons(live.sandbox.messages(li["id"])[-1])] == ["从 09:00 起接管 京东旗舰店"]
