@@ -11,7 +11,7 @@ from multiprocessing.connection import Connection
 
 from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import build_application, settle_heap
 from bot.core.clock import SystemClock
 from bot.core.config import Config
 from bot.core.setup import prepare_database
@@ -19,9 +19,11 @@ from bot.sandbox.live import TOKEN
 
 
 def baton_against(config: Config, base_url: str, base_file_url: str) -> Application:
-    """The real Application on `config`'s database, talking to the sandbox at these URLs; no jobs."""
+    """The real Application on `config`'s database, talking to the sandbox at these URLs; no jobs; set up as `baton run` sets it up."""
     config = replace(config, bot=replace(config.bot, token=TOKEN, base_url=base_url, base_file_url=base_file_url))
-    return build_application(config, prepare_database(config), SystemClock(), jobs=False)
+    application = build_application(config, prepare_database(config), SystemClock(), jobs=False)
+    settle_heap()  # as `baton run` does once it has built the application
+    return application
 
 
 @asynccontextmanager

@@ -9,6 +9,7 @@ so the order of the table decides nothing but the order of the menu.
 
 from __future__ import annotations
 
+import gc
 import logging
 from functools import partial
 
@@ -53,7 +54,7 @@ from bot.telegram.processor import PerSenderProcessor
 from bot.telegram.routes import Route
 from domain.clock import Clock
 
-__all__ = ["build_application", "register_handlers"]
+__all__ = ["build_application", "register_handlers", "settle_heap"]
 
 log = logging.getLogger(__name__)
 
@@ -147,3 +148,12 @@ def build_application(config: Config, engine: Engine, clock: Clock, *, limits: L
         for schedule in JOBS:
             schedule(application)
     return application
+
+
+def settle_heap() -> None:
+    """Once the application is built: what start-up made (modules, the application, the catalogues)
+    lives as long as the process, so it is put out of the cyclic collector's sight. A full
+    collection then walks only what updates allocate; walking everything stopped the process (and
+    every press in flight) for a fifth of a second in a burst of presses."""
+    gc.collect()
+    gc.freeze()

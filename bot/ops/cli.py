@@ -24,7 +24,7 @@ def _require_token_early(path: Path) -> None:
 
 
 def run_command(explicit_config: str | None) -> int:
-    from bot.app import build_application
+    from bot.app import build_application, settle_heap
     from bot.core.clock import SystemClock
     from bot.core.setup import prepare_database
     from bot.ops.health import heartbeat_path
@@ -40,6 +40,7 @@ def run_command(explicit_config: str | None) -> int:
     application = build_application(config, engine, SystemClock())
     if (beat := heartbeat_path()) is not None:
         start_heartbeat(application, beat)
+    settle_heap()
     if config.bot.mode == "webhook":
         application.run_webhook(
             listen=config.bot.listen,
