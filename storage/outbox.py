@@ -13,6 +13,7 @@ A reminder that asks a question keeps its answer here too (`resolve`).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select, update
 from sqlmodel import Session, col
@@ -22,6 +23,14 @@ from storage.models import OutboxRow, stored_id
 
 OWED, SENDING, SENT, UNCONFIRMED = "owed", "sending", "sent", "unconfirmed"
 OBSOLETE = "obsolete"  # the resolution of a notice that stopped being true before it could be sent
+
+
+class OwedHead(NamedTuple):
+    """An owed message, by what decides when it goes: its id (the order), chat and key."""
+
+    id: int
+    chat_id: int
+    key: str
 
 
 class Outbox:
@@ -99,6 +108,22 @@ class Outbox:
         if kinds is not None:
             query = query.where(col(OutboxRow.kind).in_(kinds))
         return list(self.session.execute(query.order_by(col(OutboxRow.id))).scalars())
+
+    def owed_heads(self, kinds: tuple[str, ...]) -> list[OwedHead]:
+        """What `owed` finds, as little of it as picks the next to send: no texts, no files, no rows
+        built. The courier looks on every wake, and in a burst the group's queue only grows."""
+        query = (
+            select(col(OutboxRow.id), col(OutboxRow.chat_id), col(OutboxRow.key))
+            .where(col(OutboxRow.state) == OWED, col(OutboxRow.resolved_at).is_(None), col(OutboxRow.kind).in_(kinds))
+            .order_by(col(OutboxRow.id))
+        )
+        return [OwedHead(*found) for found in self.session.execute(query)]
+
+    def take_row(self, outbox_id: int) -> OutboxRow | None:
+        """The owed message, taken for a send (as it was before: `attempts` not yet counting this one); None when
+        another sender took it first."""
+        row = self.get(outbox_id)
+        return row if row is not None and self.take(outbox_id) else None
 
     def take(self, outbox_id: int) -> bool:
         """Take an owed message for a send; False when another sender took it first."""

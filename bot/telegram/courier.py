@@ -31,6 +31,7 @@ from bot.telegram.pacing import Pacer, retry_after_seconds
 from bot.text.renderer import Renderer
 from storage.boards import Board
 from storage.models import OutboxRow
+from storage.outbox import OwedHead
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -90,11 +91,13 @@ class Courier:
         self._idle = asyncio.Event()
         self._quiet_until = 0.0  # loop time before which nothing due may go, as the last round found
         self._senders: dict[str, int] = {}  # outbox key → whom the queued answer is for
+        self._board_poked = False  # a board poke is on its way to the loop
 
     # -- life -------------------------------------------------------------------------------------
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
+        self._board_poked = False
         self.baton.after_change.append(self.board_behind)
         self._task = self._loop.create_task(self._run(), name="courier")
 
@@ -113,15 +116,19 @@ class Courier:
 
     def board_behind(self) -> None:
         """A live console is behind: a burst of presses calls this hundreds of times a minute, and
-        while the group must wait for its next write anyway, looking again would only cost."""
-        if self._loop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._poke_for_board)
+        while the group must wait for its next write anyway, looking again would only cost. One
+        poke waiting for the loop stands for every change before it runs (each wakes the loop)."""
+        if self._board_poked or self._loop is None or self._loop.is_closed():
+            return
+        self._board_poked = True
+        self._loop.call_soon_threadsafe(self._poke_for_board)
 
     def _poke(self) -> None:
         self._idle.clear()
         self._wake.set()
 
     def _poke_for_board(self) -> None:
+        self._board_poked = False
         self._idle.clear()
         if self._loop is not None and self._loop.time() >= self._quiet_until:
             self._wake.set()
@@ -175,7 +182,7 @@ class Courier:
         while True:
             boards, posts = await asyncio.to_thread(self.baton.read, _owed)
             # Per chat, what goes next and how long its sender's share makes it wait: the board first.
-            nexts: dict[int, tuple[float, Board | OutboxRow]] = {b.chat_id: (0.0, b) for b in boards}
+            nexts: dict[int, tuple[float, Board | OwedHead]] = {b.chat_id: (0.0, b) for b in boards}
             for row in posts:
                 if row.chat_id in nexts and nexts[row.chat_id][0] <= 0:
                     continue
@@ -221,9 +228,9 @@ class Courier:
             log.warning("the console in %s was not edited (%s); it is tried again", board.chat_id, exc)
             self.pacer.pause(board.chat_id, 5.0)
 
-    async def _post(self, row: OutboxRow) -> None:
-        taken = await self._write(lambda uow: uow.outbox.take(row.id))
-        if not taken:
+    async def _post(self, head: OwedHead) -> None:
+        row = await self._write(lambda uow: uow.outbox.take_row(head.id))
+        if row is None:
             return
         post = Post.of(row)
         self.pacer.spend(row.chat_id, self._senders.pop(row.key, None))
@@ -277,5 +284,5 @@ def queue(uow: UnitOfWork, chat_id: int, key: str, post: Post) -> None:
     uow.outbox.claim(POST, key, uow.now, chat_id=chat_id, text=post.text, payload=post.payload(), blob=post.file, sending=False)
 
 
-def _owed(uow: UnitOfWork) -> tuple[list[Board], list[OutboxRow]]:
-    return uow.boards.due(), uow.outbox.owed((POST,))
+def _owed(uow: UnitOfWork) -> tuple[list[Board], list[OwedHead]]:
+    return uow.boards.due(), uow.outbox.owed_heads((POST,))
