@@ -418,13 +418,13 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if report.problems else 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def is_console(markup: object) -> bool:
     """A console's keyboard, not another message's with buttons (a refused case's take-over offer)."""
     if isinstance(markup, str):
         markup = json.loads(markup)
     rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
     return any(cb.decode(b.get("callback_data")) is not None for row in rows for b in row)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
