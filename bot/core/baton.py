@@ -96,6 +96,8 @@ class Baton:
         # reads go on beside them. PostgreSQL lets commands run side by side.
         writers = 1 if engine.dialect.name == "sqlite" else 8
         self.writer = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="baton-writer")
+        # One writer runs commands one at a time, in the order they were handed to it.
+        self.writes_in_order = writers == 1
 
     def today(self) -> date:
         return local_day(self.clock.now(), self.tz)

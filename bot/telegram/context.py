@@ -174,8 +174,13 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
                 return use_case(uow, *args, **kwargs)
 
         self.checked = self.recorded = update_id is not None
+        running = asyncio.get_running_loop().run_in_executor(self.baton.writer, work)
+        if self.in_order_until_committed and self.baton.writes_in_order:
+            # Handed to the one writer, which runs commands in the order given: the sender's next
+            # command, handed over after this one, commits after it without waiting here first.
+            next_in_line()
         try:
-            return await asyncio.get_running_loop().run_in_executor(self.baton.writer, work)
+            return await running
         finally:
             if self.in_order_until_committed:
                 next_in_line()

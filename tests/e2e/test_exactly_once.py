@@ -135,6 +135,27 @@ async def test_twenty_people_pressing_one_take_over_button_make_one_holder(live,
     assert [r.action for r in rows(live, AuditRow)].count("take_over") == 1
 
 
+async def test_one_persons_presses_arriving_together_take_effect_in_the_order_pressed(live, clock):
+    """Take over, log a case, hand off, four times over: all twelve arrive before the bot handles any,
+    and each commits after the one before it (the sender's lane lets the next in once this one is
+    queued to commit): out of order, a case or a hand-off would meet a free account and be refused."""
+    clock.set(local("2026-11-02", "09:00"))
+    wang = live.user(101, "王芳")
+    await live.say(wang, "/console")
+    console = live.console()
+    before = len(live.sandbox.callback_answers)
+    presses = [cb.Press(cb.TAKE, "jd", seen_hold=0), cb.Press(cb.CASE_TYPE, "jd", "consult"), cb.Press(cb.HAND_OFF, "jd")]
+    for _round in range(4):
+        for press in presses:
+            live.sandbox.forge_press(console, wang, cb.encode(press))
+    await live.sandbox.wait_for(lambda sb: len(sb.callback_answers) == before + 12, timeout=30)
+    await live.settled()
+    assert [a.show_alert for a in live.sandbox.callback_answers[before:]] == [False] * 12, "no press met a state out of its order"
+    held = rows(live, HoldRow)
+    assert len(held) == 4 and all(h.ended_at is not None for h in held)
+    assert [c.agent_id for c in rows(live, CaseRow)] == [held[0].agent_id] * 4
+
+
 async def test_a_console_drawn_before_someone_else_took_over_refuses_with_the_new_holders_name(live, clock):
     wang, li, zhang = live.user(101, "王芳"), live.user(102, "李雷"), live.user(103, "张伟")
     await live.say(wang, "/console")
