@@ -41,7 +41,7 @@ class TakeOverOffer:
     at: datetime  # the moment suggested
     now: datetime
     case_type: str | None  # logged on accepting; None when the typed case had a note the button cannot carry
-    choices: tuple[datetime, ...] = ()  # every moment offered (domain.presence.backdate_choices), `at` among them
+    choices: tuple[datetime, ...]  # every moment offered, in the order offered: `at` first (bot.console.service.backdate_moments)
 
 
 def case_or_offer(uow: UnitOfWork, account: str | None, case_type: str, note: str | None = None) -> CaseLogged | TakeOverOffer:
@@ -74,7 +74,8 @@ def _offer(uow: UnitOfWork, current: Hold, case_type: str | None) -> TakeOverOff
     # is rostered elsewhere: the start of that other shift, brought within the limits, would reach back
     # to the holder's last case, hours the holder really worked before the break. They are offered now.
     shift_start = _rostered_now(uow).get(current.account)
-    at, choices = backdate_moments(uow, current, shift_start)
+    choices = backdate_moments(uow, current, shift_start)
+    at = choices[0]
     uow.audit(
         now,
         REFUSED_ACTION,

@@ -149,8 +149,7 @@ def take_over_offer(render: Renderer, offer: TakeOverOffer) -> tuple[str, Inline
             render.t("button.take_over_from", label=render.label(offer.account), at=shown), callback_data=cb.encode_backdate(press)
         )
 
-    # The suggestion first; the other moments after it, in the clock's order.
-    return text, InlineKeyboardMarkup([[button(moment)] for moment in [offer.at, *(c for c in offer.choices if c != offer.at)]])
+    return text, InlineKeyboardMarkup([[button(moment)] for moment in offer.choices])
 
 
 def offer_toast(render: Renderer, offer: TakeOverOffer, *, privately: bool) -> str:

@@ -119,15 +119,17 @@ def _take_over(uow: UnitOfWork, account: str, seen_hold: int | None) -> TookOver
 # -- a take-over from the moment its presser really started -------------------------------------------
 
 
-def backdate_moments(uow: UnitOfWork, current: Hold, shift_start: datetime | None) -> tuple[datetime, tuple[datetime, ...]]:
-    """The moment to suggest to someone at the keyboard of the account `current` holds, and every
-    moment they may choose instead (domain.presence: never before `current` began or its holder's
-    last case, never more than `[presence] max_backdate_minutes` ago). The suggestion is the start of
-    their `shift_start` on it, or now; the person at the keyboard knows better when they sat down."""
+def backdate_moments(uow: UnitOfWork, current: Hold, shift_start: datetime | None) -> tuple[datetime, ...]:
+    """The moments offered to someone at the keyboard of the account `current` holds, in the order
+    offered: first the suggestion (the start of their `shift_start` on it, or now), then every other
+    moment they may choose, in the clock's order (domain.presence: never before `current` began or
+    its holder's last case, never more than `[presence] max_backdate_minutes` ago). The person at
+    the keyboard knows better than the suggestion when they sat down."""
     now, limit = uow.now, timedelta(minutes=uow.config.presence.max_backdate_minutes)
     last_case = holders_last_case(uow, current)
     at = offered_moment(now, shift_start, current.start, last_case, limit)
-    return at, backdate_choices(now, at, earliest_backdate(now, current.start, last_case, limit))
+    choices = backdate_choices(now, at, earliest_backdate(now, current.start, last_case, limit))
+    return (at, *(c for c in choices if c != at))
 
 
 def holders_last_case(uow: UnitOfWork, hold: Hold) -> datetime | None:

@@ -220,8 +220,7 @@ def late_offer(uow: UnitOfWork, shift: Shift, open_holds: list[Hold]) -> LateOff
     current = main_hold(open_holds, shift.account)
     if current is None or current.agent_id == shift.agent_id or current.id is None:
         return None
-    at, choices = backdate_moments(uow, current, shift.start)
-    return LateOffer(uow.agents.name_of(current.agent_id), current.id, (at, *(c for c in choices if c != at)))
+    return LateOffer(uow.agents.name_of(current.agent_id), current.id, backdate_moments(uow, current, shift.start))
 
 
 def forgotten_now(uow: UnitOfWork, open_holds: list[Hold]) -> list[Overdue]:
