@@ -23,6 +23,7 @@ from bot.collab import handlers as collab
 from bot.console import handlers as console
 from bot.core.baton import Baton
 from bot.core.config import Config
+from bot.covers import handlers as covers
 from bot.digest import handlers as digest
 from bot.digest import jobs as digest_jobs
 from bot.explain import handlers as explain
@@ -75,6 +76,7 @@ ROUTES: tuple[Route, ...] = (
     *imports.ROUTES,
     *gaps.ROUTES,
     *holds.ROUTES,
+    *covers.ROUTES,
     *month.ROUTES,
     *audit.ROUTES,
     *members.ROUTES,

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlmodel import Session, col
 
+from domain.cover_claims import CoverSplit
 from domain.holds import HOLDER, Hold, TakeOver
 from domain.time import TS_DTYPE
 from storage.accounts import Accounts
@@ -215,6 +216,29 @@ class Holds:
         new_id = self.session.connection().execute(_ADD, values).scalar_one()
         self.changed = True
         return replace(hold, id=new_id)
+
+    def split(self, was: Hold, cut: CoverSplit) -> CoverSplit:
+        """Store a confirmed cover claim: `was` ends where the cover begins, taken over by the coverer;
+        the coverer's span follows, handed back to the holder; the holder's part after it keeps what
+        ended `was` (its take-over, flag and hand-off note), or stays open. HoldMoved when `was` no
+        longer spans what it did when the claim was checked: the caller refuses."""
+        if was.id is None or cut.cover.end is None:
+            raise ValueError(f"cannot split {was!r} for {cut.cover!r}")
+        row = self.session.execute(select(HoldRow).where(col(HoldRow.id) == was.id)).scalar_one()
+        ending = {"taken_over_by": row.taken_over_by, "flag": row.flag, "note": row.note}
+        same_end = _HOLDS.c.ended_at.is_(None) if was.end is None else _HOLDS.c.ended_at == was.end
+        shortened = self.session.connection().execute(
+            update(_HOLDS)
+            .where(_HOLDS.c.id == was.id, _HOLDS.c.started_at == was.start, same_end)
+            .values(ended_at=cut.before.end, taken_over_by=cut.cover.agent_id, flag=None, note=None)
+        )
+        if shortened.rowcount != 1:
+            raise HoldMoved(was.id)
+        cover = self.add(cut.cover)
+        after = self.add(cut.after)
+        self.session.connection().execute(update(_HOLDS).where(_HOLDS.c.id == cover.id).values(taken_over_by=was.agent_id))
+        self.session.connection().execute(update(_HOLDS).where(_HOLDS.c.id == after.id).values(**ending))
+        return CoverSplit(replace(cut.before, id=was.id), cover, after)
 
     @contextmanager
     def race_guard(self) -> Iterator[None]:

@@ -99,6 +99,10 @@ class Outbox:
         query = select(OutboxRow).where(col(OutboxRow.kind) == kind, col(OutboxRow.key).like(pattern, escape="\\"))
         return list(self.session.execute(query.order_by(col(OutboxRow.id))).scalars())
 
+    def move_hold(self, hold_id: int, to: int) -> None:
+        """Questions about the end of hold `hold_id` are now about hold `to`, which ends where it did."""
+        self.session.execute(update(OutboxRow).where(col(OutboxRow.hold_id) == hold_id).values(hold_id=to))
+
     def get(self, outbox_id: int) -> OutboxRow | None:
         return self.session.get(OutboxRow, outbox_id)
 

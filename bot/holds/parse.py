@@ -7,10 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
-from bot.core.calendar import checked_day
+from bot.core.calendar import parse_day, parse_wall
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 _HOLD = re.compile(r"^#?(\d{1,18})$")
 _FIELD = re.compile(r"^(start|end)=(.*)$", re.IGNORECASE)
 
@@ -29,22 +27,6 @@ class FixHold:
     start: Typed | None
     end: Typed | None
     reason: str  # may be empty: the use case refuses that, in words
-
-
-def parse_day(text: str) -> date | None:
-    """YYYY-MM-DD; None for anything else, Refused outside the calendar."""
-    if not _DATE.match(text):
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return None
-    return checked_day(day, text)
-
-
-def parse_wall(text: str) -> time | None:
-    match = _TIME.match(text)
-    return time(int(match[1]), int(match[2])) if match else None
 
 
 def parse_fix_hold(args: Sequence[str]) -> ListHolds | FixHold | None:
