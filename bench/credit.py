@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.credit_drive import play
 from bench.credit_exports import VIPSHOP_PRESET
 from bench.credit_people import ANSWER_RATES
-from bench.credit_plan import ERROR_RATES, plan
+from bench.credit_plan import AFTERWARDS_RATES, ERROR_RATES, plan
 from bench.credit_score import figures
 from bench.credit_traffic import customers
 from bench.credit_world import build_world, roster_config
@@ -88,8 +88,10 @@ async def simulate(days: int, seed: int, moment: str | None, log=print) -> dict:
         moment=cfg.attribution.moment,
         error_rates=ERROR_RATES,
         answer_rates=ANSWER_RATES,
+        afterwards_rates=AFTERWARDS_RATES,
         prompts_seen=runs["errors"].tally.seen,
         acts_errors_run=runs["errors"].acts,
+        audited_errors_run=runs["errors"].audited,
         seconds={name: round(run.seconds, 1) for name, run in runs.items()},
     )
     return result
@@ -100,6 +102,7 @@ def report(result: dict) -> None:
     print(f"moment = {result['moment']}, {result['days']} days, seed {result['seed']}")
     print(f"error rates: {', '.join(f'{k} {pct(v)}' for k, v in result['error_rates'].items())}")
     print(f"answer rates: {json.dumps(result['answer_rates'], ensure_ascii=False)}")
+    print(f"afterwards: {', '.join(f'{k} {pct(v)}' for k, v in result['afterwards_rates'].items())}")
     print(
         f"answered {result['answered']} of {result['conversations']} ({pct(result['answered_after_a_wait_over_10_min'])} after a wait over 10 min)"
     )

@@ -21,6 +21,7 @@ import heapq
 import random
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -29,7 +30,7 @@ from sqlalchemy import select
 
 from bench.credit_exports import export_file, nightly
 from bench.credit_people import Seen, Tally, is_refusal, react
-from bench.credit_plan import CASE, OFF, PRESS, SAY, TAKE, Act
+from bench.credit_plan import CASE, CLAIM, OFF, PRESS, SAY, TAKE, Act
 from bench.credit_traffic import Conversation
 from bench.credit_world import ACCOUNTS, AGENTS, NAMES, World, at_local
 from bot.console import callbacks as cb
@@ -60,6 +61,7 @@ class Played:
     tally: Tally
     acts: dict[str, int] = field(default_factory=dict)  # what the people did, by kind and origin
     refused: int = 0  # acts the bot refused or answered with a refusal
+    audited: dict[str, int] = field(default_factory=dict)  # Baton's audit log at the end, entries by action
     seconds: float = 0.0
 
 
@@ -87,6 +89,14 @@ class Stage:
         if agent_id not in self._tg:
             self._tg = self.live.baton.read(lambda uow: {a.id: a.tg_user_id for a in uow.agents.by_id().values()})
         return self._tg[agent_id]
+
+    def holder_of_hold(self, hold_id: int) -> int:
+        return self.tg_of(self.live.baton.read(lambda uow: uow.holds.get(hold_id).agent_id))
+
+    def held_in(self, agent: int, account: str, span: tuple[datetime, datetime]) -> bool:
+        """Whether `agent` held `account` at any moment in `span` (they would remember pressing)."""
+        holds = self.live.baton.read(lambda uow: uow.holds.between(*span))
+        return any(h.account == account and self.tg_of(h.agent_id) == agent for h in holds)
 
     def holding(self, agent: int) -> set[str]:
         holds = self.live.baton.read(lambda uow: uow.holds.open())
@@ -218,6 +228,10 @@ async def _perform(stage: Stage, act: Act) -> Reaction | None:
         return await live.press_as_seen(user, console, live.button(console, cb.Press(cb.TAKE, act.account)))
     if act.do == OFF:
         return await live.say(user, "/off")
+    if act.do == CLAIM:
+        if act.span is None or act.account is None or stage.held_in(act.agent, act.account, act.span):
+            return None
+        return await live.say(user, act.text or "")
     if act.do == CASE:
         return await live.say(user, f"/case {act.account}")
     if act.do == SAY:
@@ -262,4 +276,7 @@ def _read_back(live: LiveBot, stage: Stage, first: date, last: date) -> Played:
     scored = baton.run(score_month, month, baton.config.payout.pool_cents)
     payouts = {stage.tg_of(a): cents for a, cents in scored.payouts.per_agent.items()}
     hours = {stage.tg_of(a): float(h) for a, h in scored.hours_held.items()}
-    return Played(credits, statuses, {tg: payouts.get(tg, 0) for tg in AGENTS}, hours, holds, Tally())
+    audited = Counter(entry.action for entry in baton.read(lambda uow: uow.audit.all()))
+    return Played(
+        credits, statuses, {tg: payouts.get(tg, 0) for tg in AGENTS}, hours, holds, Tally(), audited=dict(sorted(audited.items()))
+    )

@@ -43,6 +43,7 @@ from typing import Protocol
 from bench.credit_plan import PRESS, SAY, TAKE, Act
 from bench.credit_world import ZONE, World, at_local
 from bot.console import callbacks as ccb
+from bot.covers import callbacks as cvcb
 from bot.presence import callbacks as pcb
 from bot.reminders import callbacks as rcb
 from bot.text.i18n import MESSAGES
@@ -70,9 +71,13 @@ ANSWER_RATES = {
     # not back) leaves it.
     "hand_back_holder": {"hand_back": 0.6, "never": 0.4},
     "take_back_rostered": {"take_back": 0.7, "never": 0.3},
+    # A colleague's /covered claim in the group, put to the holder who was on the break: they know it
+    # is true, and one tap settles it; some never get round to it.
+    "cover_claim": {"confirm": 0.8, "never": 0.2},
 }
-# callback_data prefixes of buttons on messages that are not outbox notices: the take-over a refused /case offers
-BUTTON_PREFIXES: tuple[str, ...] = (f"{ccb.BACKDATE_PREFIX}:",)
+# callback_data prefixes of buttons on messages that are not outbox notices: the take-over a refused
+# /case offers, and a cover claim's question in the group
+BUTTON_PREFIXES: tuple[str, ...] = (f"{ccb.BACKDATE_PREFIX}:", f"{cvcb.PREFIX}:")
 TEXT_KEYS = ("error.holder_only",)  # catalogue msgids people react to when the bot says them
 BUTTON_EXACT_MINUTES = 10  # a clock-off button this close to the truth is pressed; else the time is typed
 MORNING = (time(8, 0), time(9, 30))  # a message sent at night is read in this window
@@ -99,6 +104,8 @@ class Situation(Protocol):
     world: World
 
     def holding(self, agent: int) -> set[str]: ...
+
+    def holder_of_hold(self, hold_id: int) -> int: ...
 
 
 Reaction = Callable[[Seen, Situation, random.Random], list[Act]]
@@ -246,12 +253,23 @@ def answer_hand_back(seen: Seen, situation: Situation, rng: random.Random) -> li
     return [Act(seen.at + timedelta(minutes=rng.uniform(1, 15)), seen.agent, PRESS, message=seen.message, data=data, via="hand_back")]
 
 
+def confirm_claim(seen: Seen, situation: Situation, rng: random.Random) -> list[Act]:
+    """A colleague's cover claim in the group: the holder it names confirms it, read between customers."""
+    data = _press(seen, f"{cvcb.PREFIX}:{cvcb.CONFIRM}:")
+    pressed = cvcb.decode(data) if data else None
+    if pressed is None or seen.message is None or _choose(rng, "cover_claim") == "never":
+        return []
+    holder = situation.holder_of_hold(pressed.hold_id)
+    return [Act(_read_at(seen.at, rng), holder, PRESS, message=seen.message, data=data, via="cover_claim")]
+
+
 REACTIONS: dict[str, Reaction] = {
     "notice:clock_off": answer_clock_off,
     "notice:long_hold": answer_long_hold,
     "notice:late_start": answer_late_start,
     "notice:hand_back": answer_hand_back,
     f"button:{ccb.BACKDATE_PREFIX}:": accept_backdate_offer,
+    f"button:{cvcb.PREFIX}:": confirm_claim,
     "text:error.holder_only": answer_case_refused,
 }
 

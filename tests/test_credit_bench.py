@@ -11,10 +11,21 @@ from itertools import pairwise
 import pytest
 
 from bench.credit import FIRST_DAY, simulate
-from bench.credit_people import REACTIONS, Seen, accept_backdate_offer, answer_hand_back, answer_long_hold, is_refusal, key_of
-from bench.credit_plan import PRESS, SAY, plan
-from bench.credit_world import ACCOUNTS, AGENTS, World, build_world
+from bench.credit_people import (
+    REACTIONS,
+    Seen,
+    accept_backdate_offer,
+    answer_hand_back,
+    answer_long_hold,
+    confirm_claim,
+    is_refusal,
+    key_of,
+)
+from bench.credit_plan import CLAIM, CLAIM_MEMORY_MINUTES, PRESS, SAY, plan
+from bench.credit_world import ACCOUNTS, AGENTS, ZONE, World, build_world
 from bot.console import callbacks as ccb
+from bot.covers import callbacks as cvcb
+from bot.covers.parse import parse_claim
 from bot.presence import callbacks as pcb
 from bot.reminders import callbacks as rcb
 from bot.text.i18n import t
@@ -67,6 +78,7 @@ def test_the_people_react_to_the_bots_questions_by_their_kind_and_to_a_refused_c
         "notice:hand_back",
         "button:bk:",
         "text:error.holder_only",
+        "button:cv:",
     } <= set(REACTIONS)
 
 
@@ -76,6 +88,9 @@ class _Knows:
 
     def holding(self, agent: int) -> set[str]:
         return set()
+
+    def holder_of_hold(self, hold_id: int) -> int:
+        return 100 + hold_id
 
 
 def _reactions(reaction, seen: Seen, world: World) -> list:
@@ -117,3 +132,28 @@ def test_the_new_prompts_are_answered_only_by_who_truly_sits_where_the_answer_sa
     answers = _reactions(answer_long_hold, Seen(stint.agent, stint.agent, later, "…", message, asks, "long_hold", account="jd"), world)
     assert answers and all(a.do in (PRESS, SAY) and a.via == "hand_off_now" for a in answers)
     assert {a.data for a in answers if a.do == PRESS} <= {asks[0][1]}
+
+
+def test_a_cover_nobody_pressed_for_is_claimed_afterwards_as_remembered_and_its_holder_confirms():
+    world = build_world(FIRST_DAY, 7, random.Random(5))
+    erring = plan(world, 5, errors=True)
+    claims = [a for a in erring.acts if a.do == CLAIM]
+    unpressed = [e for e in erring.errors if e.kind == "cover_unpressed"]
+    assert claims and len(claims) < len(unpressed), "some covers nobody pressed for are claimed, not all"
+    assert not [a for a in plan(world, 5, errors=False).acts if a.do == CLAIM], "a cover pressed for is never claimed"
+    for claim in claims:
+        assert claim.span is not None and claim.text is not None and claim.at > claim.span[1]
+        typed = parse_claim(claim.text.split()[1:])
+        assert typed is not None and typed.account == claim.account
+        for wall, truth in ((typed.start, claim.span[0]), (typed.end, claim.span[1])):
+            local = truth.astimezone(ZONE)
+            off = abs((wall.hour * 60 + wall.minute) - (local.hour * 60 + local.minute + local.second / 60))
+            assert min(off, 24 * 60 - off) <= CLAIM_MEMORY_MINUTES + 2.5, "remembered within minutes, typed to the nearest 5"
+
+    confirm = cvcb.encode(cvcb.ClaimPress(cvcb.CONFIRM, 2, 7, NOW, NOW))
+    decline = cvcb.encode(cvcb.ClaimPress(cvcb.DECLINE, 2, 7, NOW, NOW))
+    question = Seen(107, -1, NOW, "…", {"message_id": 5, "chat": {"id": -1}}, (("✅", confirm), ("✖️", decline)))
+    assert key_of(question) == "button:cv:"
+    answers = _reactions(confirm_claim, question, world)
+    assert answers and len(answers) < 40, "confirmed, at a rate"
+    assert {(a.agent, a.do, a.data) for a in answers} == {(102, PRESS, confirm)}, "by the holder the claim names, never the coverer"
