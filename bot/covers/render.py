@@ -10,8 +10,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.core.errors import Refused
 from bot.covers import callbacks as cb
 from bot.covers.service import Claim, Settled
-from bot.text.layout import short_datetime
+from bot.text.layout import short_datetime, truncate
 from bot.text.renderer import Renderer
+
+BUTTON_NAME_WIDTH = 16  # a name on a button: long ones would push the other button off a phone's screen
 
 
 def _span(render: Renderer, start: datetime, end: datetime, now: datetime) -> str:
@@ -31,7 +33,7 @@ def claim_question(render: Renderer, claim: Claim) -> tuple[str, InlineKeyboardM
 
     def button(action: str, key: str) -> InlineKeyboardButton:
         data = cb.encode(cb.ClaimPress(action, claim.hold_id, claim.coverer_id, claim.start, claim.end))
-        return InlineKeyboardButton(render.t(key, coverer=claim.coverer), callback_data=data)
+        return InlineKeyboardButton(render.t(key, coverer=truncate(claim.coverer, BUTTON_NAME_WIDTH)), callback_data=data)
 
     return text, InlineKeyboardMarkup([[button(cb.CONFIRM, "cover.confirm_button"), button(cb.DECLINE, "cover.decline_button")]])
 

@@ -71,12 +71,10 @@ def claim_cover(uow: UnitOfWork, account: str, day: date | None, start: time, en
 
 def confirm_cover(uow: UnitOfWork, hold_id: int, coverer_id: int, start: datetime, end: datetime, *, supervisor: bool) -> Settled:
     """The holder (or a supervisor) agrees: the hold is cut, the coverer holds the span."""
-    hold, claim = _answerable(uow, hold_id, coverer_id, start, end, supervisor=supervisor)
+    asked, claim = _answerable(uow, hold_id, coverer_id, start, end, supervisor=supervisor)
     if _already_confirmed(uow, claim):
         raise Refused("cover_already_confirmed")
-    checked = _hold_claimed(uow, claim)
-    if checked.id != hold.id:
-        raise Refused("cover_changed", account=hold.account)
+    hold = _still_holds(uow, asked, claim)
     _month_open(uow, claim)
     try:
         cut = uow.holds.split(hold, split_for_cover(hold, claim))
@@ -145,6 +143,20 @@ def _hold_claimed(uow: UnitOfWork, claim: CoverClaim) -> Hold:
         if isinstance(hold, Hold):
             params.update(name=_names(uow).get(hold.agent_id, str(hold.agent_id)), held_from=hold.start, held_to=hold.end or uow.now)
         raise Refused(f"cover_{refused.code}", **params) from None
+
+
+def _still_holds(uow: UnitOfWork, asked: Hold, claim: CoverClaim) -> Hold:
+    """The hold the claim lies in now: the one it was put about, or another of the same holder's
+    (another claim confirmed first cut it, and this one lies in a part of it)."""
+    try:
+        hold = claimed_hold(claim, uow.holds.between(claim.start, claim.end), uow.now)
+    except HoldError as refused:
+        if refused.code == "too_old":
+            raise Refused("cover_too_old", now=uow.now, **refused.details) from None
+        raise Refused("cover_changed", account=asked.account) from None
+    if hold.agent_id != asked.agent_id:
+        raise Refused("cover_changed", account=asked.account)
+    return hold
 
 
 def _answerable(

@@ -12,7 +12,7 @@ from bot.sandbox.live import LiveBot
 from domain.clock import ManualClock
 from tests.e2e.test_forgotten_handoffs import credited
 from tests.e2e.test_reminders import agent, audit, buttons, holds, private
-from tests.factories import SUPERVISOR_ID, local, team_config
+from tests.factories import SHANGHAI, SUPERVISOR_ID, local, team_config
 from tests.storage.export_samples import SampleConversation, jd_csv_bytes
 
 pytestmark = pytest.mark.e2e
@@ -133,3 +133,35 @@ async def test_a_cover_inside_a_hold_a_take_over_ended_keeps_that_take_over_on_t
         (local("2026-11-02", "09:00"), local("2026-11-02", "12:05"), li_id),
         (local("2026-11-02", "12:40"), local("2026-11-02", "14:00"), li_id),
     ]
+
+
+async def test_two_claims_on_one_hold_are_both_confirmed_whichever_comes_first(live):
+    wang, li, _ = await morning(live, live.clock)
+    await live.say(li, "/covered jd 12:05-12:40")
+    lunch = group(live)[-1]
+    await live.say(li, "/covered jd 10:00-10:20")
+    coffee = group(live)[-1]
+    assert lunch["message_id"] != coffee["message_id"]
+    await live.press(wang, coffee, buttons(coffee)[0][1])
+    pressed = await live.press(wang, lunch, buttons(lunch)[0][1])
+    assert pressed.toasts()[0].startswith("✅ 王芳 已确认")
+    jd = sorted((h for h in holds(live) if h.account_id == holds(live)[0].account_id), key=lambda h: h.started_at)
+    wang_id = jd[0].agent_id
+    assert [(h.agent_id == wang_id, h.started_at.astimezone(SHANGHAI).strftime("%H:%M")) for h in jd] == [
+        (True, "09:00"),
+        (False, "10:00"),
+        (True, "10:20"),
+        (False, "12:05"),
+        (True, "12:40"),
+    ]
+    assert credited(live, "2026-11-02") == [102, 101]
+
+
+async def test_a_claim_answered_after_two_days_is_refused_and_changes_nothing(live):
+    wang, li, _ = await morning(live, live.clock)
+    await live.say(li, "/covered jd 12:05-12:40")
+    question = group(live)[-1]
+    live.clock.set(local("2026-11-04", "12:10"))
+    late = await live.press(wang, question, buttons(question)[0][1])
+    assert late.toasts() == ["顶班只能在开始后 48 小时内补记；11-02 12:05 的请找主管（/fix_hold）。"]
+    assert len(holds(live)) == 2
