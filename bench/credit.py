@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -68,13 +69,13 @@ def config(database_url: str, moment: str | None) -> Config:
     return team_config(database_url, **overrides)
 
 
-async def simulate(days: int, seed: int, moment: str | None, log=print) -> dict:
+async def simulate(days: int, seed: int, moment: str | None, log=print, keep: Path | None = None) -> dict:
     rng = random.Random(seed)
     world = build_world(FIRST_DAY, days, rng)
     conversations = customers(world, rng)
     perfect, erring = plan(world, seed, errors=False), plan(world, seed, errors=True)
     log(f"world: {days} days, {len(conversations)} conversations, {len(erring.errors)} mistakes, {len(erring.acts)} planned acts")
-    with tempfile.TemporaryDirectory() as directory:
+    with contextlib.nullcontext(str(keep)) if keep is not None else tempfile.TemporaryDirectory() as directory:
         runs = {}
         for name, acts, checks in (("perfect", perfect.acts, True), ("errors", erring.acts, True), ("roster_only", [], False)):
             url = f"sqlite:///{Path(directory) / f'{name}.db'}"
@@ -135,12 +136,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--moment", choices=("start", "first_reply"), default=None)
     parser.add_argument("--quiet", action="store_true", help="only the JSON line")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the three runs' SQLite databases in this directory")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     # PTB logs, and suppresses, a last getUpdates that times out while polling stops on a busy machine.
     logging.getLogger("telegram.ext.Updater").setLevel(logging.CRITICAL)
     started = time.perf_counter()
-    result = asyncio.run(simulate(args.days, args.seed, args.moment, log=(lambda *_: None) if args.quiet else print))
+    result = asyncio.run(simulate(args.days, args.seed, args.moment, log=(lambda *_: None) if args.quiet else print, keep=args.keep))
     result["total_seconds"] = round(time.perf_counter() - started, 1)
     if not args.quiet:
         report(result)
