@@ -18,7 +18,6 @@ and the month scored and split (bot.month.service.score_month), keyed by Telegra
 from __future__ import annotations
 
 import heapq
-import random
 import re
 import time
 from collections import Counter
@@ -29,7 +28,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from bench.credit_exports import export_file, nightly
-from bench.credit_people import Seen, Tally, is_refusal, react
+from bench.credit_people import Seen, Streams, Tally, is_refusal, react
 from bench.credit_plan import CASE, CLAIM, OFF, PRESS, SAY, TAKE, Act
 from bench.credit_traffic import Conversation
 from bench.credit_world import ACCOUNTS, AGENTS, NAMES, World, at_local
@@ -158,7 +157,7 @@ async def play(
     first, last = world.days[0], world.days[-1]
     end = at_local(last + timedelta(days=1), datetime.strptime("10:00", "%H:%M").time())
     clock = ManualClock(at_local(first, datetime.min.time()))
-    rng = random.Random(seed * 7919 + 1)
+    streams = Streams(seed * 7919 + 1)
     tally = Tally()
     done: dict[str, int] = {}
     refused = 0
@@ -209,7 +208,7 @@ async def play(
                 replies = stage.group_replies(before, act, clock.now())
             if people:
                 for seen in stage.new_private(clock.now()) + replies:
-                    for answer in react(seen, stage, rng, tally):
+                    for answer in react(seen, stage, streams, tally):
                         add(max(answer.at, clock.now()), "act", answer)
         played = _read_back(live, stage, first, last)
     played.tally, played.acts, played.refused = tally, done, refused

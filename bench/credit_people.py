@@ -136,13 +136,26 @@ def key_of(seen: Seen) -> str | None:
     return None
 
 
-def react(seen: Seen, situation: Situation, rng: random.Random, tally: Tally) -> list[Act]:
+class Streams:
+    """One random stream per kind of prompt. A prompt added, or seen more or less often, leaves the
+    draws of every other kind as they were, so two versions of the product are compared on the
+    same answers to the same questions (common random numbers), not on reshuffled ones."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._by_key: dict[str, random.Random] = {}
+
+    def __call__(self, key: str) -> random.Random:
+        return self._by_key.setdefault(key, random.Random(f"{self.seed}:{key}"))
+
+
+def react(seen: Seen, situation: Situation, streams: Streams, tally: Tally) -> list[Act]:
     key = key_of(seen)
     if key is None:
         return []
     tally.note(tally.seen, key)
     reaction = REACTIONS.get(key)
-    return reaction(seen, situation, rng) if reaction else []
+    return reaction(seen, situation, streams(key)) if reaction else []
 
 
 # -- the reactions ------------------------------------------------------------------------------------
