@@ -109,9 +109,14 @@ class Audit:
         ).scalars()
         return list(reversed(list(rows)))
 
-    def of_action(self, action: str) -> list[AuditRow]:
-        """Every entry of one action, oldest first."""
-        return list(self.session.execute(select(AuditRow).where(col(AuditRow.action) == action).order_by(col(AuditRow.id))).scalars())
+    def of_action(self, action: str, *, subject: str | None = None, since: datetime | None = None) -> list[AuditRow]:
+        """Every entry of one action (about `subject`, written at or after `since`), oldest first."""
+        query = select(AuditRow).where(col(AuditRow.action) == action)
+        if subject is not None:
+            query = query.where(col(AuditRow.subject) == subject)
+        if since is not None:
+            query = query.where(col(AuditRow.at) >= since)
+        return list(self.session.execute(query.order_by(col(AuditRow.id))).scalars())
 
     def all(self) -> list[AuditRow]:
         return list(self.session.execute(select(AuditRow).order_by(col(AuditRow.id))).scalars())

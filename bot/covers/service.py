@@ -9,6 +9,7 @@ credit moves at once.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -112,7 +113,7 @@ def decline_cover(uow: UnitOfWork, hold_id: int, coverer_id: int, start: datetim
         actor_agent_id=uow.me.id,
         subject=hold.account,
         hold=hold.id,
-        coverer=names.get(coverer_id, str(coverer_id)),
+        coverer=names[coverer_id],
         start=start.isoformat(),
         end=end.isoformat(),
     )
@@ -166,9 +167,21 @@ def _answerable(
         hold = uow.holds.get(hold_id)
     except NoResultFound:
         raise Refused("stale_button") from None
+    names = _names(uow)
+    if coverer_id not in names or not _was_claimed(uow, hold, coverer_id, start, end):
+        raise Refused("stale_button")  # the buttons carry the claim: one that was never made is no claim
     if uow.me.id != hold.agent_id and not supervisor:
-        raise Refused("cover_not_yours", name=_names(uow).get(hold.agent_id, str(hold.agent_id)))
+        raise Refused("cover_not_yours", name=names.get(hold.agent_id, str(hold.agent_id)))
     return hold, CoverClaim(hold.account, coverer_id, start, end)
+
+
+def _was_claimed(uow: UnitOfWork, hold: Hold, coverer_id: int, start: datetime, end: datetime) -> bool:
+    """Whether this very claim was made (and audited): what a button carries is only trusted that far."""
+    claimed = {"start": start.isoformat(), "end": end.isoformat()}
+    return any(
+        row.actor_agent_id == coverer_id and {k: json.loads(row.detail).get(k) for k in claimed} == claimed
+        for row in uow.audit.of_action("cover_claim", subject=hold.account, since=start)
+    )
 
 
 def _already_confirmed(uow: UnitOfWork, claim: CoverClaim) -> bool:
@@ -189,5 +202,4 @@ def _names(uow: UnitOfWork) -> dict[int, str]:
 
 
 def _settled(uow: UnitOfWork, hold: Hold, claim: CoverClaim, names: dict[int, str], *, confirmed: bool) -> Settled:
-    coverer = names.get(claim.coverer_id, str(claim.coverer_id))
-    return Settled(hold.account, coverer, names[hold.agent_id], claim.start, claim.end, confirmed, uow.me.name, uow.now)
+    return Settled(hold.account, names[claim.coverer_id], names[hold.agent_id], claim.start, claim.end, confirmed, uow.me.name, uow.now)

@@ -3,7 +3,7 @@ confirms in the group with one tap, and the hold is cut so the coverer is credit
 The real Application against the simulated Bot API, with a manual clock."""
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -165,3 +165,18 @@ async def test_a_claim_answered_after_two_days_is_refused_and_changes_nothing(li
     late = await live.press(wang, question, buttons(question)[0][1])
     assert late.toasts() == ["顶班只能在开始后 48 小时内补记；11-02 12:05 的请找主管（/fix_hold）。"]
     assert len(holds(live)) == 2
+
+
+async def test_a_forged_claim_button_changes_nothing(live):
+    wang, li, _ = await morning(live, live.clock)
+    await live.say(li, "/covered jd 12:05-12:40")
+    question = group(live)[-1]
+    real = cb.decode(buttons(question)[0][1])
+    for forged in (
+        cb.ClaimPress(cb.CONFIRM, real.hold_id, 9999, real.start, real.end),  # nobody
+        cb.ClaimPress(cb.CONFIRM, 9999, real.coverer_id, real.start, real.end),  # no such hold
+        cb.ClaimPress(cb.CONFIRM, real.hold_id, real.coverer_id, real.start - timedelta(hours=3), real.end),  # longer than asked
+    ):
+        pressed = await live.press_as_seen(wang, question, cb.encode(forged))
+        assert pressed.toasts() and pressed.toasts()[0] != "", forged
+    assert len(holds(live)) == 2 and not audit(live, "cover_confirmed")
