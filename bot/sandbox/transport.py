@@ -25,6 +25,9 @@ _LOGGER = logging.getLogger(__name__)
 
 class SandboxHttpServer(ThreadingHTTPServer):
     daemon_threads = True
+    # A burst opens dozens of connections at once (every press answered side by side): socketserver's
+    # listen backlog of 5 overflowed, and the kernel reset connections Telegram would have taken.
+    request_queue_size = 128
 
     def __init__(self, state: SandboxState) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
