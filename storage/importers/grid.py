@@ -1,7 +1,7 @@
 """Bytes of an export -> its rows as text, a chunk at a time, each row numbered as a spreadsheet shows it.
 
 Workbooks (.xlsx, .xlsm, .xlsb, .ods and legacy .xls) are read with calamine, the reader
-behind pandas' ``engine="calamine"``: it ignores the styles that make openpyxl give up (an
+behind pandas' ``engine="calamine"``, in a process of its own (storage.importers.isolated): it ignores the styles that make openpyxl give up (an
 empty ``<fill/>`` in styles.xml raises TypeError there) and reads BIFF8 .xls too. Its rows
 are taken from ``CalamineSheet.iter_rows`` rather than ``pandas.read_excel``, which would turn
 the whole sheet into Python objects at once (measured: 480 MB for 200,000 rows). CSV and tab-
@@ -24,15 +24,14 @@ from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
-import python_calamine
 
 from storage.importers.encoding import UTF8, detect_encoding
 from storage.importers.errors import (
     BAD_FORMAT,
-    PASSWORD_PROTECTED,
     UNSUPPORTED_FORMAT,
     ExportUnreadable,
 )
+from storage.importers.isolated import read_sheet
 from storage.importers.limits import DEFAULT_LIMITS, ReadLimits, check_archive, check_rows, check_size
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -78,57 +77,25 @@ def _zip_format(data: bytes, suffix: str) -> str:
 
 
 def _workbook(data: bytes, file_format: str, limits: ReadLimits) -> Grid:
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = book.get_sheet_by_name(_first_visible_sheet(book))
-    except python_calamine.PasswordError as error:
-        raise ExportUnreadable(PASSWORD_PROTECTED, f"the workbook is protected by a password: {error}") from error
-    except (python_calamine.CalamineError, ValueError, OSError) as error:
-        raise ExportUnreadable(BAD_FORMAT, f"not a readable {file_format} workbook: {error}") from error
-    except BaseException as error:
-        if not _panicked(error):
+    extent, chunks = read_sheet(data, file_format, limits.rows_per_chunk)
+    if extent is not None:
+        try:
+            check_rows(extent[0] + 1, limits, extent[1] + 1)
+        except ExportUnreadable:
+            chunks.close()
             raise
-        raise ExportUnreadable(BAD_FORMAT, f"calamine gave up on the {file_format} workbook: {error}") from error
-    if sheet.end is not None:
-        check_rows(sheet.end[0] + 1, limits, sheet.end[1] + 1)
-    return Grid(file_format, UTF8, _sheet_chunks(sheet, limits.rows_per_chunk))
+    return Grid(file_format, UTF8, _sheet_chunks(chunks))
 
 
-def _first_visible_sheet(book: python_calamine.CalamineWorkbook) -> str:
-    for meta in book.sheets_metadata:
-        if meta.visible == python_calamine.SheetVisibleEnum.Visible and meta.typ == python_calamine.SheetTypeEnum.WorkSheet:
-            return meta.name
-    if not book.sheet_names:
-        # A damaged zip can open as a workbook that lists no sheet at all.
-        raise ValueError("the workbook has no sheet")
-    return book.sheet_names[0]
-
-
-def _sheet_chunks(sheet: python_calamine.CalamineSheet, size: int) -> Iterator[pd.DataFrame]:
-    # iter_rows starts at the sheet's first row whatever the first used cell, so row i is row i + 1.
-    rows: list[Sequence[object]] = []
+def _sheet_chunks(chunks: Iterator[Sequence[Sequence[object]]]) -> Iterator[pd.DataFrame]:
+    # The reader's rows start at the sheet's first row whatever the first used cell, so row i is row i + 1.
     first = 1
-    try:
-        for row in sheet.iter_rows():
-            rows.append(row)
-            if len(rows) == size:
-                yield _as_text(_frame(rows, first))
-                first += len(rows)
-                rows = []
-    except python_calamine.CalamineError as error:
-        raise ExportUnreadable(BAD_FORMAT, f"the workbook broke off: {error}") from error
-    except BaseException as error:
-        if not _panicked(error):
-            raise
-        raise ExportUnreadable(BAD_FORMAT, f"calamine gave up on the workbook: {error}") from error
-    if rows or first == 1:
-        yield _as_text(_frame(rows, first))
-
-
-def _panicked(error: BaseException) -> bool:
-    """calamine's Rust code panicking on a damaged file: pyo3 raises PanicException, a BaseException
-    (so that ``except Exception`` does not swallow it) from a module Python cannot import."""
-    return type(error).__name__ == "PanicException"
+    for rows in chunks:
+        if rows:
+            yield _as_text(_frame(rows, first))
+            first += len(rows)
+    if first == 1:
+        yield _as_text(_frame([], first))
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import python_calamine
 
-from storage.importers import DEFAULT_LIMITS, ExportUnreadable, ReadLimits, detect_encoding, parse_export
+from storage.importers import DEFAULT_LIMITS, ExportUnreadable, ReadLimits, detect_encoding, grid, parse_export
 from storage.importers.limits import MB
 from tests.storage import abuse_samples as abuse
 from tests.storage.export_samples import jd_csv_bytes, sample_conversations
@@ -25,6 +25,7 @@ def no_calamine(monkeypatch):
         raise AssertionError("calamine was handed a workbook that should have been refused")
 
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", opened)
+    monkeypatch.setattr(grid, "read_sheet", opened)  # the reader runs in a process of its own
 
 
 def refusal(data: bytes, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> ExportUnreadable:

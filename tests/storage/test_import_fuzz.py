@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from storage.importers import REFUSAL_REASONS, UNREADABLE_REASONS, ExportRefused, ExportUnreadable, parse_export
 from storage.importers.errors import BAD_FORMAT
+from storage.importers.grid import read_grid
 from tests.storage.export_samples import jd_csv_bytes, sample_conversations, tmall_xlsx_bytes
 from tests.storage.quirk_samples import chitu_report_xlsx, legacy_xls_bytes, qianniu_log_csv
 
@@ -61,3 +62,17 @@ def test_a_workbook_whose_zip_lists_no_sheet_is_refused_as_a_bad_format():
     with pytest.raises(ExportUnreadable) as unreadable:
         parse_export(damaged_names.getvalue(), "x.xlsx", tz=SHANGHAI)
     assert unreadable.value.reason == BAD_FORMAT
+
+
+def test_a_workbook_that_makes_calamine_abort_is_refused_and_the_process_lives_on():
+    # Found by the fuzz test above, which it killed: six damaged bytes in a legacy .xls made
+    # calamine ask for 122 GB, and a failed allocation aborts a Rust program ("Fatal Python
+    # error: Aborted"). The workbook is read in a child process now (storage.importers.isolated).
+    data = bytearray(legacy_xls_bytes([["会话ID", "会话开始时间"], ["A", "2026-11-03 09:00"]]))
+    for position, value in ((1315, 72), (1354, 102), (1597, 165), (2262, 214), (4709, 117), (4897, 174)):
+        data[position] = value
+    with pytest.raises(ExportUnreadable) as refused:
+        parse_export(bytes(data), "x.xls", tz=SHANGHAI)
+    assert refused.value.reason == BAD_FORMAT
+    clean = read_grid(legacy_xls_bytes([["会话ID", "会话开始时间"], ["A", "2026-11-03 09:00"]]), "x.xls")
+    assert [row for chunk in clean.chunks for row in chunk.values.tolist()] == [["会话ID", "会话开始时间"], ["A", "2026-11-03 09:00"]]
