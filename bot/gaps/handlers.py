@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.core.calendar import parse_day
 from bot.core.errors import Refused
 from bot.gaps import render, service
-from bot.gaps.parse import parse_assign, parse_day
+from bot.gaps.parse import parse_assign
 from bot.telegram.answers import attempt
 from bot.telegram.context import BatonContext
 from bot.telegram.routes import command
@@ -17,7 +18,7 @@ from bot.telegram.supervisors import supervisors_only
 async def gaps_command(update: Update, context: BatonContext) -> None:
     today = context.baton.today()
     try:
-        day = parse_day(context.args[0], today) if context.args else today
+        day = parse_day(context.args[0]) if context.args else today
     except Refused as refused:
         await context.reply(context.render.refusal(refused))
         return

@@ -7,21 +7,10 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.core.calendar import checked_day
+from bot.core.calendar import parse_day
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
-
-
-def parse_day(text: str, today: date) -> date | None:
-    """YYYY-MM-DD; None for anything else, Refused outside the calendar."""
-    if not _DATE.match(text):
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return None
-    return checked_day(day, text)
 
 
 def parse_assign(args: Sequence[str], today: date, tz: ZoneInfo) -> tuple[str, datetime, datetime, str] | None:
@@ -32,7 +21,7 @@ def parse_assign(args: Sequence[str], today: date, tz: ZoneInfo) -> tuple[str, d
     account = words.pop(0).lower()
     day: date | None = today
     if _DATE.match(words[0]):
-        day = parse_day(words.pop(0), today)
+        day = parse_day(words.pop(0))
         if day is None:
             return None
     if len(words) < 3 or not (_TIME.match(words[0]) and _TIME.match(words[1])):

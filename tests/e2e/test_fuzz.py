@@ -21,8 +21,9 @@ from telegram.ext import ApplicationBuilder, CommandHandler
 from bot.app import register_handlers
 from bot.console import callbacks as cb
 from bot.console.parse import parse_case_args
+from bot.core.calendar import parse_day
 from bot.core.errors import Refused
-from bot.gaps.parse import parse_assign, parse_day
+from bot.gaps.parse import parse_assign
 from bot.imports.parse import CAPTION
 from bot.ledger.parse import parse_period
 from bot.month import callbacks as month_cb
@@ -117,7 +118,7 @@ def test_every_argument_parser_returns_a_result_none_or_a_refusal_and_never_rais
 
     if (period := calendar_checked(parse_period, text)) is not None:
         assert FIRST_DAY <= period[1] <= period[2] <= LAST_DAY
-    if (day := calendar_checked(parse_day, text, TODAY)) is not None:
+    if (day := calendar_checked(parse_day, text)) is not None:
         assert FIRST_DAY <= day <= LAST_DAY
     if (assigned := calendar_checked(parse_assign, words, TODAY, SHANGHAI)) is not None:
         assert assigned[1].tzinfo is not None and assigned[2].tzinfo is not None
