@@ -14,6 +14,7 @@ from bot.telegram.courier import Post
 from bot.telegram.routes import command, press
 from bot.telegram.supervisors import is_supervisor
 from bot.text.layout import plain_text, toast_text
+from bot.text.renderer import Renderer
 
 
 async def covered_command(update: Update, context: BatonContext) -> None:
@@ -26,7 +27,7 @@ async def covered_command(update: Update, context: BatonContext) -> None:
     if typed is None:
         await context.reply(context.render.t("usage.covered"))
         return
-    claim = await attempt(context, service.claim_cover, typed.account, typed.day, typed.start, typed.end, refusal=render.refusal)
+    claim = await attempt(context, service.claim_cover, typed.account, typed.day, typed.start, typed.end, refusal=Renderer.timed_refusal)
     if claim is None:
         return
     group = context.baton.config.team.chat_id
@@ -47,7 +48,7 @@ async def claim_press(update: Update, context: BatonContext) -> None:
     supervisor = await is_supervisor(context, update.effective_user.id)
     answer = service.confirm_cover if pressed.action == cb.CONFIRM else service.decline_cover
     args = (pressed.hold_id, pressed.coverer_id, pressed.start, pressed.end)
-    done = await attempt_press(query, context, answer, *args, supervisor=supervisor, refusal=render.refusal)
+    done = await attempt_press(query, context, answer, *args, supervisor=supervisor, refusal=Renderer.timed_refusal)
     if done is None:
         return
     text = render.settled(context.render, done)

@@ -1,4 +1,4 @@
-"""The cover claim as Telegram HTML: the question put to the holder, its buttons, the answer, the refusals."""
+"""The cover claim as Telegram HTML: the question put to the holder, its buttons, and the answer."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.errors import Refused
 from bot.covers import callbacks as cb
 from bot.covers.service import Claim, Settled
 from bot.text.layout import short_datetime, truncate
@@ -53,13 +52,3 @@ def settled(render: Renderer, done: Settled) -> str:
         label=escape(render.label(done.account)),
         span=_span(render, done.start, done.end, done.at),
     )
-
-
-def refusal(render: Renderer, refused: Refused) -> str:
-    """Times in a refusal as the coverer reads them: today's without a date."""
-    now = refused.params.get("now")
-    if not isinstance(now, datetime):
-        return render.refusal(refused)
-    today = now.astimezone(render.tz).date()
-    params = {k: short_datetime(v, render.tz, today) if isinstance(v, datetime) else v for k, v in refused.params.items() if k != "now"}
-    return render.refusal(Refused(refused.code, **params))

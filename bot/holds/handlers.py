@@ -11,6 +11,7 @@ from bot.telegram.answers import attempt
 from bot.telegram.context import BatonContext
 from bot.telegram.routes import command
 from bot.telegram.supervisors import supervisors_only
+from bot.text.renderer import Renderer
 
 
 @supervisors_only("fix_hold")
@@ -24,11 +25,11 @@ async def fix_hold_command(update: Update, context: BatonContext) -> None:
         await context.reply(context.render.t("usage.fix_hold"))
         return
     if isinstance(parsed, ListHolds):
-        listed = await attempt(context, service.holds_on, parsed.account, parsed.day, refusal=render.refusal)
+        listed = await attempt(context, service.holds_on, parsed.account, parsed.day, refusal=Renderer.timed_refusal)
         if listed is not None:
             await context.reply(render.day_holds(context.render, listed))
         return
-    done = await attempt(context, service.fix_hold, parsed.hold_id, parsed.start, parsed.end, parsed.reason, refusal=render.refusal)
+    done = await attempt(context, service.fix_hold, parsed.hold_id, parsed.start, parsed.end, parsed.reason, refusal=Renderer.timed_refusal)
     if done is not None:
         await context.reply(render.fixed(context.render, done))
 

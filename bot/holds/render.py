@@ -1,11 +1,10 @@
-"""/fix_hold's answers: a day's holds with their numbers, what a correction did, and its refusals."""
+"""/fix_hold's answers: a day's holds with their numbers, and what a correction did."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from html import escape
 
-from bot.core.errors import Refused
 from bot.holds.service import DayHolds, Fixed
 from bot.text.layout import short_datetime
 from bot.text.renderer import Renderer
@@ -46,10 +45,3 @@ def fixed(render: Renderer, done: Fixed) -> str:
         end=_when(render, done.end, done.at),
         reason=escape(done.reason),
     )
-
-
-def refusal(render: Renderer, refused: Refused) -> str:
-    """Times in a refusal as the supervisor reads them: today's without a date."""
-    now = refused.params.get("now")
-    params = {k: _when(render, v, now) if isinstance(v, datetime) else v for k, v in refused.params.items() if k != "now"}
-    return render.refusal(Refused(refused.code, **params))

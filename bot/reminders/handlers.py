@@ -18,6 +18,7 @@ from bot.telegram.context import BatonContext
 from bot.telegram.courier import Post
 from bot.telegram.routes import command, press, private_reply
 from bot.text.layout import plain_text, toast_text
+from bot.text.renderer import Renderer
 
 
 async def reminder_press(update: Update, context: BatonContext) -> None:
@@ -35,7 +36,7 @@ async def reminder_press(update: Update, context: BatonContext) -> None:
         await _take_over_late(query, context, pressed.notice_id, pressed.at)
         return
     if pressed.action == cb.HAND_OFF_NOW:
-        asked = await attempt_press(query, context, answers.hand_off_now, pressed.notice_id, refusal=render.refusal)
+        asked = await attempt_press(query, context, answers.hand_off_now, pressed.notice_id, refusal=Renderer.timed_refusal)
         if asked is not None:
             await query.answer(render.ask_left_toast(r))
             await _edit_quietly(
@@ -45,9 +46,9 @@ async def reminder_press(update: Update, context: BatonContext) -> None:
             )
         return
     if pressed.action in (cb.LEFT_AT, cb.JUST_NOW):
-        answered = await attempt_press(query, context, answers.clock_off, pressed.notice_id, pressed.at, refusal=render.refusal)
+        answered = await attempt_press(query, context, answers.clock_off, pressed.notice_id, pressed.at, refusal=Renderer.timed_refusal)
     else:
-        answered = await attempt_press(query, context, answers.still_on, pressed.notice_id, refusal=render.refusal)
+        answered = await attempt_press(query, context, answers.still_on, pressed.notice_id, refusal=Renderer.timed_refusal)
     if answered is None:
         return
     await query.answer(render.press_toast(r, answered, pressed.action))
@@ -58,7 +59,7 @@ async def reminder_press(update: Update, context: BatonContext) -> None:
 
 async def _take_over_late(query: CallbackQuery, context: BatonContext, notice_id: int, at: datetime) -> None:
     """A late start's offer taken: the take-over from the moment pressed; the colleague is told, queued."""
-    done = await attempt_press(query, context, answers.take_over_late, notice_id, at, refusal=render.refusal)
+    done = await attempt_press(query, context, answers.take_over_late, notice_id, at, refusal=Renderer.timed_refusal)
     if done is None:
         return
     now = context.baton.clock.now()
@@ -98,7 +99,7 @@ async def typed_reply(update: Update, context: BatonContext) -> None:
 
 
 async def _answer_typed(context: BatonContext, wall: time, **where: object) -> None:
-    answered = await attempt(context, answers.clock_off_typed, wall, refusal=render.refusal, **where)
+    answered = await attempt(context, answers.clock_off_typed, wall, refusal=Renderer.timed_refusal, **where)
     if answered is None:
         return
     await context.reply(render.outcome(context.render, answered))

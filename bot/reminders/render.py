@@ -8,7 +8,6 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.console.service import Backdated
-from bot.core.errors import Refused
 from bot.reminders import callbacks as cb
 from bot.reminders.answers import Answered, AskLeft
 from bot.reminders.service import (
@@ -225,10 +224,3 @@ def ask_left_toast(render: Renderer) -> str:
 def answered_question(render: Renderer, question_html: str, answered: Answered, action: str) -> str:
     """The question as sent, with what its answer did below it."""
     return f"{question_html}\n\n{outcome(render, answered, action)}"
-
-
-def refusal(render: Renderer, refused: Refused) -> str:
-    """Times in a refusal as the asker reads them: today's without a date."""
-    now = refused.params.get("now")
-    params = {k: when(render, v, now) if isinstance(v, datetime) else v for k, v in refused.params.items() if k != "now"}
-    return render.refusal(Refused(refused.code, **params))

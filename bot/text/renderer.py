@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from html import escape
 
 from bot.core.config import Config
 from bot.core.errors import Refused
 from bot.text.i18n import case_type_label, formats, t
-from bot.text.layout import truncate
+from bot.text.layout import short_datetime, truncate
 
 ECHO_WIDTH = 40
 # Refusal values shown whole: a diagnostic, and lists the configuration or a file supplies.
@@ -56,6 +56,16 @@ class Renderer:
         params.update(rendered)
         key = f"error.{refusal.code}.{params['reason']}" if refusal.code == "export_refused" else f"error.{refusal.code}"
         return self.t(key, **params)
+
+    def timed_refusal(self, refusal: Refused, /) -> str:
+        """`refusal` with its times as read at its `now`: today's as HH:MM, another day's as MM-DD HH:MM,
+        in the team's zone (a correction of a hold, an answer to a reminder, a cover claim)."""
+        now = refusal.params.get("now")
+        if not isinstance(now, datetime):
+            return self.refusal(refusal)
+        today = now.astimezone(self.tz).date()
+        params = {k: short_datetime(v, self.tz, today) if isinstance(v, datetime) else v for k, v in refusal.params.items() if k != "now"}
+        return self.refusal(Refused(refusal.code, **params))
 
     def label(self, account: str) -> str:
         return self.labels.get(account, account)
