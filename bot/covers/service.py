@@ -56,7 +56,7 @@ def claim_cover(uow: UnitOfWork, account: str, day: date | None, start: time, en
     claim = CoverClaim(account, uow.me.id or 0, *span)
     hold = _hold_claimed(uow, claim)
     _month_open(uow, claim)
-    names = _names(uow)
+    names = uow.agents.names()
     uow.audit(
         uow.now,
         "cover_claim",
@@ -72,9 +72,7 @@ def claim_cover(uow: UnitOfWork, account: str, day: date | None, start: time, en
 
 def confirm_cover(uow: UnitOfWork, hold_id: int, coverer_id: int, start: datetime, end: datetime, *, supervisor: bool) -> Settled:
     """The holder (or a supervisor) agrees: the hold is cut, the coverer holds the span."""
-    asked, claim = _answerable(uow, hold_id, coverer_id, start, end, supervisor=supervisor)
-    if _already_confirmed(uow, claim):
-        raise Refused("cover_already_confirmed")
+    asked, claim, names = _answerable(uow, hold_id, coverer_id, start, end, supervisor=supervisor)
     hold = _still_holds(uow, asked, claim)
     _month_open(uow, claim)
     try:
@@ -83,7 +81,6 @@ def confirm_cover(uow: UnitOfWork, hold_id: int, coverer_id: int, start: datetim
         raise Refused("cover_changed", account=hold.account) from None
     # The questions about where the hold ends now ask about its part after the cover, which ends there.
     uow.outbox.move_hold(hold.id or 0, cut.after.id or 0)
-    names = _names(uow)
     uow.audit(
         uow.now,
         "cover_confirmed",
@@ -103,10 +100,7 @@ def confirm_cover(uow: UnitOfWork, hold_id: int, coverer_id: int, start: datetim
 
 def decline_cover(uow: UnitOfWork, hold_id: int, coverer_id: int, start: datetime, end: datetime, *, supervisor: bool) -> Settled:
     """The holder (or a supervisor) says no: nothing changes but the audit log."""
-    hold, claim = _answerable(uow, hold_id, coverer_id, start, end, supervisor=supervisor)
-    if _already_confirmed(uow, claim):
-        raise Refused("cover_already_confirmed")
-    names = _names(uow)
+    hold, claim, names = _answerable(uow, hold_id, coverer_id, start, end, supervisor=supervisor)
     uow.audit(
         uow.now,
         "cover_declined",
@@ -142,7 +136,7 @@ def _hold_claimed(uow: UnitOfWork, claim: CoverClaim) -> Hold:
         hold = details.pop("hold", None)
         params: dict[str, object] = {"account": claim.account, "start": claim.start, "end": claim.end, "now": uow.now, **details}
         if isinstance(hold, Hold):
-            params.update(name=_names(uow).get(hold.agent_id, str(hold.agent_id)), held_from=hold.start, held_to=hold.end or uow.now)
+            params.update(name=uow.agents.names().get(hold.agent_id, str(hold.agent_id)), held_from=hold.start, held_to=hold.end or uow.now)
         raise Refused(f"cover_{refused.code}", **params) from None
 
 
@@ -162,17 +156,21 @@ def _still_holds(uow: UnitOfWork, asked: Hold, claim: CoverClaim) -> Hold:
 
 def _answerable(
     uow: UnitOfWork, hold_id: int, coverer_id: int, start: datetime, end: datetime, *, supervisor: bool
-) -> tuple[Hold, CoverClaim]:
+) -> tuple[Hold, CoverClaim, dict[int, str]]:
+    """The hold a claim was put about, the claim, and everyone's names; or why the presser cannot answer it."""
     try:
         hold = uow.holds.get(hold_id)
     except NoResultFound:
         raise Refused("stale_button") from None
-    names = _names(uow)
+    names = uow.agents.names()
     if coverer_id not in names or not _was_claimed(uow, hold, coverer_id, start, end):
         raise Refused("stale_button")  # the buttons carry the claim: one that was never made is no claim
     if uow.me.id != hold.agent_id and not supervisor:
         raise Refused("cover_not_yours", name=names.get(hold.agent_id, str(hold.agent_id)))
-    return hold, CoverClaim(hold.account, coverer_id, start, end)
+    claim = CoverClaim(hold.account, coverer_id, start, end)
+    if _already_confirmed(uow, claim):
+        raise Refused("cover_already_confirmed")
+    return hold, claim, names
 
 
 def _was_claimed(uow: UnitOfWork, hold: Hold, coverer_id: int, start: datetime, end: datetime) -> bool:
@@ -195,10 +193,6 @@ def _month_open(uow: UnitOfWork, claim: CoverClaim) -> None:
     for day in uow.days_spanned(claim.start, claim.end):
         if uow.months.is_closed(f"{day:%Y-%m}"):
             raise Refused("month_closed", month=f"{day:%Y-%m}")
-
-
-def _names(uow: UnitOfWork) -> dict[int, str]:
-    return {agent_id: agent.name for agent_id, agent in uow.agents.by_id().items()}
 
 
 def _settled(uow: UnitOfWork, hold: Hold, claim: CoverClaim, names: dict[int, str], *, confirmed: bool) -> Settled:

@@ -57,7 +57,7 @@ def holds_on(uow: UnitOfWork, account: str, day: date | None) -> DayHolds:
     account = uow.account_key(account)
     day = day if day is not None else uow.today
     start, end = day_bounds(day, uow.tz)
-    names = {agent_id: agent.name for agent_id, agent in uow.agents.by_id().items()}
+    names = uow.agents.names()
     listed = tuple(
         ListedHold(h.id, names.get(h.agent_id, str(h.agent_id)), h.start, h.end)
         for h in sorted(uow.holds.between(start, end), key=lambda h: (h.start, h.id or 0))
