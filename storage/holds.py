@@ -202,9 +202,22 @@ class Holds:
         """End every hold at its own end; False when any had ended already (the caller rolls back)."""
         return all([self.end(*_closing(h)) for h in holds])
 
-    def add(self, hold: Hold, *, update_id: int | None = None, assigned_by: int | None = None) -> Hold:
-        """A new hold row (open unless `hold.end`): a take-over's, a helper's, or a supervisor's /assign window."""
+    def add(
+        self,
+        hold: Hold,
+        *,
+        update_id: int | None = None,
+        assigned_by: int | None = None,
+        taken_over_by: int | None = None,
+        flag: str | None = None,
+        note: str | None = None,
+    ) -> Hold:
+        """A new hold row (open unless `hold.end`): a take-over's, a helper's, or a supervisor's /assign
+        window; an ended one may carry how it ended (taken_over_by, flag, note), as a split's parts do."""
         values = {
+            "taken_over_by": taken_over_by,
+            "flag": flag,
+            "note": note,
             "account_id": self.accounts.id_of(hold.account),
             "agent_id": hold.agent_id,
             "started_at": hold.start,
@@ -225,7 +238,6 @@ class Holds:
         if was.id is None or cut.cover.end is None:
             raise ValueError(f"cannot split {was!r} for {cut.cover!r}")
         row = self.session.execute(select(HoldRow).where(col(HoldRow.id) == was.id)).scalar_one()
-        ending = {"taken_over_by": row.taken_over_by, "flag": row.flag, "note": row.note}
         same_end = _HOLDS.c.ended_at.is_(None) if was.end is None else _HOLDS.c.ended_at == was.end
         shortened = self.session.connection().execute(
             update(_HOLDS)
@@ -234,10 +246,8 @@ class Holds:
         )
         if shortened.rowcount != 1:
             raise HoldMoved(was.id)
-        cover = self.add(cut.cover)
-        after = self.add(cut.after)
-        self.session.connection().execute(update(_HOLDS).where(_HOLDS.c.id == cover.id).values(taken_over_by=was.agent_id))
-        self.session.connection().execute(update(_HOLDS).where(_HOLDS.c.id == after.id).values(**ending))
+        cover = self.add(cut.cover, taken_over_by=was.agent_id)
+        after = self.add(cut.after, taken_over_by=row.taken_over_by, flag=row.flag, note=row.note)
         return CoverSplit(replace(cut.before, id=was.id), cover, after)
 
     @contextmanager
