@@ -1,7 +1,7 @@
 """Issue 15: an upload is measured by what it really holds before any reader allocates for it.
 
-calamine builds a sheet's whole grid at once, and aborts the process when that fails; so each
-test that must be refused first makes calamine unusable: reaching it is the failure.
+calamine builds a sheet's whole grid at once, and aborts its process when that fails; so each
+test that must be refused first makes the workbook reader unusable: reaching it is the failure.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import pytest
-import python_calamine
 
 from storage.importers import DEFAULT_LIMITS, ExportUnreadable, ReadLimits, detect_encoding, grid, parse_export
 from storage.importers.limits import MB
@@ -24,8 +23,7 @@ def no_calamine(monkeypatch):
     def opened(*_args, **_kwargs):
         raise AssertionError("calamine was handed a workbook that should have been refused")
 
-    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", opened)
-    monkeypatch.setattr(grid, "read_sheet", opened)  # the reader runs in a process of its own
+    monkeypatch.setattr(grid, "read_sheet", opened)  # calamine runs in a child process that this starts
 
 
 def refusal(data: bytes, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> ExportUnreadable:
