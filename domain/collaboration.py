@@ -58,7 +58,12 @@ class ThanksDecision:
 
 @dataclass(frozen=True)
 class CollaborationPolicy:
-    cover_points_per_hour: float = 1.0
+    # An ordinary held hour earns a six-person team's agent about 0.27 points (their share of the
+    # volume factors plus their quality points, over about 150 hours a month), and a cover hour
+    # earns that too. 0.25 on top makes a cover hour worth about twice an ordinary one, overtime's
+    # multiple. At 1.0 it was worth nearly five: 29 cover hours were 9% of the pool, and a cover
+    # nobody pressed for moved more money than any other mistake (README, bench/credit.py).
+    cover_points_per_hour: float = 0.25
     cover_min_minutes: float = 15.0
     cover_daily_cap_minutes: float | None = None
     handover_points: float = 0.5

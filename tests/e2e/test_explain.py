@@ -201,7 +201,7 @@ async def test_rules_shows_version_1_with_the_collaboration_and_payout_policy(li
         "• 解决率：权重 10，达到目标 90% 得满分",
         "权重合计 100",
     ]
-    assert "代班每小时 1（连续至少 15 分钟）" in text and "带备注交接每次 0.5（每天最多 2 次）" in text
+    assert "代班每小时 0.25（连续至少 15 分钟）" in text and "带备注交接每次 0.5（每天最多 2 次）" in text
     assert text.splitlines()[-1] == "💰 奖金方案：按积分比例分配；奖金池 ¥1,000.00"
     assert "⏭" not in text
 

@@ -178,10 +178,10 @@ def busy_morning(engine, team):
 
 def test_holding_an_account_someone_else_was_rostered_on_is_cover_but_helping_is_not(engine, team, busy_morning):
     found = entries(engine, roster=busy_morning)
-    # 王芳 held JD 3 h of 李雷's shift while 李雷 did not: 180 min × 1 point an hour.
-    assert by_kind(found, COVER) == {(team["王芳"], DAY): (3.0, 180.0)}
+    # 王芳 held JD 3 h of 李雷's shift while 李雷 did not: 180 min × 0.25 points an hour.
+    assert by_kind(found, COVER) == {(team["王芳"], DAY): (0.75, 180.0)}
     capped = entries(engine, roster=busy_morning, policy=replace(POLICY, cover_daily_cap_minutes=120))
-    assert by_kind(capped, COVER) == {(team["王芳"], DAY): (2.0, 120.0)}
+    assert by_kind(capped, COVER) == {(team["王芳"], DAY): (0.5, 120.0)}
     assert by_kind(entries(engine, roster=None), COVER) == {}
 
 
