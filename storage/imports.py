@@ -227,6 +227,7 @@ def _store_totals(session: Session, account: str, platform: str, opened: OpenedE
     stored_rows = 0
     new = replaced = 0
     days: set[date] = set()
+    changed: set[date] = set()
     for chunk in chunks:
         if chunk.totals is None or chunk.totals.empty:
             continue
@@ -234,10 +235,18 @@ def _store_totals(session: Session, account: str, platform: str, opened: OpenedE
         stored_rows += len(chunk.totals)
         new, replaced = new + stored.new, replaced + stored.replaced
         days.update(stored.days)
+        changed.update(stored.changed_days)
     report = opened.report([c.without_data() for c in chunks], stored_rows)
     rejected = [r for c in chunks for r in c.rejected]
     reconciliation = _reconcile(session, account, sorted(days), opened.tz) if days else ()
-    return StoredImport(report, rejected, [], [], totals=StoredTotals(new, replaced, tuple(sorted(days))), reconciliation=reconciliation)
+    return StoredImport(
+        report,
+        rejected,
+        [],
+        [],
+        totals=StoredTotals(new, replaced, tuple(sorted(days)), tuple(sorted(changed))),
+        reconciliation=reconciliation,
+    )
 
 
 def _reconcile(session: Session, account: str, days: list[date], tz: ZoneInfo) -> tuple[DayReconciliation, ...]:

@@ -20,6 +20,7 @@ from storage.types import fetch_raw, table_of
 
 WHOLE_DAY = -1  # the hour column of a daily row
 _MEASURES = (*TOTALS_COUNTS, *TOTALS_RATES, *TOTALS_SECONDS)
+_COMPARED = (*_MEASURES, "not_final")
 TOTALS_FRAME_COLUMNS = ["account", "platform", "day", "hour", "agent", *_MEASURES, "not_final"]
 _SLICE = 500
 
@@ -29,6 +30,7 @@ class StoredTotals:
     new: int
     replaced: int
     days: tuple[date, ...]
+    changed_days: tuple[date, ...] = ()  # days with a new slot or a value unlike the one it replaced
 
 
 def store_platform_totals(
@@ -43,12 +45,26 @@ def store_platform_totals(
     rows = [_row(record, account_id, platform, report, at, source) for record in totals.to_dict("records")]
     table = table_of(PlatformTotalRow)
     slots = [(r["day"], r["hour"], r["agent"]) for r in rows]
+    before = _stored_values(session, account_id, slots)
     replaced = 0
     for start in range(0, len(slots), _SLICE):
         condition = tuple_(table.c.day, table.c.hour, table.c.agent).in_(slots[start : start + _SLICE])
         replaced += session.connection().execute(delete(table).where(table.c.account_id == account_id, condition)).rowcount
     session.execute(table.insert(), rows)
-    return StoredTotals(len(rows) - replaced, replaced, tuple(sorted({r["day"] for r in rows})))
+    changed = {r["day"] for r, slot in zip(rows, slots, strict=True) if before.get(slot) != tuple(r[name] for name in _COMPARED)}
+    return StoredTotals(len(rows) - replaced, replaced, tuple(sorted({r["day"] for r in rows})), tuple(sorted(changed)))
+
+
+def _stored_values(session: Session, account_id: int, slots: list[tuple]) -> dict[tuple, tuple]:
+    """What is stored now for these slots, to tell a report sent again from one with new numbers."""
+    table = table_of(PlatformTotalRow)
+    found: dict[tuple, tuple] = {}
+    for start in range(0, len(slots), _SLICE):
+        condition = tuple_(table.c.day, table.c.hour, table.c.agent).in_(slots[start : start + _SLICE])
+        query = select(table.c.day, table.c.hour, table.c.agent, *(table.c[name] for name in _COMPARED))
+        for row in session.connection().execute(query.where(table.c.account_id == account_id, condition)):
+            found[(row[0], row[1], row[2])] = tuple(row[3:])
+    return found
 
 
 def platform_totals_frame(session: Session, first_day: date, last_day: date) -> pd.DataFrame:

@@ -64,7 +64,7 @@ async def _compiled(context: BatonContext, imported: service.Imported) -> servic
             await context.follow_up(service.compile_day, day)
         except Exception:
             log.exception("compiling %s after an import failed; the compile job will", day)
-    if imported.due and context.parts.imported is not None:
+    if (imported.due or imported.corrections_owed) and context.parts.imported is not None:
         # The import owed the posted digests of its days a correction; it is queued for the
         # group's pace here (never sent from this handler), or at the next start-up.
         try:

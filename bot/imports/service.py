@@ -75,6 +75,7 @@ class Imported:
     platform: PlatformDays = field(default_factory=PlatformDays)
     replaced: int = 0  # a per-agent report's rows that replaced the same slots imported before
     due: tuple[date, ...] = ()  # the days stored but not compiled yet: compile_day each, then credited
+    corrections_owed: int = 0  # posted digests whose day this import changed (bot/digest/service.owe_corrections)
     # What `credited` reads the new conversations' attribution by: their ids, and the span they started in.
     new_ids: frozenset[int] = field(default=frozenset(), repr=False)
     updated_ids: frozenset[int] = field(default=frozenset(), repr=False)
@@ -206,7 +207,7 @@ def store_export(uow: UnitOfWork, read: ReadExport, *, source: str = "file") -> 
         later = set(days_between(max(days) + timedelta(days=1), min(local_day(stored.last_reply, uow.tz), uow.today)))
     due = sorted(days | later)
     uow.ledger.mark_due(due, uow.now)
-    owe_corrections(uow, sorted(days))
+    owed = owe_corrections(uow, sorted(days))
     return Imported(
         account=read.account,
         filename=read.filename,
@@ -217,6 +218,7 @@ def store_export(uow: UnitOfWork, read: ReadExport, *, source: str = "file") -> 
         rejected=list(stored.rejected),
         platform=PlatformDays(reconciliation=stored.reconciliation),
         due=tuple(due),
+        corrections_owed=owed,
         new_ids=frozenset(stored.new_ids),
         updated_ids=frozenset(stored.updated_ids),
         span=span,
@@ -315,11 +317,13 @@ def _account(config: Config, key: str) -> AccountSettings:
 
 
 def _totals_imported(uow: UnitOfWork, read: ReadExport, stored: StoredImport) -> Imported:
-    """A per-agent report: its days compiled (their apportioned credit in the ledger) and checked."""
+    """A per-agent report: its days compiled (their apportioned credit in the ledger) and checked.
+    A posted digest of a day whose numbers it changed is owed a correction, as after a session list."""
     assert stored.totals is not None
     days = sorted(stored.totals.days)
     if days:
         compile_days(uow, [d for d in days if d <= uow.today])
+    owed = owe_corrections(uow, list(stored.totals.changed_days))
     checked = platform_days(uow, days[0], days[-1], stored.reconciliation) if days else PlatformDays()
     return Imported(
         account=read.account,
@@ -331,6 +335,7 @@ def _totals_imported(uow: UnitOfWork, read: ReadExport, stored: StoredImport) ->
         rejected=list(stored.rejected),
         platform=checked,
         replaced=stored.totals.replaced,
+        corrections_owed=owed,
     )
 
 

@@ -13,12 +13,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from bot.sandbox.live import LiveBot
+from bot.sandbox.live import LiveBot, shown
 from storage.db import reading
 from storage.models import ConversationRow
 from tests.factories import SUPERVISOR_ID, local, team_config
 from tests.storage.export_samples import csv_bytes
-from tests.storage.quirk_samples import CHITU_FILENAME, chitu_report_xlsx
+from tests.storage.quirk_samples import CHITU_FILENAME, CHITU_TEAM_ROW, chitu_report_xlsx
 
 pytestmark = pytest.mark.e2e
 
@@ -84,6 +84,34 @@ async def test_a_per_agent_report_says_what_it_is_and_its_apportioned_credit_is_
     assert "• 11-03 天猫旗舰店：97" in lines
     (theirs,) = (await live.say(li, "/me", chat=live.sandbox.private_chat(li))).texts()
     assert "• 11-03 天猫旗舰店：65" in theirs.splitlines()
+
+
+async def test_a_per_agent_report_after_the_digest_edits_it_once_per_change_of_its_numbers(live, clock):
+    await work_the_tmall_login(live, clock)
+    boss = live.user(SUPERVISOR_ID, "主管")
+    clock.set(local("2026-11-03", "22:00"))
+    (digest,) = (await live.post_digest(date(2026, 11, 3))).sent()
+    assert "分摊" not in shown(digest)
+    posted = live.sandbox.last_message(live.group["id"])["message_id"]
+
+    clock.set(local("2026-11-03", "23:30"))
+    imported = await live.upload(boss, CHITU_FILENAME, chitu_report_xlsx(), caption="/import tm")
+    (edited,) = [shown(c) for c in imported.edits() if c.params.get("message_id") == posted]
+    assert "• 11-03 天猫旗舰店：平台计 162（接待人数），当天没有会话明细：按接管时长分摊给 王芳 97、李雷 65" in edited
+    assert edited.splitlines()[-1] == "✏️ 23:30 更新：本日报发出后又导入了当天的数据"
+
+    # The same report again replaces its row with the same numbers: the digest is left alone.
+    again = await live.upload(boss, CHITU_FILENAME, chitu_report_xlsx(), caption="/import tm")
+    assert [c for c in again.edits() if c.params.get("message_id") == posted] == []
+
+    # A later report whose count became 200: the digest is edited with it.
+    clock.set(local("2026-11-04", "09:00"))
+    recounted = list(CHITU_TEAM_ROW)
+    recounted[2] = 200
+    final = await live.upload(boss, CHITU_FILENAME, chitu_report_xlsx(recounted), caption="/import tm")
+    (edited,) = [shown(c) for c in final.edits() if c.params.get("message_id") == posted]
+    assert "平台计 200（接待人数）" in edited
+    assert "平台计 200（接待人数）" in live.message(posted)["text"]
 
 
 async def test_the_report_names_each_absent_column_and_what_it_costs(live, clock):
