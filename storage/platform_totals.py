@@ -6,11 +6,12 @@ slot, and the newer file may have final numbers where the older said 延迟统�
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import ColumnElement, and_, delete, select, tuple_
 from sqlmodel import Session, col
 
 from storage.accounts import Accounts
@@ -21,7 +22,7 @@ from storage.types import fetch_raw, table_of
 WHOLE_DAY = -1  # the hour column of a daily row
 _MEASURES = (*TOTALS_COUNTS, *TOTALS_RATES, *TOTALS_SECONDS)
 _COMPARED = (*_MEASURES, "not_final")
-TOTALS_FRAME_COLUMNS = ["account", "platform", "day", "hour", "agent", *_MEASURES, "not_final"]
+TOTALS_FRAME_COLUMNS = ["account", "platform", "day", "hour", "agent", *_COMPARED]
 _SLICE = 500
 
 
@@ -47,9 +48,8 @@ def store_platform_totals(
     slots = [(r["day"], r["hour"], r["agent"]) for r in rows]
     before = _stored_values(session, account_id, slots)
     replaced = 0
-    for start in range(0, len(slots), _SLICE):
-        condition = tuple_(table.c.day, table.c.hour, table.c.agent).in_(slots[start : start + _SLICE])
-        replaced += session.connection().execute(delete(table).where(table.c.account_id == account_id, condition)).rowcount
+    for condition in _slot_conditions(account_id, slots):
+        replaced += session.connection().execute(delete(table).where(condition)).rowcount
     session.execute(table.insert(), rows)
     changed = {r["day"] for r, slot in zip(rows, slots, strict=True) if before.get(slot) != tuple(r[name] for name in _COMPARED)}
     return StoredTotals(len(rows) - replaced, replaced, tuple(sorted({r["day"] for r in rows})), tuple(sorted(changed)))
@@ -58,13 +58,19 @@ def store_platform_totals(
 def _stored_values(session: Session, account_id: int, slots: list[tuple]) -> dict[tuple, tuple]:
     """What is stored now for these slots, to tell a report sent again from one with new numbers."""
     table = table_of(PlatformTotalRow)
+    query = select(table.c.day, table.c.hour, table.c.agent, *(table.c[name] for name in _COMPARED))
     found: dict[tuple, tuple] = {}
-    for start in range(0, len(slots), _SLICE):
-        condition = tuple_(table.c.day, table.c.hour, table.c.agent).in_(slots[start : start + _SLICE])
-        query = select(table.c.day, table.c.hour, table.c.agent, *(table.c[name] for name in _COMPARED))
-        for row in session.connection().execute(query.where(table.c.account_id == account_id, condition)):
+    for condition in _slot_conditions(account_id, slots):
+        for row in session.connection().execute(query.where(condition)):
             found[(row[0], row[1], row[2])] = tuple(row[3:])
     return found
+
+
+def _slot_conditions(account_id: int, slots: list[tuple]) -> Iterator[ColumnElement[bool]]:
+    """The account's rows in these (day, hour, agent) slots, a slice of them at a time."""
+    table = table_of(PlatformTotalRow)
+    for start in range(0, len(slots), _SLICE):
+        yield and_(table.c.account_id == account_id, tuple_(table.c.day, table.c.hour, table.c.agent).in_(slots[start : start + _SLICE]))
 
 
 def platform_totals_frame(session: Session, first_day: date, last_day: date) -> pd.DataFrame:
@@ -78,8 +84,7 @@ def platform_totals_frame(session: Session, first_day: date, last_day: date) -> 
             table.c.day,
             table.c.hour,
             table.c.agent,
-            *(table.c[m] for m in _MEASURES),
-            table.c.not_final,
+            *(table.c[name] for name in _COMPARED),
         )
         .join(Account, col(Account.id) == table.c.account_id)
         .where(table.c.day >= first_day, table.c.day <= last_day)
