@@ -136,9 +136,12 @@ async def offer_privately(update: Update, context: BatonContext, offer: backdate
         await context.send(user.id, *render.take_over_offer(context.for_user(user), offer))
     except TelegramError as exc:
         log.info("no private take-over offer for %s (%s); offered in the group", user.id, exc)
-        await context.post(context.baton.config.team.chat_id, Post(*render.take_over_offer(context.team, offer)))
         privately = False
+    # Answered before the group's offer is queued: queueing is a second transaction, behind every
+    # other press's in the writer, and the presser's phone shows a spinner until the answer comes.
     await query.answer(toast_text(render.offer_toast(context.render, offer, privately=privately)), show_alert=True)
+    if not privately:
+        await context.post(context.baton.config.team.chat_id, Post(*render.take_over_offer(context.team, offer)))
 
 
 async def backdate_press(update: Update, context: BatonContext) -> None:

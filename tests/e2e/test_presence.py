@@ -4,6 +4,7 @@ stretches are flagged."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date, datetime, timedelta
 
@@ -310,6 +311,37 @@ async def test_a_case_typed_without_an_account_offers_the_account_the_sender_is_
     late = await live.press(li, message, data)
     assert late.toasts() == ["这个时间已经太久了：请用 /on 接管 京东旗舰店。"], "09:00 is now more than two hours ago"
     assert [h.agent_id for h in holds(live)] == [1]
+
+
+async def test_a_refused_case_press_is_answered_before_its_offer_is_queued_for_the_group(live, clock, monkeypatch):
+    """Queueing the group's offer is a transaction of its own, behind every other press's in the
+    writer: the presser's toast waits for none of it."""
+    wang = await person(live, 101, "王芳")
+    li = live.user(102, "李雷")  # never started a private chat with the bot: the offer goes to the group
+    await live.say(wang, "/console")
+    await live.press(wang, live.console(), cb.encode(cb.Press(cb.TAKE, "jd", seen_hold=0)))
+    clock.set(local(DAY, "09:20"))
+    courier = live.parts.courier
+    queueing, queue_it = asyncio.Event(), asyncio.Event()
+    post = courier.post
+
+    async def held_back(*args, **kwargs) -> None:
+        queueing.set()
+        await queue_it.wait()
+        await post(*args, **kwargs)
+
+    monkeypatch.setattr(courier, "post", held_back)
+    pressed = live.sandbox.forge_press(live.console(), li, cb.encode(cb.Press(cb.CASE_TYPE, "jd", "consult")))
+    try:
+        await asyncio.wait_for(queueing.wait(), timeout=10)
+        answers = [a.text for a in live.sandbox.callback_answers if a.query_id == pressed]
+    finally:
+        queue_it.set()
+
+    assert answers == ["京东旗舰店 由 王芳 接管中：未记录。群里有给你的一键接管。"], "answered while the offer waits to be queued"
+    await live.sandbox.wait_for(
+        lambda sb: [m for m in sb.messages(live.group["id"]) if any(d.startswith("bk:") for _, d in buttons(m))] or None, timeout=10
+    )
 
 
 async def test_an_agent_the_bot_cannot_write_to_is_not_tried_again_until_they_write_privately(live, clock):
