@@ -16,7 +16,9 @@ hand off), 20 presses in flight at most, while a fifth person asks /help in a pr
 0.25 s. Prints a line per bot and a final JSON line: presses/s and the ratio to the baseline, p50
 and p99 from press to answer, the longest private /help wait, the 429s received, the most group
 writes in any 60 s window, and the seconds from the end of the burst until the console shows the
-final holder.
+final holder. With them, what each bot's process spent on the processor from the start of polling
+to the end of the burst, a press's share: a figure the machine's other load moves far less than the
+rates, as it counts the time the process ran and not the time it waited for the processor.
 """
 
 from __future__ import annotations
@@ -27,13 +29,14 @@ import json
 import multiprocessing
 import random
 import re
+import resource
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -66,6 +69,8 @@ class Burst:
     responses_429: int
     busiest_minute: int
     board_final_s: float | None = None
+    bot_cpu_s: float = 0.0  # the bot's process, all its threads
+    loop_cpu_s: float = 0.0  # the bot's event loop alone
 
     @property
     def per_second(self) -> float:
@@ -80,6 +85,8 @@ class Burst:
             "longest_private_wait_ms": round(1000 * max(self.help_waits, default=0.0), 1),
             "responses_429": self.responses_429,
             "most_group_writes_in_60s": self.busiest_minute,
+            "cpu_ms_per_press": round(1000 * self.bot_cpu_s / self.presses, 2),
+            "event_loop_share_of_cpu": round(self.loop_cpu_s / self.bot_cpu_s, 2) if self.bot_cpu_s else 0.0,
         }
 
 
@@ -189,14 +196,24 @@ async def help_reply(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> Non
     await update.effective_message.reply_text("help")
 
 
-async def run_bot(application: Application, pipe: Connection, *, before_burst=None, final=None) -> None:
+def cpu_seconds() -> tuple[float, float]:
+    """The processor time this process has used, in all its threads and in this one (the event loop's)."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime, time.thread_time()
+
+
+async def run_bot(application: Application, pipe: Connection, *, before_burst=None, final=None) -> tuple[float, float]:
+    """The bot through the burst; what its process and its event loop spent meanwhile, in seconds."""
     async with polling(application):
+        process_before, loop_before = cpu_seconds()
         if before_burst is not None:
             await before_burst(application)
         assert await told(pipe) == "burst over"
+        process_after, loop_after = cpu_seconds()
         if final is not None:
             pipe.send(await final(application))
         await waiting(pipe)  # the burst's figures, which measured() reads once the bot has stopped
+    return process_after - process_before, loop_after - loop_before
 
 
 def measured(bot, presses: int, in_flight: int, seed: int, *, board: bool) -> Burst:
@@ -204,14 +221,14 @@ def measured(bot, presses: int, in_flight: int, seed: int, *, board: bool) -> Bu
     process = multiprocessing.get_context("spawn").Process(target=people, args=(theirs, presses, in_flight, seed, board), daemon=True)
     process.start()
     base_url, base_file_url = ours.recv()
-    asyncio.run(bot(ours, base_url, base_file_url))
-    burst = Burst(**ours.recv())
+    bot_cpu_s, loop_cpu_s = asyncio.run(bot(ours, base_url, base_file_url))
+    burst = replace(Burst(**ours.recv()), bot_cpu_s=bot_cpu_s, loop_cpu_s=loop_cpu_s)
     ours.send("stopped")
     process.join(timeout=30)
     return burst
 
 
-async def baseline(pipe: Connection, base_url: str, base_file_url: str) -> None:
+async def baseline(pipe: Connection, base_url: str, base_file_url: str) -> tuple[float, float]:
     application = ApplicationBuilder().token(TOKEN).base_url(base_url).base_file_url(base_file_url).build()
     application.add_handlers([CallbackQueryHandler(answer), CommandHandler("help", help_reply)])
 
@@ -223,7 +240,7 @@ async def baseline(pipe: Connection, base_url: str, base_file_url: str) -> None:
         )
         pipe.send("console posted")
 
-    await run_bot(application, pipe, before_burst=post_console)
+    return await run_bot(application, pipe, before_burst=post_console)
 
 
 @contextmanager
@@ -239,7 +256,7 @@ def fresh_database(server_url: str | None) -> Iterator[str]:
 
 
 def baton(server_url: str | None):
-    async def run(pipe: Connection, base_url: str, base_file_url: str) -> None:
+    async def run(pipe: Connection, base_url: str, base_file_url: str) -> tuple[float, float]:
         with fresh_database(server_url) as database_url:
             application = baton_against(team_config(database_url), base_url, base_file_url)
 
@@ -247,7 +264,7 @@ def baton(server_url: str | None):
                 (jd, _vip) = await asyncio.to_thread(parts_of(app).baton.read, lines)
                 return f"• 京东旗舰店：{jd.holder} " if jd.holder else "• 京东旗舰店：无人接管"
 
-            await run_bot(application, pipe, final=final_holder)
+            return await run_bot(application, pipe, final=final_holder)
 
     return run
 
@@ -274,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
                 **ours.figures(),
                 "baseline_presses_per_s": round(plain.per_second, 1),
                 "ratio_to_baseline": round(ours.per_second / plain.per_second, 3),
+                "baseline_cpu_ms_per_press": plain.figures()["cpu_ms_per_press"],
                 "board_final_s": round(ours.board_final_s or 0.0, 2),
             }
         )
