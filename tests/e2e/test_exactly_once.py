@@ -119,17 +119,18 @@ async def test_twenty_people_pressing_one_take_over_button_make_one_holder(live,
     assert data == "t:jd:0"
     before = len(live.sandbox.calls)
     # All twenty taps arrive before the bot handles any: nothing yields to the event loop in between.
-    for person in team:
-        live.sandbox.press_button(console, person, data)
+    pressed_by = {live.sandbox.press_button(console, person, data): person["first_name"] for person in team}
     await live.sandbox.wait_for(lambda sb: len(sb.callback_answers) == 20, timeout=30)
     await live.settled()
 
     calls = [c for c in live.sandbox.calls[before:] if c.method != "getUpdates"]
     assert [c for c in calls if c.method == "sendMessage"] == [], "the group hears no announcement per press"
-    assert "• 京东旗舰店：<b>坐席00</b>" in live.console()["text"] or "京东旗舰店：坐席00" in live.console()["text"]
     answers = [(a.text, a.show_alert) for a in live.sandbox.callback_answers]
     assert answers.count(("已接管 京东旗舰店", False)) == 1
-    assert answers.count(("京东旗舰店 现在由 坐席00 接管，未做更改", True)) == 19
+    # Whichever commits first holds it: on PostgreSQL several writers race, and any of the twenty may win.
+    (winner,) = [pressed_by[a.query_id] for a in live.sandbox.callback_answers if a.text == "已接管 京东旗舰店"]
+    assert f"• 京东旗舰店：{winner} " in live.console()["text"]
+    assert answers.count((f"京东旗舰店 现在由 {winner} 接管，未做更改", True)) == 19
     open_holds = [h for h in rows(live, HoldRow) if h.ended_at is None]
     assert len(open_holds) == 1 and len(rows(live, HoldRow)) == 1
     assert [r.action for r in rows(live, AuditRow)].count("take_over") == 1
