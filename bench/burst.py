@@ -17,8 +17,8 @@ hand off), 20 presses in flight at most, while a fifth person asks /help in a pr
 and p99 from press to answer, the longest private /help wait, the 429s received, the most group
 writes in any 60 s window, and the seconds from the end of the burst until the console shows the
 final holder. With them, what each bot's process spent on the processor from the start of polling
-to the end of the burst, a press's share: a figure the machine's other load moves far less than the
-rates, as it counts the time the process ran and not the time it waited for the processor.
+to the end of the burst, a press's share: the machine's other load moves it less than the rates,
+as it counts the time the process ran and not the time it waited for the processor.
 """
 
 from __future__ import annotations
