@@ -48,6 +48,11 @@ def buttons(message: dict) -> list[tuple[str, str]]:
     return [(b["text"], b["callback_data"]) for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
 
 
+def offers_in_group(sandbox, group: dict) -> list[dict]:
+    """The take-over offers posted in the group: the messages with a backdated take-over button."""
+    return [m for m in sandbox.messages(group["id"]) if any(d.startswith("bk:") for _, d in buttons(m))]
+
+
 async def person(live, user_id: int, name: str) -> dict:
     user = live.user(user_id, name)
     live.sandbox.private_chat(user)
@@ -339,9 +344,7 @@ async def test_a_refused_case_press_is_answered_before_its_offer_is_queued_for_t
         queue_it.set()
 
     assert answers == ["京东旗舰店 由 王芳 接管中：未记录。群里有给你的一键接管。"], "answered while the offer waits to be queued"
-    await live.sandbox.wait_for(
-        lambda sb: [m for m in sb.messages(live.group["id"]) if any(d.startswith("bk:") for _, d in buttons(m))] or None, timeout=10
-    )
+    await live.sandbox.wait_for(lambda sb: offers_in_group(sb, live.group) or None, timeout=10)
 
 
 async def test_an_agent_the_bot_cannot_write_to_is_not_tried_again_until_they_write_privately(live, clock):
@@ -361,7 +364,7 @@ async def test_an_agent_the_bot_cannot_write_to_is_not_tried_again_until_they_wr
         reaction = await live.press_as_seen(li, console, cb.encode(cb.Press(cb.CASE_TYPE, "jd", case_type)))
         assert "王芳" in reaction.toasts()[0]
     await live.settled()
-    offers = [m for m in live.sandbox.messages(live.group["id"]) if any(d.startswith("bk:") for _, d in buttons(m))]
+    offers = offers_in_group(live.sandbox, live.group)
     assert len(offers) == 2 and tried_privately() == 1, "both offers in the group, one send to 李雷 tried"
 
     await live.say(li, "/start", chat=live.sandbox.private_chat(li))
