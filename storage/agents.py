@@ -31,6 +31,7 @@ _NAME = select(_AGENTS.c.name).where(_AGENTS.c.id == bindparam("agent"))  # buil
 class Agents:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._names: dict[int, str] = {}  # read by name_of in this unit of work: a refused press names the holder twice
 
     def register(self, tg_user_id: int, name: str, username: str | None, at: datetime, language_code: str | None = None) -> Agent:
         """The agent for a Telegram user, created on first sight; a changed name or language is followed.
@@ -48,6 +49,8 @@ class Agents:
             agent.name, agent.username = name, username
             # Telegram sends no language_code at times; the last one it did send still holds.
             agent.language_code = language_code or agent.language_code
+            self.session.flush()  # name_of reads the table, not the session's pending changes
+            self._names.pop(agent.id or 0, None)
         return agent
 
     def register_if_missing(self, tg_user_id: int, name: str, at: datetime) -> Agent:
@@ -68,7 +71,10 @@ class Agents:
 
     def name_of(self, agent_id: int) -> str:
         """One agent's name: a press names the holder it took over from, or who holds the account."""
-        return self.session.connection().execute(_NAME, {"agent": agent_id}).scalar_one()
+        name = self._names.get(agent_id)
+        if name is None:
+            name = self._names[agent_id] = self.session.connection().execute(_NAME, {"agent": agent_id}).scalar_one()
+        return name
 
     def by_id(self) -> dict[int, Agent]:
         return {a.id: a for a in self.session.execute(select(Agent)).scalars() if a.id is not None}

@@ -59,6 +59,9 @@ class Holds:
         self.session = session
         self.accounts = accounts
         self.changed = False  # a hold began or ended in this unit of work: what the live console shows moved
+        # The open holds as this unit of work last read or wrote them: a press asks for them up to
+        # three times (its refusal, the colleague's hold, the offer), and each read is a statement.
+        self._open: list[Hold] | None = None
 
     def _hold(self, row: HoldRow) -> Hold:
         return Hold(
@@ -76,11 +79,13 @@ class Holds:
         return self._hold(self.session.get_one(HoldRow, hold_id))
 
     def open(self) -> list[Hold]:
-        key_of = self.accounts.key_of
-        return [
-            Hold(account=key_of(account_id), agent_id=agent_id, start=start, end=None, id=id_, role=role)
-            for id_, account_id, agent_id, start, role in self.session.connection().execute(_OPEN)
-        ]
+        if self._open is None:
+            key_of = self.accounts.key_of
+            self._open = [
+                Hold(account=key_of(account_id), agent_id=agent_id, start=start, end=None, id=id_, role=role)
+                for id_, account_id, agent_id, start, role in self.session.connection().execute(_OPEN)
+            ]
+        return list(self._open)
 
     def between(self, start: datetime, end: datetime) -> list[Hold]:
         """Every hold that overlaps [start, end), open ones included."""
@@ -170,6 +175,7 @@ class Holds:
             values["taken_over_by"] = taken_over_by
         if flag is not None:
             values["flag"] = flag
+        self._open = None
         ended = self.session.connection().execute(_END, values)
         self.changed = self.changed or ended.rowcount == 1
         return ended.rowcount == 1
@@ -182,6 +188,7 @@ class Holds:
         values: dict[str, object] = {"started_at": start, "ended_at": end}
         if flag is not None:
             values["flag"] = flag
+        self._open = None
         moved = self.session.connection().execute(
             update(_HOLDS).where(_HOLDS.c.id == hold_id, _HOLDS.c.started_at == was.start, _HOLDS.c.ended_at == was.end).values(**values)
         )
@@ -190,6 +197,7 @@ class Holds:
 
     def restart(self, hold_id: int, *, was: Hold, start: datetime) -> bool:
         """Move an open hold's start, only if it is still open and starts where `was` says."""
+        self._open = None
         moved = self.session.connection().execute(
             update(_HOLDS)
             .where(_HOLDS.c.id == hold_id, _HOLDS.c.started_at == was.start, _HOLDS.c.ended_at.is_(None))
@@ -226,6 +234,7 @@ class Holds:
             "update_id": update_id,
             "assigned_by": assigned_by,
         }
+        self._open = None
         new_id = self.session.connection().execute(_ADD, values).scalar_one()
         self.changed = True
         return replace(hold, id=new_id)
@@ -239,6 +248,7 @@ class Holds:
             raise ValueError(f"cannot split {was!r} for {cut.cover!r}")
         row = self.session.execute(select(HoldRow).where(col(HoldRow.id) == was.id)).scalar_one()
         same_end = _HOLDS.c.ended_at.is_(None) if was.end is None else _HOLDS.c.ended_at == was.end
+        self._open = None
         shortened = self.session.connection().execute(
             update(_HOLDS)
             .where(_HOLDS.c.id == was.id, _HOLDS.c.started_at == was.start, same_end)
@@ -257,11 +267,14 @@ class Holds:
         Only PostgreSQL lets two writers interleave; SQLite's writer holds the write lock from its
         first statement, so there is nothing to guard and no savepoint to pay for.
         """
-        if self.session.get_bind().dialect.name == "postgresql":
-            with self.session.begin_nested():
+        try:
+            if self.session.get_bind().dialect.name == "postgresql":
+                with self.session.begin_nested():
+                    yield
+            else:
                 yield
-        else:
-            yield
+        finally:
+            self._open = None  # the loser reads the winner's hold, committed meanwhile
 
     def take_over(self, move: TakeOver, update_id: int | None = None) -> Hold:
         """Store a take-over; `update_id` is the Telegram update that made it, unique on the row."""

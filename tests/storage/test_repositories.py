@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
@@ -88,6 +88,35 @@ def test_the_database_refuses_a_second_open_hold_on_one_account(engine):
     with reading(engine) as session:
         t = Tables(session)
         assert [(h.account, h.agent_id) for h in t.holds.open()] == [("jd", a.id)]
+
+
+def test_a_unit_of_work_reads_the_open_holds_and_a_name_once_and_sees_its_own_writes(engine):
+    statements: list[str] = []
+
+    def seen(_connection, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    with transaction(engine) as session:
+        t = Tables(session)
+        a = t.agents.register(1, "A", None, NINE)
+        b = t.agents.register(2, "B", None, NINE)
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            assert t.holds.open() == t.holds.open() == []
+            assert t.agents.name_of(a.id) == t.agents.name_of(a.id) == "A"
+            assert len(statements) == 2
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        first = t.holds.take_over(take_over(None, "jd", a.id, NINE))
+        assert t.holds.open() == [first]
+        handed = t.holds.take_over(take_over(first, "jd", b.id, NINE + timedelta(hours=1)))
+        assert t.holds.open() == [handed]
+        assert t.holds.restart(handed.id or 0, was=handed, start=NINE + timedelta(hours=2))
+        assert [h.start for h in t.holds.open()] == [NINE + timedelta(hours=2)]
+        t.agents.register(1, "A. Renamed", None, NINE)
+        assert t.agents.name_of(a.id) == "A. Renamed"
+    with reading(engine) as session:
+        assert [h.agent_id for h in Tables(session).holds.open()] == [b.id]
 
 
 def test_a_failed_command_leaves_nothing_behind(engine):
