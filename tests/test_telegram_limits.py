@@ -95,6 +95,12 @@ def test_plain_text_is_cut_at_line_ends_and_only_an_over_long_line_is_cut_inside
         assert all(part in whole for chunk in chunks for part in chunk.split("\n"))
 
 
+def test_a_text_that_fits_is_one_message_as_it_was_and_an_astral_character_counts_twice():
+    assert split_text("ab😀", html=False, limit=4) == ["ab😀"]
+    assert split_text("<b>a</b>\nb😀", html=True, limit=5) == ["<b>a</b>\nb😀"]  # tags show nothing
+    assert split_text("a\nbc😀", html=False, limit=4) == ["a", "bc😀"]
+
+
 def test_every_catalogue_string_closes_its_tags_on_the_line_that_opens_them():
     """So cutting a message at a line end never leaves a catalogue tag open; <pre> tables are reopened."""
     for key, entry in MESSAGES.items():
