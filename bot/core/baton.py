@@ -8,8 +8,9 @@ about Telegram, and no transaction is ever held across network I/O.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Concatenate, ParamSpec, TypeVar
@@ -83,6 +84,39 @@ class Registered:
         self._agents[person.tg_user_id] = (person, agent)
 
 
+class PressLane:
+    """The writer of the group's console presses: one at a time, in the order they were handed to it.
+
+    Side by side (PostgreSQL's writers) presses on one account all queue on its rows and the audit
+    log's tail anyway, in whatever order the locks fall, so a presser's next press waited for the
+    last one's commit, and an unlucky one for many. In one lane a presser's next update starts
+    as soon as the press is handed over (bot.telegram.processor.next_in_line): whatever else they
+    write while a press of theirs waits here comes here too, after it. On SQLite the lane is the
+    one writer. Imports, compiles and /me still run beside it on PostgreSQL.
+    """
+
+    def __init__(self, executor: Executor) -> None:
+        self.executor = executor
+        self._waiting: Counter[int] = Counter()  # per sender: their commands handed to the lane, not yet done
+
+    def holds(self, sender: int | None) -> bool:
+        return sender is not None and self._waiting[sender] > 0
+
+    @contextmanager
+    def entered(self, sender: int | None) -> Iterator[None]:
+        """Around a command handed to the lane and awaited, on the event loop."""
+        if sender is None:
+            yield
+            return
+        self._waiting[sender] += 1
+        try:
+            yield
+        finally:
+            self._waiting[sender] -= 1
+            if not self._waiting[sender]:
+                del self._waiting[sender]
+
+
 class Baton:
     def __init__(self, config: Config, engine: Engine, clock: Clock) -> None:
         self.config = config
@@ -94,10 +128,9 @@ class Baton:
         self.after_change: list[Callable[[], None]] = []
         # SQLite takes one writer at a time: commands queue here rather than wait on its lock, and
         # reads go on beside them. PostgreSQL lets commands run side by side.
-        writers = 1 if engine.dialect.name == "sqlite" else 8
-        self.writer = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="baton-writer")
-        # One writer runs commands one at a time, in the order they were handed to it.
-        self.writes_in_order = writers == 1
+        sqlite = engine.dialect.name == "sqlite"
+        self.writer = ThreadPoolExecutor(max_workers=1 if sqlite else 8, thread_name_prefix="baton-writer")
+        self.press_lane = PressLane(self.writer if sqlite else ThreadPoolExecutor(max_workers=1, thread_name_prefix="baton-presses"))
 
     def today(self) -> date:
         return local_day(self.clock.now(), self.tz)

@@ -7,7 +7,9 @@ waits behind the group.
 
 from __future__ import annotations
 
+import threading
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -99,3 +101,29 @@ async def test_a_private_command_is_answered_while_the_groups_budget_is_spent(pa
     ]
     assert paced.sandbox.flood.refused <= 1, "after one 429 the bot waits as long as Telegram asked"
     assert len(group_writes) <= 2
+
+
+async def test_an_off_typed_while_ones_take_over_press_waits_in_the_writer_hands_off_after_it(paced):
+    """A presser's next update starts once their press is handed to the writer, before it commits:
+    whatever that update writes still comes after the press (on PostgreSQL too, where other
+    commands have writers of their own)."""
+    wang = paced.user(101, "王芳")
+    board = await open_board(paced, wang)
+    press_lane = threading.Event()
+    paced.baton.press_lane.executor.submit(press_lane.wait, 30)  # busy: the press waits behind this
+    try:
+        paced.sandbox.forge_press(board, wang, LiveBot.button(board, cb.Press(cb.TAKE, "jd")))
+        press = paced.sandbox.last_update["update_id"]
+        paced.sandbox.send_message(paced.group, wang, "/off")
+        off = paced.sandbox.last_update["update_id"]
+        with pytest.raises(AssertionError):
+            # Answered now, /off would be answered before the take-over it follows was made.
+            await paced.sandbox.wait_for(lambda _: paced.handled(off), timeout=1.0)
+    finally:
+        press_lane.set()
+    await paced.sandbox.wait_for(lambda _: paced.handled(press) and paced.handled(off), timeout=10)
+    (jd, _vip) = paced.baton.read(lines)
+    assert jd.holder is None, "taken over, then handed off: in the order she did it"
+    now = paced.baton.clock.now()
+    held = paced.baton.read(lambda uow: uow.holds.between(now - timedelta(hours=1), now + timedelta(seconds=1)))
+    assert [(h.account, h.end is not None) for h in held] == [("jd", True)]
