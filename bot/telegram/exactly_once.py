@@ -13,11 +13,15 @@ from telegram import Update
 
 from bot.core.errors import Duplicate
 from bot.telegram.context import BatonContext
+from bot.telegram.processor import next_in_line
 
 log = logging.getLogger(__name__)
 
 
 async def remember_processed(update: Update, context: BatonContext) -> None:
+    # All the update's work is done: only its record is left, and in a busy writer it waits behind
+    # every press queued before it. The sender's next update (a private /help every few seconds) need not.
+    next_in_line()
     await context.record()
 
 

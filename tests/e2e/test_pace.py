@@ -127,3 +127,19 @@ async def test_an_off_typed_while_ones_take_over_press_waits_in_the_writer_hands
     now = paced.baton.clock.now()
     held = paced.baton.read(lambda uow: uow.holds.between(now - timedelta(hours=1), now + timedelta(seconds=1)))
     assert [(h.account, h.end is not None) for h in held] == [("jd", True)]
+
+
+async def test_a_private_help_is_answered_while_the_last_ones_record_waits_behind_the_writer(paced):
+    """An update that wrote nothing is remembered in the writer's queue, behind every press queued
+    before it: the sender's next update does not wait for that."""
+    li = paced.user(102, "李雷")
+    private = paced.sandbox.private_chat(li)
+    await paced.say(li, "/help", chat=private)  # registered: what follows only needs remembering
+    writer = threading.Event()
+    paced.baton.writer.submit(writer.wait, 30)  # a writer as busy as a burst makes it
+    try:
+        for _ in range(3):
+            paced.sandbox.send_message(private, li, "/help")
+        await paced.sandbox.wait_for(lambda sb: len(sb.messages(private["id"])) == 4, timeout=5)
+    finally:
+        writer.set()
