@@ -7,13 +7,13 @@ Under READ COMMITTED two writers can both have read a hold open; only the first 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy import CursorResult, Executable, and_, bindparam, insert, or_, select, update
 from sqlmodel import Session, col
 
 from domain.cover_claims import CoverSplit
@@ -168,6 +168,11 @@ class Holds:
 
     # -- writing ------------------------------------------------------------------------------------
 
+    def _write(self, statement: Executable, values: Mapping[str, object] | None = None) -> CursorResult:
+        """Every write to the table: what `open` kept is read again after it."""
+        self._open = None
+        return self.session.connection().execute(statement, values)
+
     def end(self, hold_id: int, at: datetime, *, taken_over_by: int | None = None, flag: str | None = None) -> bool:
         """End an open hold at `at`; False when it had ended already (a hand-off or take-over came first)."""
         values: dict[str, object] = {"hold": hold_id, "ended_at": at}
@@ -175,8 +180,7 @@ class Holds:
             values["taken_over_by"] = taken_over_by
         if flag is not None:
             values["flag"] = flag
-        self._open = None
-        ended = self.session.connection().execute(_END, values)
+        ended = self._write(_END, values)
         self.changed = self.changed or ended.rowcount == 1
         return ended.rowcount == 1
 
@@ -188,8 +192,7 @@ class Holds:
         values: dict[str, object] = {"started_at": start, "ended_at": end}
         if flag is not None:
             values["flag"] = flag
-        self._open = None
-        moved = self.session.connection().execute(
+        moved = self._write(
             update(_HOLDS).where(_HOLDS.c.id == hold_id, _HOLDS.c.started_at == was.start, _HOLDS.c.ended_at == was.end).values(**values)
         )
         self.changed = self.changed or moved.rowcount == 1
@@ -197,8 +200,7 @@ class Holds:
 
     def restart(self, hold_id: int, *, was: Hold, start: datetime) -> bool:
         """Move an open hold's start, only if it is still open and starts where `was` says."""
-        self._open = None
-        moved = self.session.connection().execute(
+        moved = self._write(
             update(_HOLDS)
             .where(_HOLDS.c.id == hold_id, _HOLDS.c.started_at == was.start, _HOLDS.c.ended_at.is_(None))
             .values(started_at=start)
@@ -234,8 +236,7 @@ class Holds:
             "update_id": update_id,
             "assigned_by": assigned_by,
         }
-        self._open = None
-        new_id = self.session.connection().execute(_ADD, values).scalar_one()
+        new_id = self._write(_ADD, values).scalar_one()
         self.changed = True
         return replace(hold, id=new_id)
 
@@ -248,8 +249,7 @@ class Holds:
             raise ValueError(f"cannot split {was!r} for {cut.cover!r}")
         row = self.session.execute(select(HoldRow).where(col(HoldRow.id) == was.id)).scalar_one()
         same_end = _HOLDS.c.ended_at.is_(None) if was.end is None else _HOLDS.c.ended_at == was.end
-        self._open = None
-        shortened = self.session.connection().execute(
+        shortened = self._write(
             update(_HOLDS)
             .where(_HOLDS.c.id == was.id, _HOLDS.c.started_at == was.start, same_end)
             .values(ended_at=cut.before.end, taken_over_by=cut.cover.agent_id, flag=None, note=None)
