@@ -176,10 +176,9 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
 
         self.checked = self.recorded = update_id is not None
         lane = self.baton.press_lane
-        sender = person.tg_user_id if person is not None else None
-        in_lane = self.in_order_until_committed or lane.holds(sender)
-        with lane.entered(sender if in_lane else None):
-            running = asyncio.get_running_loop().run_in_executor(lane.executor if in_lane else self.baton.writer, work)
+        writer = lane.executor if self.in_order_until_committed else self._writer(person)
+        with lane.entered(person.tg_user_id if person is not None and writer is lane.executor else None):
+            running = asyncio.get_running_loop().run_in_executor(writer, work)
             if self.in_order_until_committed:
                 # Handed to the lane, which runs commands in the order given: the sender's next
                 # update, whose writes follow this one there, need not wait for its commit.
@@ -193,7 +192,9 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
     async def follow_up(self, use_case: Callable[Concatenate[UnitOfWork, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """`use_case(uow, …)` in a transaction of its own after the update's, with no update behind it
         (work derived from what the command committed), queued in the writer thread like a command."""
-        return await asyncio.get_running_loop().run_in_executor(self._writer(), lambda: self.baton.run(use_case, *args, **kwargs))
+        return await asyncio.get_running_loop().run_in_executor(
+            self._writer(self.person), lambda: self.baton.run(use_case, *args, **kwargs)
+        )
 
     async def query(self, query: Callable[Concatenate[UnitOfWork, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """`query(uow, …)` read in a worker thread; Duplicate for an update handled before."""
@@ -217,12 +218,12 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
         # A write like any command's, so queued in the writer thread: on SQLite, waiting for the lock
         # in a thread of its own, it could lose it again and again to the writer's next transaction.
         update_id, person = self.current_update.update_id, self.person
-        await asyncio.get_running_loop().run_in_executor(self._writer(), lambda: self.baton.record(update_id, person))
+        await asyncio.get_running_loop().run_in_executor(self._writer(person), lambda: self.baton.record(update_id, person))
 
-    def _writer(self) -> Executor:
-        """The writers, or the press lane while a press of this update's sender waits there: after it."""
-        person, lane = self.person, self.baton.press_lane
-        return lane.executor if person is not None and lane.holds(person.tg_user_id) else self.baton.writer
+    def _writer(self, sender: Person | None) -> Executor:
+        """The writers, or the press lane while a press of the sender's waits there: after it."""
+        lane = self.baton.press_lane
+        return lane.executor if sender is not None and lane.holds(sender.tg_user_id) else self.baton.writer
 
     # -- answering ------------------------------------------------------------------------------------
 
