@@ -21,6 +21,8 @@ from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
+from bot.telegram.connections import TelegramTransport
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -34,6 +36,7 @@ _TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)")
 _ENTITY_CHARS = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"'}
 _SEND_MESSAGE = inspect.signature(ExtBot.send_message)
 _UNSET = object()
+CALL_CONNECTIONS = 256  # as ApplicationBuilder gives; polling has one of its own
 
 
 # -- splitting ------------------------------------------------------------------------------------
@@ -223,6 +226,6 @@ def make_bot(token: str, base_url: str, base_file_url: str, rate_limiter: AIORat
         base_url=base_url,
         base_file_url=base_file_url,
         rate_limiter=rate_limiter,
-        request=HTTPXRequest(connection_pool_size=256),
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        request=HTTPXRequest(connection_pool_size=CALL_CONNECTIONS, httpx_kwargs={"transport": TelegramTransport(CALL_CONNECTIONS)}),
+        get_updates_request=HTTPXRequest(connection_pool_size=1, httpx_kwargs={"transport": TelegramTransport(1)}),
     )
