@@ -3,9 +3,9 @@
 Before every request httpcore asks each idle connection in the pool whether the server has closed
 it, so as not to send into a dead one. On asyncio it asks anyio, which builds a table of the
 socket's attributes for each question and calls getpeername while it is at it. With the handful
-of connections a burst of concurrent answers keeps open, that was a third of what answering a
-press cost the event loop (py-spy over bench/burst.py). Here each connection keeps its socket
-from the start, and the question is a single poll of it, the check httpcore itself makes.
+of connections a burst of concurrent answers keeps open, that was 15% of the event loop's samples
+in py-spy over bench/burst.py. Here each connection keeps its socket from the start, and the
+question is a single poll of it, the check httpcore itself makes.
 """
 
 from __future__ import annotations
