@@ -4,11 +4,13 @@ an idle connection is used again while the server keeps it, and never once the s
 from __future__ import annotations
 
 import asyncio
+import select
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+import pytest
 
 from bot.telegram.bot import make_bot
 from bot.telegram.connections import TelegramTransport, readable
@@ -58,7 +60,10 @@ async def test_a_connection_the_server_closed_while_idle_is_not_sent_into() -> N
     assert len(accepted) == 3
 
 
-def test_a_socket_is_readable_once_its_peer_hung_up_and_not_before() -> None:
+@pytest.mark.parametrize("has_poll", [True, False], ids=["poll", "select (Windows)"])
+def test_a_socket_is_readable_once_its_peer_hung_up_and_not_before(has_poll: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not has_poll:
+        monkeypatch.delattr(select, "poll")
     ours, theirs = socket.socketpair()
     with ours:
         assert not readable(ours)

@@ -25,6 +25,8 @@ def readable(sock: socket.socket | None) -> bool:
     """Data, or the end of the stream, waiting to be read: on an idle connection, the server closed it."""
     if sock is None or sock.fileno() < 0:
         return True  # gone: as good as closed
+    if not hasattr(select, "poll"):  # Windows
+        return bool(select.select([sock], [], [], 0)[0])
     poll = select.poll()
     poll.register(sock, select.POLLIN)
     return bool(poll.poll(0))
