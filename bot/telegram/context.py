@@ -183,11 +183,7 @@ class BatonContext(CallbackContext[ExtBot, dict, dict, dict]):
                 # Handed to the lane, which runs commands in the order given: the sender's next
                 # update, whose writes follow this one there, need not wait for its commit.
                 next_in_line()
-            try:
-                return await running
-            finally:
-                if self.in_order_until_committed:
-                    next_in_line()
+            return await running
 
     async def follow_up(self, use_case: Callable[Concatenate[UnitOfWork, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """`use_case(uow, …)` in a transaction of its own after the update's, with no update behind it
