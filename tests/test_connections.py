@@ -28,7 +28,8 @@ async def server(*, close_after_response: bool) -> AsyncIterator[tuple[str, list
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         accepted.append(1)
         try:
-            while (head := await reader.readuntil(b"\r\n\r\n")) is not None:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
                 length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")), 0)
                 await reader.readexactly(length)
                 writer.write(RESPONSE)
