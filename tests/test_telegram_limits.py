@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import NetworkError
-from telegram.request import HTTPXRequest
 
 from bot.console import callbacks as cb
 from bot.console.board import ConsoleLine
@@ -28,6 +27,7 @@ from bot.sandbox import BotApiSandbox
 from bot.sandbox.html_text import parse_html, utf16_len
 from bot.telegram.bot import MAX_TEXT, BatonBot, make_bot, split_text
 from bot.telegram.buttons import MAX_BYTES
+from bot.telegram.request import AiohttpRequest
 from bot.text.i18n import CASE_TYPES, MESSAGES
 from bot.text.renderer import Renderer
 from domain.standings import Standing
@@ -157,7 +157,7 @@ async def test_a_send_that_never_left_is_retried_and_posted_once():
     """The pool's only connection is busy with a long poll: the send times out waiting for it, then succeeds."""
     with BotApiSandbox() as sandbox:
         group = sandbox.group()
-        shared = HTTPXRequest(connection_pool_size=1, pool_timeout=0.05)
+        shared = AiohttpRequest(1, connect_timeout=0.05, pool_timeout=0.05)
         bot = BatonBot(
             sandbox.token, base_url=sandbox.base_url, base_file_url=sandbox.base_file_url, request=shared, get_updates_request=shared
         )

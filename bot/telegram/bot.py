@@ -14,14 +14,12 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-import httpx
 from telegram import Message
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, ExtBot
-from telegram.request import HTTPXRequest
 
-from bot.telegram.connections import TelegramTransport
+from bot.telegram.request import NOT_SENT, AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +27,6 @@ T = TypeVar("T")
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH
 RETRIES = 3
 BACKOFF_SECONDS = 0.5
-# The request never left this machine: sending it again cannot post a message twice.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _TOKEN = re.compile(r"<[^<>]*>|&#?\w+;|.", re.DOTALL)
 _TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)")
 _ENTITY_CHARS = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"'}
@@ -143,7 +139,8 @@ def never_sent(error: NetworkError) -> bool:
     """Whether the failed request certainly never reached Telegram (no connection was made)."""
     cause: BaseException | None = error
     while cause is not None:
-        if isinstance(cause, _NOT_SENT):
+        # The request never left this machine: sending it again cannot post a message twice.
+        if isinstance(cause, NOT_SENT):
             return True
         cause = cause.__cause__
     return False
@@ -226,6 +223,6 @@ def make_bot(token: str, base_url: str, base_file_url: str, rate_limiter: AIORat
         base_url=base_url,
         base_file_url=base_file_url,
         rate_limiter=rate_limiter,
-        request=HTTPXRequest(connection_pool_size=CALL_CONNECTIONS, httpx_kwargs={"transport": TelegramTransport(CALL_CONNECTIONS)}),
-        get_updates_request=HTTPXRequest(connection_pool_size=1, httpx_kwargs={"transport": TelegramTransport(1)}),
+        request=AiohttpRequest(CALL_CONNECTIONS),
+        get_updates_request=AiohttpRequest(1),
     )
