@@ -51,18 +51,19 @@ class Cases:
         rows = list(self.session.execute(select(CaseRow).order_by(col(CaseRow.id).desc()).limit(n)).scalars())
         return [LoggedCase(stored_id(r), r.agent_id, keys[r.account_id], r.logged_at, r.case_type) for r in reversed(rows)]
 
-    def times(self, agent_id: int, account: str, start: datetime, end: datetime) -> list[datetime]:
-        """When the agent logged cases on the account in [start, end): part of their last activity."""
-        return list(
-            self.session.execute(
-                select(col(CaseRow.logged_at)).where(
-                    col(CaseRow.agent_id) == agent_id,
-                    col(CaseRow.account_id) == self.accounts.ids[account],
-                    col(CaseRow.logged_at) >= start,
-                    col(CaseRow.logged_at) < end,
-                )
-            ).scalars()
-        )
+    def last_at(self, agent_id: int, account: str, start: datetime, end: datetime) -> datetime | None:
+        """When the agent last logged a case on the account in [start, end): part of their last activity.
+
+        The latest only, counted by the database: a holder at a peak logs hundreds in one hold, and
+        every refused case press asks."""
+        return self.session.execute(
+            select(func.max(col(CaseRow.logged_at))).where(
+                col(CaseRow.agent_id) == agent_id,
+                col(CaseRow.account_id) == self.accounts.ids[account],
+                col(CaseRow.logged_at) >= start,
+                col(CaseRow.logged_at) < end,
+            )
+        ).scalar()
 
     def count_by_account(self, agent_id: int) -> dict[str, int]:
         rows = self.session.execute(

@@ -110,6 +110,9 @@ class HoldRow(SQLModel, table=True):
 
 class CaseRow(SQLModel, table=True):
     __tablename__ = "cases"
+    # A holder's last case on an account, asked at every refused case press and every reminder
+    # check, is a look-up here rather than a walk through all their cases ever.
+    __table_args__ = (Index("ix_cases_agent_account_logged_at", "agent_id", "account_id", "logged_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     agent_id: int = Field(sa_column=Column(Integer, ForeignKey("agents.id"), nullable=False, index=True))

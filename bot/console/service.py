@@ -133,7 +133,7 @@ def backdate_moments(uow: UnitOfWork, current: Hold, shift_start: datetime | Non
 
 
 def holders_last_case(uow: UnitOfWork, hold: Hold) -> datetime | None:
-    return max(uow.cases.times(hold.agent_id, hold.account, hold.start, uow.now + timedelta(seconds=1)), default=None)
+    return uow.cases.last_at(hold.agent_id, hold.account, hold.start, uow.now + timedelta(seconds=1))
 
 
 def take_over_backdated(

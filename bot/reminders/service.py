@@ -99,8 +99,8 @@ def activity_of(uow: UnitOfWork, hold: Hold, overdue: Overdue) -> Activity:
     """
     until = hold.end if hold.end is not None else uow.now
     conversation = uow.conversations.last_at(hold.account, hold.start, min(until, overdue.at))
-    cases = uow.cases.times(hold.agent_id, hold.account, hold.start, until)
-    return last_activity(hold, cases, [conversation] if conversation else [], until)
+    case = uow.cases.last_at(hold.agent_id, hold.account, hold.start, until)
+    return last_activity(hold, [case] if case else [], [conversation] if conversation else [], until)
 
 
 # -- what is due now --------------------------------------------------------------------------------

@@ -132,3 +132,22 @@ def test_the_record_of_hours_cases_covers_thanks_and_noted_handovers(engine, tea
             (3, COVER, 30.0),
         ]
         assert tables.accounts.refs() == [AccountRef("jd", "jd", "京东旗舰店"), AccountRef("vip", "vip", "唯品会店")]
+
+
+def test_the_last_case_is_the_agents_own_on_that_account_in_the_window(engine, team):
+    wang, li = team["王芳"], team["李雷"]
+    with transaction(engine) as session:
+        cases = Tables(session).cases
+        for agent, account, at in (
+            (wang, "jd", local("2026-11-02", "09:00")),
+            (wang, "jd", local("2026-11-02", "11:30")),
+            (wang, "jd", local("2026-11-02", "12:00")),  # the window's end: outside it
+            (wang, "vip", local("2026-11-02", "11:50")),  # another account
+            (li, "jd", local("2026-11-02", "11:55")),  # a colleague
+        ):
+            cases.add(agent, account, at, "other", None)
+    with reading(engine) as session:
+        cases = Tables(session).cases
+        assert cases.last_at(wang, "jd", local("2026-11-02", "08:00"), local("2026-11-02", "12:00")) == local("2026-11-02", "11:30")
+        assert cases.last_at(wang, "jd", local("2026-11-02", "09:01"), local("2026-11-02", "11:00")) is None
+        assert cases.last_at(li, "vip", local("2026-11-02", "08:00"), local("2026-11-02", "12:00")) is None
