@@ -21,10 +21,13 @@ RESPONSE = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length
 
 
 @asynccontextmanager
-async def server(*, close_after_response: bool = False, answer: bool = True) -> AsyncIterator[tuple[str, list[int]]]:
+async def server(
+    *, close_after_response: bool = False, answer: bool = True, requested: list[bytes] | None = None
+) -> AsyncIterator[tuple[str, list[int]]]:
     """A keep-alive HTTP/1.1 server; with `close_after_response` it hangs up after each answer
     without saying so, as a server whose idle timeout ran out does; without `answer` it reads the
-    request and says nothing. Yields its URL and a list that counts the connections it accepted."""
+    request and says nothing. Yields its URL and a list that counts the connections it accepted;
+    the request lines it read go to `requested`."""
     accepted: list[int] = []
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -32,6 +35,8 @@ async def server(*, close_after_response: bool = False, answer: bool = True) -> 
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
+                if requested is not None:
+                    requested.append(head.split(b"\r\n", 1)[0])
                 length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")), 0)
                 await reader.readexactly(length)
                 if not answer:
@@ -92,6 +97,25 @@ async def test_waiting_too_long_for_a_connection_is_a_timeout_that_never_left() 
             await request.do_request(url, "POST")
         busy.cancel()
     assert never_sent(raised.value) and not may_have_arrived(raised.value)
+
+
+async def test_the_proxy_the_environment_names_is_used_unless_no_proxy_spares_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    requested: list[bytes] = []
+    async with server(requested=requested) as (url, _accepted):
+        proxy = url.split("/bot", 1)[0]
+        monkeypatch.setenv("HTTP_PROXY", proxy)
+        monkeypatch.setenv("http_proxy", proxy)
+        async with AiohttpRequest(4) as request:
+            # Nothing listens on port 9: the answer can only have come through the proxy.
+            assert await request.do_request("http://127.0.0.1:9/bot123:abc/getMe", "POST") == (200, b'{"ok":true}')
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        monkeypatch.setenv("no_proxy", "127.0.0.1")
+        async with AiohttpRequest(4) as request:
+            with pytest.raises(NetworkError):
+                await request.do_request("http://127.0.0.1:9/bot123:abc/getMe", "POST")
+    assert requested == [b"POST http://127.0.0.1:9/bot123:abc/getMe HTTP/1.1"]
 
 
 def test_ptbs_timeouts_become_aiohttps_and_none_means_no_limit() -> None:

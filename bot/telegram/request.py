@@ -4,13 +4,14 @@ At a peak, answering presses is most of what the event loop does, and PTB's own 
 spent most of that in httpx, httpcore and anyio: the cancel scopes, locks and checks they wrap
 around every request. aiohttp parses HTTP in C and learns that a server closed an idle connection
 from the event loop, without asking. In bench/burst.py, alternating runs, Baton's processor time a
-press fell by about a quarter (9.1 to 6.5 ms on a slow spell), and the presses a second rose by
-about 40%.
+press fell by about a quarter (8.3–8.7 to 5.9–6.5 ms on a slow spell), and the presses a second
+rose by about a third.
 
 What PTB expects of a request is kept: its timeouts, its errors (TimedOut, NetworkError, the
 original chained as the cause, so `never_sent` in bot/telegram/bot.py can tell a request that never
 left this machine), and its wire: parameters url-encoded, or multipart when a file goes with them,
-filenames escaped as httpx and browsers escape them.
+filenames escaped as httpx and browsers escape them. So is httpx's way with a proxy: the one
+HTTP_PROXY or HTTPS_PROXY names is used unless NO_PROXY spares the host.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from typing import Any
 import aiohttp
 import httpx
 from aiohttp import hdrs, payload
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 # The exceptions that say the request never reached the server: no connection was ever made for it.
 NOT_SENT: tuple[type[BaseException], ...] = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
@@ -56,6 +59,7 @@ class AiohttpRequest(BaseRequest):
         self._timeouts = {"read": read_timeout, "write": write_timeout, "connect": connect_timeout, "pool": pool_timeout}
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, tuple[URL | None, aiohttp.BasicAuth | None]] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -88,14 +92,29 @@ class AiohttpRequest(BaseRequest):
         chosen = {name: self._timeouts[name] if value is BaseRequest.DEFAULT_NONE else value for name, value in given.items()}
         if files and write_timeout is BaseRequest.DEFAULT_NONE:
             chosen["write"] = self._media_write_timeout
+        proxy, proxy_auth = self._proxy_for(url)
         try:
-            async with self._session.request(method, url, data=body(request_data), timeout=client_timeout(chosen)) as response:
+            async with self._session.request(
+                method, url, data=body(request_data), timeout=client_timeout(chosen), proxy=proxy, proxy_auth=proxy_auth
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:  # aiohttp's own timeouts among them
             raise TimedOut from error
         except aiohttp.ClientError as error:
             # The class name says what happened when the message is empty, as in PTB's HTTPXRequest.
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+
+    def _proxy_for(self, url: str) -> tuple[URL | None, aiohttp.BasicAuth | None]:
+        """The environment's proxy for the URL's scheme and host, looked up once for each: aiohttp's own
+        `trust_env` would read the environment (and ~/.netrc) again for every request."""
+        origin = url.split("/", 3)[:3]  # scheme, "", host and port
+        key = "/".join(origin)
+        if key not in self._proxies:
+            try:
+                self._proxies[key] = get_env_proxy_for_url(URL(key))
+            except LookupError:
+                self._proxies[key] = (None, None)
+        return self._proxies[key]
 
 
 def client_timeout(seconds: dict[str, float | None]) -> aiohttp.ClientTimeout:
