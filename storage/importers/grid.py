@@ -187,11 +187,15 @@ def _shape(sample: str) -> tuple[str, int]:
 
 def _csv_chunks(data: bytes, encoding: str, delimiter: str, width: int, limits: ReadLimits) -> Iterator[pd.DataFrame]:
     # One spare column takes the empty cell of a trailing delimiter, which many exporters write.
-    reader = pd.read_csv(
-        io.BytesIO(data), encoding=encoding, sep=delimiter, header=None, names=list(range(width + 1)), index_col=False,
-        dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
-        chunksize=limits.chunk_rows(width + 1),
-    )  # fmt: skip
+    try:
+        # The C parser reads its first rows here already: a quote that never closes fails now.
+        reader = pd.read_csv(
+            io.BytesIO(data), encoding=encoding, sep=delimiter, header=None, names=list(range(width + 1)), index_col=False,
+            dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
+            chunksize=limits.chunk_rows(width + 1),
+        )  # fmt: skip
+    except _UNSPLITTABLE as error:
+        raise _cannot_split(error) from error
     first = 1
     while (chunk := _next_chunk(reader)) is not None:
         check_rows(first - 1 + len(chunk), limits, width)
@@ -212,8 +216,15 @@ def _next_chunk(reader) -> pd.DataFrame | None:
         return next(reader)
     except StopIteration:
         return None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
-        raise ExportUnreadable(BAD_FORMAT, f"the CSV cannot be split into rows: {error}") from error
+    except _UNSPLITTABLE as error:
+        raise _cannot_split(error) from error
+
+
+_UNSPLITTABLE = (pd.errors.ParserError, UnicodeDecodeError, ValueError)
+
+
+def _cannot_split(error: Exception) -> ExportUnreadable:
+    return ExportUnreadable(BAD_FORMAT, f"the CSV cannot be split into rows: {error}")
 
 
 __all__ = ["Grid", "cell_text", "read_grid"]

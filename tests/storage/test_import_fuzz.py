@@ -64,6 +64,15 @@ def test_a_workbook_whose_zip_lists_no_sheet_is_refused_as_a_bad_format():
     assert unreadable.value.reason == BAD_FORMAT
 
 
+def test_a_csv_whose_first_quote_never_closes_is_refused_as_a_bad_format():
+    # Found by the fuzz test above in CI: pandas' C parser reads the first rows when the reader is
+    # made, before the first chunk is asked for, and the one byte '"' failed there with a ParserError.
+    for data in (b'"', b'a,b\n"unclosed,1\n'):
+        with pytest.raises(ExportUnreadable) as unreadable:
+            parse_export(data, "x.csv", tz=SHANGHAI)
+        assert unreadable.value.reason == BAD_FORMAT
+
+
 def test_a_workbook_that_makes_calamine_abort_is_refused_and_the_process_lives_on():
     # Found by the fuzz test above, which it killed: six damaged bytes in a legacy .xls made
     # calamine ask for 122 GB, and a failed allocation aborts a Rust program ("Fatal Python
