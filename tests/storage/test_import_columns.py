@@ -33,7 +33,9 @@ numbers = st.one_of(
 )
 ids = st.one_of(
     st.from_regex(r"[A-Za-z0-9_\-.@]{1,12}", fullmatch=True),
-    st.sampled_from(["", "NA", "nan", "-", "1.23E+18", "1e5", "x" * 129, '="0012"', "\t99", "ＡＢ１", "暂无数据", "无", "张三", "店:小美"]),
+    st.sampled_from(
+        ["", "NA", "nan", "-", "1.23E+18", "1e5", "x" * 129, '="0012"', "\t99", "ＡＢ１", "暂无数据", "无", "张三", "店:小美", "延迟统计"]
+    ),
     st.text(max_size=10),
 )
 
@@ -83,9 +85,12 @@ def test_numbers(texts, whole):
 @given(st.lists(ids, max_size=30), st.sampled_from([read_external_id, read_customer]))
 def test_texts(texts, reader):
     column = read_plain_texts(pd.Series(texts, dtype=object), reader)
-    expected, reasons = per_cell(reader, texts)
+    # 延迟统计 (the platform's "not final yet") is read as a blank and marked, in a text column too.
+    # Found by hypothesis in CI, which drew the word from the code it tests.
+    expected, reasons = per_cell(reader, ["" if t == "延迟统计" else t for t in texts])
     assert column.values.tolist() == expected
     assert [None if p is None else p.reason for p in column.problems] == reasons
+    assert column.not_final.tolist() == [text == "延迟统计" for text in texts]
 
 
 def test_an_id_longer_than_the_column_is_rejected_and_a_long_composite_key_is_hashed():
